@@ -1,0 +1,6 @@
+package io.rnnc.compiler.model;
+
+/** Gradient clipping: by global L2 norm ({@code clip_grad_norm_}) or element-wise by value. */
+public record ClipSpec(Kind kind, double threshold, SourcePos pos) {
+    public enum Kind { NORM, VALUE }
+}

@@ -1,0 +1,9 @@
+package io.rnnc.compiler.model;
+
+/**
+ * The dense output head {@code logits = h @ fc.weight.T + fc.bias}, applied to the top layer's h.
+ *
+ * @param prefix {@code ""} or {@code "decoder."}; names are {@code prefix + "fc.weight"}, {@code prefix + "fc.bias"}
+ */
+public record DenseHead(String prefix, int outputs, int inputWidth, HeadActivation activation, SourcePos pos) {
+}

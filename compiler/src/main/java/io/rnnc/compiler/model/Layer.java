@@ -1,0 +1,13 @@
+package io.rnnc.compiler.model;
+
+/**
+ * One recurrent layer of a stack. {@code inputWidth} is derived: layer 0 takes the stack input's
+ * width (plus the output width for one_to_many feedback), layer l &gt; 0 takes layer l-1's hidden width.
+ */
+public record Layer(int index, CellType cell, int hidden, int inputWidth, SourcePos pos) {
+
+    /** G·H: rows of W_ih, W_hh and of both biases. */
+    public int gateRows() {
+        return cell.gates() * hidden;
+    }
+}

@@ -1,0 +1,60 @@
+package io.rnnc.runtime;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** A {@link TensorStore} over one {@code double[]}: the float64 models used for gradient checks. */
+public final class DoubleTensorStore extends TensorStore {
+
+    /** The flat elements; generated code reads and writes them at constant offsets. */
+    public final double[] data;
+
+    public DoubleTensorStore(List<TensorInfo> tensors) {
+        super(tensors);
+        this.data = new double[size()];
+    }
+
+    @Override
+    public double[] copyOut(String name) {
+        TensorInfo t = info(name);
+        return Arrays.copyOfRange(data, t.offset(), t.offset() + t.size());
+    }
+
+    @Override
+    public void copyIn(String name, double[] values) {
+        TensorInfo t = info(name);
+        checkLength(name, t, values.length);
+        System.arraycopy(values, 0, data, t.offset(), values.length);
+    }
+
+    @Override
+    public double get(int i) {
+        return data[i];
+    }
+
+    @Override
+    public void set(int i, double value) {
+        data[i] = value;
+    }
+
+    @Override
+    public void zero() {
+        Arrays.fill(data, 0.0);
+    }
+
+    @Override
+    public void copyFrom(TensorStore other) {
+        if (other instanceof DoubleTensorStore d && d.data.length == data.length) {
+            System.arraycopy(d.data, 0, data, 0, data.length);
+        } else {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = other.get(i);
+            }
+        }
+    }
+
+    @Override
+    public String dtype() {
+        return "float64";
+    }
+}

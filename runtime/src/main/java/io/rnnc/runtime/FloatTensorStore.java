@@ -1,0 +1,66 @@
+package io.rnnc.runtime;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** A {@link TensorStore} over one {@code float[]}, which generated code indexes directly. */
+public final class FloatTensorStore extends TensorStore {
+
+    /** The flat elements; generated code reads and writes them at constant offsets. */
+    public final float[] data;
+
+    public FloatTensorStore(List<TensorInfo> tensors) {
+        super(tensors);
+        this.data = new float[size()];
+    }
+
+    @Override
+    public double[] copyOut(String name) {
+        TensorInfo t = info(name);
+        double[] out = new double[t.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data[t.offset() + i];
+        }
+        return out;
+    }
+
+    @Override
+    public void copyIn(String name, double[] values) {
+        TensorInfo t = info(name);
+        checkLength(name, t, values.length);
+        for (int i = 0; i < values.length; i++) {
+            data[t.offset() + i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public double get(int i) {
+        return data[i];
+    }
+
+    @Override
+    public void set(int i, double value) {
+        data[i] = (float) value;
+    }
+
+    @Override
+    public void zero() {
+        Arrays.fill(data, 0f);
+    }
+
+    @Override
+    public void copyFrom(TensorStore other) {
+        if (other instanceof FloatTensorStore f && f.data.length == data.length) {
+            System.arraycopy(f.data, 0, data, 0, data.length);
+        } else {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) other.get(i);
+            }
+        }
+    }
+
+    @Override
+    public String dtype() {
+        return "float32";
+    }
+}

@@ -1,0 +1,51 @@
+package io.rnnc.runtime.optim;
+
+/**
+ * Adam exactly as PyTorch 1.13's single-tensor path (amsgrad off), over a whole flat store at once:
+ * <pre>
+ * g' = g + weight_decay * p                      (L2 form, after clipping)
+ * m  = beta1*m + (1-beta1)*g'
+ * v  = beta2*v + (1-beta2)*g'*g'
+ * p -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)     (eps outside the sqrt)
+ * </pre>
+ * {@code t} is the step number after increment (1 for the first step).
+ */
+public final class Adam {
+
+    private Adam() {
+    }
+
+    public static void step(float[] p, float[] g, float[] m, float[] v, int n, long t,
+                            double lr, double beta1, double beta2, double eps, double weightDecay) {
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float wd = (float) weightDecay;
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float e = (float) eps;
+        for (int i = 0; i < n; i++) {
+            float gi = g[i] + wd * p[i];
+            float mi = m[i] * b1 + oneMinusB1 * gi;
+            float vi = v[i] * b2 + oneMinusB2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + e));
+        }
+    }
+
+    public static void step(double[] p, double[] g, double[] m, double[] v, int n, long t,
+                            double lr, double beta1, double beta2, double eps, double weightDecay) {
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        for (int i = 0; i < n; i++) {
+            double gi = g[i] + weightDecay * p[i];
+            double mi = m[i] * beta1 + (1 - beta1) * gi;
+            double vi = v[i] * beta2 + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+        }
+    }
+}
