@@ -71,8 +71,9 @@ final class Json {
             ws();
             expect(':');
             ws();
+            int keyAt = i;
             if (m.put(k, value()) != null) {
-                throw error("duplicate key \"" + k + "\"");
+                throw new DuplicateKeyException(k, depth, keyAt);
             }
             ws();
             char c = next();
@@ -192,7 +193,12 @@ final class Json {
     }
 
     private void ws() {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        // JSON's four whitespace characters only (Character.isWhitespace would accept more).
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
             i++;
         }
     }
@@ -213,6 +219,19 @@ final class Json {
     private void expect(char c) {
         if (next() != c) {
             throw error("expected '" + c + "'");
+        }
+    }
+
+    /** A key that appears twice in one object; {@code depth} 1 is the top-level object. */
+    static final class DuplicateKeyException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final String key;
+        final int depth;
+
+        DuplicateKeyException(String key, int depth, int offset) {
+            super("duplicate key " + quote(key) + " at offset " + offset);
+            this.key = key;
+            this.depth = depth;
         }
     }
 
