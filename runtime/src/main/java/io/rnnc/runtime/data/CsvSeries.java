@@ -78,7 +78,7 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
 
     /** Parses CSV text; {@code source} names it in messages. */
     public static CsvSeries parse(String source, String text, Options options) {
-        String[] lines = text.split("\n", -1);
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r\n|\n|\r", -1);
         char delimiter = 0;
         List<String> header = null;
         int[] selected = null;
