@@ -31,7 +31,8 @@ simpleStatement : keyword=statementKeyword arg*     # knownStatement
 statementKeyword: INPUT | SEQUENCE | RNN | LSTM | GRU | DENSE | LOSS | OPTIMIZER | CLIP | BATCH | SEED
                 | PRECISION ;
 
-arg             : key=IDENT EQ value=NUMBER         # optionArg
+/** The value is optional here so that 'lr=' or 'lr=fast' get the front end's message, not a syntax error. */
+arg             : key=IDENT EQ (value=NUMBER | word=IDENT)?  # optionArg
                 | IDENT                             # wordArg
                 | NUMBER                            # numberArg
                 ;

@@ -92,7 +92,6 @@ final class ModelBuilder {
         Integer outputs;
         HeadActivation activation;
         Stmt dense;
-        boolean layerAfterDense;
 
         Scope(String label, Token opener) {
             this.label = label;
@@ -209,10 +208,11 @@ final class ModelBuilder {
             }
             headScope = top;
         }
-        if (settings.loss == null) {
+        if (!top.seen.containsKey("loss")) {
             reporter.error(modelPos, "model '" + name + "' has no 'loss'",
                     "add 'loss cross_entropy' (softmax head), 'loss bce' (sigmoid) or 'loss mse'");
-        } else if (headScope != null && headScope.activation != null) {
+        } else if (settings.loss != null && headScope != null && headScope.activation != null
+                && !(seq2seq && settings.loss != LossKind.CROSS_ENTROPY)) {
             checkHead(settings, headScope);
         }
 
@@ -434,6 +434,7 @@ final class ModelBuilder {
 
     private void layer(Stmt s, Scope scope) {
         String kw = s.name();
+        scope.layerStmts.add(s);
         Cursor c = new Cursor(s, kw.equals("rnn") ? "rnn H [tanh | relu]" : kw + " H");
         Long h = c.integer("the layer width", kw, 1, Limits.MAX_WIDTH);
         if (h == null) {
@@ -463,20 +464,18 @@ final class ModelBuilder {
         if (!c.end()) {
             return;
         }
-        if (scope.layers.size() == Limits.MAX_LAYERS) {
+        if (scope.layers.size() >= Limits.MAX_LAYERS) {
             reporter.error(pos(s.keyword()), "too many layers in " + scope.label,
                     "at most " + Limits.MAX_LAYERS + " layers per stack");
             return;
         }
         if (scope.dense != null) {
-            scope.layerAfterDense = true;
             reporter.error(pos(s.keyword()), "layer after the 'dense' head",
                     "layers stack in the order written and the head sits on top: move this layer above 'dense'",
                     Reporter.note(pos(scope.dense.keyword()), "'dense' declared here"));
             return;
         }
         scope.layers.add(new LayerDecl(cell, h.intValue(), pos(s.keyword())));
-        scope.layerStmts.add(s);
     }
 
     private void dense(Stmt s, Scope scope) {
@@ -496,7 +495,7 @@ final class ModelBuilder {
         if (!c.end()) {
             return;
         }
-        if (scope.layers.isEmpty()) {
+        if (scope.layerStmts.isEmpty()) {
             reporter.error(pos(s.keyword()), "expected a layer (rnn, lstm, gru) before 'dense'",
                     "the head sits on top of the recurrent layers, e.g. 'lstm 128' then 'dense " + n + "'");
         }
@@ -537,7 +536,8 @@ final class ModelBuilder {
             String key = a.text();
             if (!keys.contains(key)) {
                 List<String> other = adam ? SGD_OPTIONS : ADAM_OPTIONS;
-                String hint = other.contains(key)
+                String hint = key.equals("betas") && adam ? "write PyTorch's betas pair as 'beta1=0.9 beta2=0.999'"
+                        : other.contains(key)
                         ? "'" + key + "' is an option of " + (adam ? "sgd" : "adam") + "; " + kind + " takes "
                         + String.join(", ", keys)
                         : Suggest.hint(key, keys, kind + " takes " + String.join(", ", keys));
@@ -552,6 +552,13 @@ final class ModelBuilder {
                 continue;
             }
             given.put(key, a);
+            if (a.value().getType() != RnnParser.NUMBER) {
+                boolean missing = a.value().getType() == RnnParser.EQ;
+                reporter.error(missing ? afterToken(a.value()) : pos(a.value()), "expected a number after '" + key
+                        + "='" + (missing ? "" : ", found '" + shortText(a.value().getText()) + "'"), defaultHint(kind, key));
+                ok = false;
+                continue;
+            }
             Double v = real(a.value(), "'" + key + "'");
             if (v == null) {
                 ok = false;
@@ -611,7 +618,7 @@ final class ModelBuilder {
         }
         Arg a = c.peek();
         if (a == null || a.kind() != ArgKind.NUMBER) {
-            c.expected("a threshold after 'clip " + kind + "'", "e.g. 'clip " + kind + " 5.0'");
+            c.expected("a threshold", "e.g. 'clip " + kind + " 5.0'");
             return;
         }
         c.next();
@@ -646,10 +653,10 @@ final class ModelBuilder {
             reporter.error(at, s.label + " has no 'sequence'", isModel
                     ? "add e.g. 'sequence 28 many_to_one'" : "add e.g. 'sequence 24'");
         }
-        if (s.layers.isEmpty() && s.layerStmts.isEmpty() && s.dense == null && !s.layerAfterDense) {
+        if (s.layerStmts.isEmpty() && !s.seen.containsKey("dense")) {
             reporter.error(at, s.label + " has no layers", "add a layer (rnn, lstm, gru), e.g. 'lstm 128'"
                     + (needsHead ? ", and a head, e.g. 'dense 10 softmax'" : ""));
-        } else if (needsHead && !s.seen.containsKey("dense")) {
+        } else if (needsHead && !s.seen.containsKey("dense") && !s.layerStmts.isEmpty()) {
             reporter.error(at, s.label + " has no 'dense' head",
                     "add e.g. 'dense 10 softmax' after the last layer");
         }
@@ -657,8 +664,9 @@ final class ModelBuilder {
 
     /** The decoder starts from the encoder's final states, so the stacks must match layer by layer. */
     private void handOver(Scope enc, Scope dec) {
-        if (enc.layers.isEmpty() || dec.layers.isEmpty()) {
-            return;
+        if (enc.layers.isEmpty() || dec.layers.isEmpty() || enc.layers.size() != enc.layerStmts.size()
+                || dec.layers.size() != dec.layerStmts.size()) {
+            return; // a layer with its own error: comparing the rest would mis-pair them
         }
         if (enc.layers.size() != dec.layers.size()) {
             reporter.error(pos(dec.opener), "the decoder has " + count(dec.layers.size())
@@ -812,22 +820,24 @@ final class ModelBuilder {
             i++;
             String t = a.text();
             String range = "between " + min + " and " + max;
+            String noun = what.replaceFirst("^the ", "").replaceFirst("^an? ", "");
+            String article = "aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ";
             if (!t.matches("-?[0-9]+")) {
-                reporter.error(pos(a.token()), what.replaceFirst("^the ", "") + " must be a whole number, found " + t,
-                        what + " is a whole number " + range);
+                reporter.error(pos(a.token()), noun + " must be a whole number, found " + shortText(t),
+                        article + noun + " is a whole number " + range);
                 return null;
             }
             String digits = t.replaceFirst("^-?0*", "");
             boolean negative = t.startsWith("-") && !digits.isEmpty();
             BigInteger v = digits.length() > 20 ? null : new BigInteger(negative ? "-" + digits : digits.isEmpty() ? "0" : digits);
             if (v == null || v.compareTo(BigInteger.valueOf(max)) > 0) {
-                reporter.error(pos(a.token()), capital(what) + " " + shortText(t) + " is too large",
-                        capital(what) + " is " + range);
+                reporter.error(pos(a.token()), noun + " " + shortText(t) + " is too large",
+                        article + noun + " is " + range);
                 return null;
             }
             if (v.compareTo(BigInteger.valueOf(min)) < 0) {
-                reporter.error(pos(a.token()), capital(what) + " " + t + " is too small",
-                        capital(what) + " is " + range);
+                reporter.error(pos(a.token()), noun + " " + shortText(t) + " is too small",
+                        article + noun + " is " + range);
                 return null;
             }
             return v.longValue();
@@ -860,11 +870,6 @@ final class ModelBuilder {
         }
     }
 
-    private static String capital(String what) {
-        String w = what.replaceFirst("^the ", "").replaceFirst("^an? ", "");
-        return Character.toUpperCase(w.charAt(0)) + w.substring(1);
-    }
-
     private static String shortText(String t) {
         return t.length() > 24 ? t.substring(0, 24) + "..." : t;
     }
@@ -890,7 +895,7 @@ final class ModelBuilder {
 
     private static String describe(Arg a) {
         return switch (a.kind()) {
-            case OPTION -> "'" + a.text() + "=" + a.value().getText() + "'";
+            case OPTION -> "'" + a.text() + "=" + (a.value().getType() == RnnParser.EQ ? "" : a.value().getText()) + "'";
             default -> "'" + shortText(a.text()) + "'";
         };
     }
@@ -924,8 +929,9 @@ final class ModelBuilder {
         }
         List<Arg> args = new ArrayList<>();
         for (RnnParser.ArgContext a : argCtxs) {
-            if (a instanceof RnnParser.OptionArgContext o && o.key != null && o.value != null) {
-                args.add(new Arg(ArgKind.OPTION, o.key, o.value));
+            if (a instanceof RnnParser.OptionArgContext o) {
+                args.add(new Arg(ArgKind.OPTION, o.key, o.value != null ? o.value : o.word != null ? o.word : o.EQ()
+                        .getSymbol()));
             } else if (a instanceof RnnParser.WordArgContext w) {
                 args.add(new Arg(ArgKind.WORD, w.IDENT().getSymbol(), null));
             } else if (a instanceof RnnParser.NumberArgContext n) {
@@ -964,6 +970,11 @@ final class ModelBuilder {
 
     SourcePos pos(Token t) {
         return FrontEnd.pos(file, t);
+    }
+
+    private SourcePos afterToken(Token t) {
+        SourcePos p = pos(t);
+        return new SourcePos(file, p.line(), p.column() + p.length(), 1);
     }
 
     /** Just after a statement's last token, where "expected X after ..." points. */

@@ -27,6 +27,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
 
     private final Reporter reporter;
     private final Positions positions;
+    private final java.util.Set<Integer> reportedRegions = new java.util.HashSet<>();
 
     SyntaxErrors(Reporter reporter, Positions positions) {
         this.reporter = reporter;
@@ -61,6 +62,11 @@ final class SyntaxErrors extends DefaultErrorStrategy {
     }
 
     private void report(Parser parser, Token found) {
+        // One syntax error per model: after the first, ANTLR's recovery guesses and the rest are echoes.
+        int region = region(parser, found);
+        if (!reportedRegions.add(region)) {
+            return;
+        }
         IntervalSet expected;
         try {
             expected = parser.getExpectedTokens();
@@ -77,14 +83,37 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         }
     }
 
+    /** The token index of the 'model' keyword the error belongs to (-1 before the first model). */
+    private static int region(Parser parser, Token found) {
+        for (ParserRuleContext c = parser.getContext(); c != null; c = c.getParent()) {
+            if (c instanceof RnnParser.ModelDeclContext m) {
+                return m.getStart().getTokenIndex();
+            }
+        }
+        TokenStream tokens = parser.getInputStream();
+        for (int i = Math.min(found.getTokenIndex(), tokens.size() - 1) - 1; i >= 0; i--) {
+            if (tokens.get(i).getType() == RnnParser.MODEL) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private record Message(String text, String hint, Diagnostic.Related related) {
         Message(String text, String hint) {
             this(text, hint, null);
         }
     }
 
-    private Message message(ParserRuleContext ctx, IntervalSet expected, Token found) {
+    private Message message(ParserRuleContext at, IntervalSet expected, Token found) {
         String what = describe(found);
+        ParserRuleContext ctx = at;
+        // Inside a statement, speak for the body that holds it.
+        while (ctx != null && !(ctx instanceof RnnParser.NameContext || ctx instanceof RnnParser.QualifiedNameContext
+                || ctx instanceof RnnParser.ModelDeclContext
+                || ctx instanceof RnnParser.BlockStatementContext || ctx instanceof RnnParser.FileContext)) {
+            ctx = ctx.getParent();
+        }
         int type = found.getType();
         if (ctx instanceof RnnParser.NameContext && ctx.getParent() instanceof RnnParser.ModelDeclContext) {
             return new Message("expected a model name after 'model', found " + what,
@@ -97,11 +126,6 @@ final class SyntaxErrors extends DefaultErrorStrategy {
                     ? new Message("expected a name after '.', found " + what, "write a package as 'package a.b.c'")
                     : new Message("expected a package name after 'package', found " + what,
                     "write a package as 'package a.b.c'");
-        }
-        if (ctx instanceof RnnParser.OptionArgContext option) {
-            String key = option.key == null ? "" : option.key.getText();
-            return new Message("expected a number after '" + key + "=', found " + what,
-                    "options are written key=number, as in 'lr=0.001'");
         }
         if (ctx instanceof RnnParser.ModelDeclContext model) {
             String name = model.name() == null ? "?" : model.name().getText();
