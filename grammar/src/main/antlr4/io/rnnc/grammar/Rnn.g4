@@ -13,8 +13,9 @@ grammar Rnn;
 
 file            : (NL | packageDecl | modelDecl)* EOF ;
 
+/** Loose on purpose: a missing or doubled '.' part is reported by the front end, not by ANTLR's recovery. */
 packageDecl     : PACKAGE qualifiedName ;
-qualifiedName   : name (DOT name)* ;
+qualifiedName   : name? (DOT name?)* ;
 
 modelDecl       : MODEL name NL* LBRACE (NL | statement)* RBRACE ;
 

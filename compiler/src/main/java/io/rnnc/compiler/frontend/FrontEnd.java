@@ -101,7 +101,7 @@ public final class FrontEnd {
                     reporter.error(pos(file, kw), "'package' after a model",
                             "the package line comes first in the file, before any model");
                 }
-                packageName = packageName(file, p.qualifiedName(), reporter);
+                packageName = packageName(file, kw, p.qualifiedName(), reporter);
             } else if (child instanceof RnnParser.ModelDeclContext m) {
                 sawModel = true;
                 Token name = m.name() == null ? null : m.name().getStart();
@@ -130,21 +130,46 @@ public final class FrontEnd {
         }
     }
 
-    private static String packageName(String file, RnnParser.QualifiedNameContext q, Reporter reporter) {
+    private static String packageName(String file, Token keyword, RnnParser.QualifiedNameContext q,
+                                      Reporter reporter) {
         List<String> parts = new ArrayList<>();
-        for (RnnParser.NameContext n : q.name()) {
-            Token t = n.getStart();
-            String s = t.getText();
-            if (SourceVersion.isKeyword(s, SourceVersion.RELEASE_17)) {
-                reporter.error(pos(file, t), "'" + s + "' is a Java keyword and cannot be part of a package name",
-                        "choose another name, e.g. '" + s + "s'");
-            } else if (!SourceVersion.isIdentifier(s)) {
-                reporter.error(pos(file, t), "'" + s + "' is not a valid Java package name",
-                        "package names are Java identifiers separated by '.'");
+        Token previous = keyword;
+        boolean expectName = true;
+        List<org.antlr.v4.runtime.tree.ParseTree> children = q.children == null ? List.of() : q.children;
+        for (int i = 0; i <= children.size(); i++) {
+            var child = i < children.size() ? children.get(i) : null;
+            if (child instanceof RnnParser.NameContext n) {
+                Token t = n.getStart();
+                String s = t.getText();
+                if (SourceVersion.isKeyword(s, SourceVersion.RELEASE_17)) {
+                    reporter.error(pos(file, t), "'" + s + "' is a Java keyword and cannot be part of a package name",
+                            "choose another name, e.g. '" + s + "s'");
+                    return "";
+                } else if (!SourceVersion.isIdentifier(s)) {
+                    reporter.error(pos(file, t), "'" + s + "' is not a valid Java package name",
+                            "package names are Java identifiers separated by '.'");
+                    return "";
+                }
+                parts.add(s);
+                previous = t;
+                expectName = false;
+            } else if (expectName) {
+                SourcePos at = child == null ? after(file, previous) : pos(file, ((org.antlr.v4.runtime.tree
+                        .TerminalNode) child).getSymbol());
+                reporter.error(at, previous == keyword ? "expected a package name after 'package'"
+                        : "expected a name after '.'", "write a package as 'package a.b.c'");
+                return "";
+            } else if (child != null) {
+                previous = ((org.antlr.v4.runtime.tree.TerminalNode) child).getSymbol();
+                expectName = true;
             }
-            parts.add(s);
         }
         return String.join(".", parts);
+    }
+
+    private static SourcePos after(String file, Token t) {
+        SourcePos p = pos(file, t);
+        return new SourcePos(file, p.line(), p.column() + p.length(), 1);
     }
 
     private static void checkClassName(String file, Token t, Reporter reporter) {

@@ -119,14 +119,6 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             return new Message("expected a model name after 'model', found " + what,
                     "name the generated class, e.g. 'model MnistRnn {'");
         }
-        if (ctx instanceof RnnParser.NameContext || ctx instanceof RnnParser.QualifiedNameContext) {
-            boolean afterDot = ctx.getParent() instanceof RnnParser.QualifiedNameContext
-                    || ctx instanceof RnnParser.QualifiedNameContext;
-            return afterDot && ctx.getParent() != null && ctx.getParent().getChildCount() > 1
-                    ? new Message("expected a name after '.', found " + what, "write a package as 'package a.b.c'")
-                    : new Message("expected a package name after 'package', found " + what,
-                    "write a package as 'package a.b.c'");
-        }
         if (ctx instanceof RnnParser.ModelDeclContext model) {
             String name = model.name() == null ? "?" : model.name().getText();
             if (expected.contains(RnnParser.LBRACE) && !expected.contains(RnnParser.RBRACE)) {
