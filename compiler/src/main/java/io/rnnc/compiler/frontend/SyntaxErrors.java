@@ -19,11 +19,7 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  */
 final class SyntaxErrors extends DefaultErrorStrategy {
 
-    static final List<String> STATEMENTS = List.of("input", "sequence", "rnn", "lstm", "gru", "dense", "loss",
-            "optimizer", "clip", "batch", "seed", "precision", "encoder", "decoder");
-
-    private static final String STATEMENT_LIST = "input, sequence, rnn, lstm, gru, dense, loss, optimizer, clip,"
-            + " batch, seed, precision";
+    private static final String STATEMENT_LIST = String.join(", ", Words.STATEMENTS);
 
     private final Reporter reporter;
     private final Positions positions;
@@ -142,7 +138,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             return body(what, type, "'" + kind + "'", block.kind);
         }
         // Top level (the file rule) and anything unforeseen.
-        if (STATEMENTS.contains(found.getText())) {
+        if (Words.STATEMENTS.contains(found.getText())) {
             return new Message("'" + found.getText() + "' outside a model",
                     "statements go inside 'model Name { ... }'");
         }
