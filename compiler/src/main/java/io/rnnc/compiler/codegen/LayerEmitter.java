@@ -102,9 +102,11 @@ final class LayerEmitter {
             c.endControlFlow();
         }
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
-        c.addStatement("int gt = t * n * $L", G).add("// step t's gate block\n");
-        c.addStatement("int st = t * n * $L", H).add("// slot t of h/c = h_{t-1}; also step t of [T, n, H] buffers\n");
-        c.addStatement("int sn = st + n * $L", H).add("// slot t + 1 = h_t\n");
+        c.add("// gt: step t's gate block; st: slot t of h/c (= h_{t-1}), also step t of [T, n, H] buffers;"
+                + " sn: slot t + 1 (= h_t)\n");
+        c.addStatement("int gt = t * n * $L", G);
+        c.addStatement("int st = t * n * $L", H);
+        c.addStatement("int sn = st + n * $L", H);
         if (lp.cell() == CellType.GRU) {
             c.add("// $L[n × $L] = h_{t-1} · W_hh^T\n", lp.recBuf(), G);
             recurrentProduct(c, lp.recBuf(), "0", false);
@@ -231,9 +233,11 @@ final class LayerEmitter {
         String dhNext = lp.dhNextBuf();
         c.add("// $L holds d loss / d h_$L through the recurrence on entry (zero, or from a decoder)\n", dhNext, T + "-1");
         c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
+        c.add("// gt: step t's gate block; st: slot t of h/c (= h_{t-1}), also step t of [T, n, H] buffers;"
+                + " sn: slot t + 1 (= h_t)\n");
         c.addStatement("int gt = t * n * $L", G);
-        c.addStatement("int st = t * n * $L", H).add("// slot t = h_{t-1}; step t of [T, n, H] buffers\n");
-        c.addStatement("int sn = st + n * $L", H).add("// slot t + 1 = h_t\n");
+        c.addStatement("int st = t * n * $L", H);
+        c.addStatement("int sn = st + n * $L", H);
         switch (lp.cell()) {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: dh = from above + through the recurrence; d pre = dh * act'(pre)\n");
