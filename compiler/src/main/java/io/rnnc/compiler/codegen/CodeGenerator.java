@@ -1,0 +1,438 @@
+package io.rnnc.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.rnnc.compiler.model.HeadActivation;
+import io.rnnc.compiler.model.InputKind;
+import io.rnnc.compiler.model.LossKind;
+import io.rnnc.compiler.model.Model;
+import io.rnnc.compiler.model.OptimizerSpec;
+import io.rnnc.compiler.model.ParamSpec;
+import io.rnnc.compiler.model.SequenceMode;
+import io.rnnc.compiler.plan.Buffer;
+import io.rnnc.compiler.plan.Constant;
+import io.rnnc.compiler.plan.GenerationPlan;
+import io.rnnc.compiler.plan.LayerPlan;
+import io.rnnc.compiler.plan.ParamOffset;
+import io.rnnc.compiler.plan.Planner;
+import io.rnnc.compiler.plan.StackPlan;
+import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.OptimizerState;
+import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.TensorInfo;
+import io.rnnc.runtime.TensorStore;
+import io.rnnc.runtime.init.Init;
+import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.kernel.PackedFloatMatrix;
+import io.rnnc.runtime.optim.Adam;
+import io.rnnc.runtime.optim.Clipping;
+import io.rnnc.runtime.optim.Sgd;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates one specialised Java class per {@link Model}: every size a constant, fused forward and
+ * backpropagation-through-time loops per layer, the head and loss fused, clipping and the optimizer
+ * over one flat parameter store. The same model always gives the same bytes.
+ */
+public final class CodeGenerator {
+
+    static final ClassName GEMM = LayerEmitter.GEMM;
+    static final ClassName ACT = LayerEmitter.ACT;
+    static final ClassName ARRAYS = LayerEmitter.ARRAYS;
+
+    private final GenerationPlan plan;
+    private final Model model;
+    private final Num num;
+    private final TypeSpec.Builder type;
+
+    private CodeGenerator(GenerationPlan plan) {
+        this.plan = plan;
+        this.model = plan.model();
+        this.num = new Num(model.precision());
+        this.type = TypeSpec.classBuilder(model.name()).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(RnnModel.class);
+    }
+
+    /** Generates the model's class. */
+    public static GeneratedSource generate(Model model) {
+        return generate(Planner.plan(model));
+    }
+
+    /** Generates the class a plan describes. */
+    public static GeneratedSource generate(GenerationPlan plan) {
+        check(plan.model());
+        CodeGenerator g = new CodeGenerator(plan);
+        TypeSpec spec = g.build();
+        String text = JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true).indent("    ")
+                .build().toString();
+        return new GeneratedSource(plan.model().qualifiedName(), text);
+    }
+
+    private static void check(Model model) {
+        HeadActivation act = model.head().activation();
+        if (model.loss() == LossKind.CROSS_ENTROPY && act != HeadActivation.SOFTMAX) {
+            throw new IllegalArgumentException(model.name() + ": cross_entropy needs a softmax head, not " + act.keyword());
+        }
+        if (model.loss() == LossKind.BCE && act != HeadActivation.SIGMOID) {
+            throw new IllegalArgumentException(model.name() + ": bce needs a sigmoid head, not " + act.keyword());
+        }
+    }
+
+    private boolean seq2seq() {
+        return model.mode() == SequenceMode.SEQ2SEQ;
+    }
+
+    private TypeSpec build() {
+        type.addJavadoc("$L", classDoc());
+        constants();
+        fields();
+        type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+                .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
+                .addStatement("initialize(SEED)").build());
+        apiMethods();
+        new InputEmitter(plan, num, type).emit();
+        passes();
+        for (StackPlan s : plan.stacks()) {
+            for (LayerPlan lp : s.layers()) {
+                LayerEmitter le = new LayerEmitter(num, s, lp);
+                type.addMethod(le.forward());
+            }
+        }
+        for (StackPlan s : plan.stacks()) {
+            for (LayerPlan lp : s.layers()) {
+                type.addMethod(new LayerEmitter(num, s, lp).backward());
+            }
+        }
+        new HeadEmitter(plan, num, type).emit();
+        new GenerationEmitter(plan, num, type).emit();
+        return type.build();
+    }
+
+    private String classDoc() {
+        String spec = model.source().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("*/", "*&#47;");
+        StringBuilder d = new StringBuilder();
+        d.append("Generated by rnnc from this spec — do not edit:\n<pre>\n").append(spec.strip()).append("\n</pre>\n");
+        d.append("<p>").append(model.mode().keyword()).append(", ").append(model.precision().keyword())
+                .append(", ").append(model.parameterCount()).append(" parameters. Activation buffers are time-major ")
+                .append("({@code [T, n, width]}, n = live batch rows), so one step's block is contiguous; h and c ")
+                .append("buffers keep the initial state in slot 0. Not thread-safe: one instance per thread.\n");
+        if (model.mode() == SequenceMode.ONE_TO_MANY || seq2seq()) {
+            d.append("<p>Training and {@link #forward} are teacher-forced from the batch's targets");
+            d.append(seq2seq() ? " (decoder input d_0 = 0, the reserved start token; d_t = y_{t-1})" : "");
+            d.append("; the generate methods feed back the model's own outputs.\n");
+        }
+        return d.toString();
+    }
+
+    private void constants() {
+        type.addField(FieldSpec.builder(String.class, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The spec this class was generated from.\n").initializer("$S", model.source()).build());
+        for (Constant c : plan.constants()) {
+            type.addField(FieldSpec.builder(int.class, c.name(), Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("$L\n", c.comment()).initializer("$L", c.value()).build());
+        }
+        for (ParamOffset o : plan.offsets()) {
+            ParamSpec p = o.param();
+            type.addField(FieldSpec.builder(int.class, o.constant(), Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("$L $L: first element in the flat stores.\n", p.name(), p.shape())
+                    .initializer("$L", p.offset()).build());
+        }
+        OptimizerSpec opt = model.optimizer();
+        dconst("LR", opt.lr(), "Learning rate.");
+        if (opt.kind() == OptimizerSpec.Kind.ADAM) {
+            dconst("BETA1", opt.beta1(), "Adam beta1.");
+            dconst("BETA2", opt.beta2(), "Adam beta2.");
+            dconst("EPS", opt.eps(), "Adam eps (outside the square root, as PyTorch).");
+        } else {
+            dconst("MOMENTUM", opt.momentum(), "SGD momentum (dampening 0, no Nesterov).");
+        }
+        dconst("WEIGHT_DECAY", opt.weightDecay(), "L2 weight decay, added to the clipped gradient.");
+        model.clip().ifPresent(c -> dconst("CLIP", c.threshold(),
+                c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
+                        ? "Gradient clipping: global L2 norm limit (clip_grad_norm_)."
+                        : "Gradient clipping: element limit (clip_grad_value_)."));
+        type.addField(FieldSpec.builder(long.class, "SEED", Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The spec's seed.\n").initializer("$LL", model.seed()).build());
+
+        TypeName tensorList = ParameterizedTypeName.get(List.class, TensorInfo.class);
+        CodeBlock.Builder tensors = CodeBlock.builder().add("$T.of(", List.class);
+        for (int i = 0; i < plan.offsets().size(); i++) {
+            ParamOffset o = plan.offsets().get(i);
+            String shape = o.param().shape().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            tensors.add(i == 0 ? "\n" : ",\n").add("new $T($S, new int[] {$L}, $L)", TensorInfo.class,
+                    o.param().name(), shape, o.constant());
+        }
+        tensors.add(")");
+        type.addField(FieldSpec.builder(tensorList, "TENSORS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Every trainable tensor in PyTorch state_dict order.\n").initializer(tensors.build()).build());
+
+        StackPlan first = plan.stacks().get(0);
+        InputKind kind = first.inputKind();
+        String inputKind = switch (kind) {
+            case FEATURES -> "features";
+            case TOKENS -> "tokens";
+            case TOKENS_EMBED -> "tokens_embed";
+        };
+        int inputSteps = switch (model.mode()) {
+            case ONE_TO_ONE, ONE_TO_MANY -> 1;
+            default -> first.stepCount();
+        };
+        String cells = plan.stack().layers().stream().map(l -> "\"" + l.cell().fixtureName() + "\"")
+                .collect(Collectors.joining(", "));
+        String hidden = plan.stack().layers().stream().map(l -> String.valueOf(l.hidden()))
+                .collect(Collectors.joining(", "));
+        type.addField(FieldSpec.builder(ModelInfo.class, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("What this model is, for generic drivers.\n")
+                .initializer("new $T($S, $S, $S, $L, $L, $L, $L, O, $T.of($L), $T.of($L), $S, $S, $S, B, $S, TENSORS, SPEC)",
+                        ModelInfo.class, model.name(), model.mode().keyword(), inputKind,
+                        kind == InputKind.FEATURES ? first.stack().input().size() : 0,
+                        kind == InputKind.FEATURES ? 0 : first.stack().input().vocab(), inputSteps,
+                        model.outputSteps(), List.class, cells, List.class, hidden,
+                        model.head().activation().keyword(), model.loss().keyword(),
+                        model.optimizer().kind().name().toLowerCase(Locale.ROOT), model.precision().keyword())
+                .build());
+    }
+
+    private void dconst(String name, double value, String doc) {
+        type.addField(FieldSpec.builder(double.class, name, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("$L\n", doc).initializer("$L", doubleLiteral(value)).build());
+    }
+
+    static String doubleLiteral(double v) {
+        String s = Double.toString(v);
+        return s.contains(".") || s.contains("E") || s.contains("N") || s.contains("I") ? s : s + ".0";
+    }
+
+    private void fields() {
+        ClassName store = num.store();
+        type.addField(FieldSpec.builder(store, "params", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T(TENSORS)", store).build());
+        type.addField(FieldSpec.builder(store, "grads", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T(TENSORS)", store).build());
+        type.addField(FieldSpec.builder(num.array(), "w", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("Parameters, flat, PyTorch layout.\n").initializer("params.data").build());
+        type.addField(FieldSpec.builder(num.array(), "dw", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("d loss / d parameters, same layout.\n").initializer("grads.data").build());
+        boolean adam = model.optimizer().kind() == OptimizerSpec.Kind.ADAM;
+        if (adam) {
+            type.addField(FieldSpec.builder(store, "expAvg", Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T(TENSORS)", store).build());
+            type.addField(FieldSpec.builder(store, "expAvgSq", Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T(TENSORS)", store).build());
+            type.addField(FieldSpec.builder(OptimizerState.class, "optimizer", Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T($S, $T.of($S, $S), $T.<$T>of(expAvg, expAvgSq))", OptimizerState.class, "adam",
+                            List.class, "exp_avg", "exp_avg_sq", List.class, TensorStore.class).build());
+        } else {
+            type.addField(FieldSpec.builder(store, "momentumBuffer", Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T(TENSORS)", store).build());
+            type.addField(FieldSpec.builder(OptimizerState.class, "optimizer", Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer("new $T($S, $T.of($S), $T.<$T>of(momentumBuffer))", OptimizerState.class, "sgd",
+                            List.class, "momentum_buffer", List.class, TensorStore.class).build());
+        }
+        for (Buffer b : plan.buffers()) {
+            TypeName t = b.ints() ? TypeName.get(int[].class) : num.array();
+            type.addField(FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L\n", b.shape())
+                    .initializer("new $L[$L]", b.ints() ? "int" : num.t(), b.size()).build());
+        }
+        if (num.isFloat()) {
+            for (StackPlan s : plan.stacks()) {
+                for (LayerPlan lp : s.layers()) {
+                    type.addField(FieldSpec.builder(PackedFloatMatrix.class, lp.packedFwd(), Modifier.PRIVATE, Modifier.FINAL)
+                            .addJavadoc("W_hh^T of $L, packed once per update for the forward step products.\n", lp.name())
+                            .initializer("$T.allocate($L, $L)", PackedFloatMatrix.class, lp.h(), lp.g()).build());
+                    type.addField(FieldSpec.builder(PackedFloatMatrix.class, lp.packedBwd(), Modifier.PRIVATE, Modifier.FINAL)
+                            .addJavadoc("W_hh of $L, packed once per update for the backward dh products.\n", lp.name())
+                            .initializer("$T.allocate($L, $L)", PackedFloatMatrix.class, lp.g(), lp.h()).build());
+                }
+            }
+        }
+        type.addField(FieldSpec.builder(int.class, "rows", Modifier.PRIVATE)
+                .addJavadoc("Batch rows of the last forward pass.\n").build());
+    }
+
+    private void apiMethods() {
+        type.addMethod(override("info", ModelInfo.class).addStatement("return INFO").build());
+        type.addMethod(override("parameters", TensorStore.class).addStatement("return params").build());
+        type.addMethod(override("gradients", TensorStore.class).addStatement("return grads").build());
+        type.addMethod(override("optimizerState", OptimizerState.class).addStatement("return optimizer").build());
+
+        MethodSpec.Builder init = override("initialize", void.class).addParameter(long.class, "seed");
+        init.addComment("PyTorch's default initialisation, tensor after tensor in state_dict order");
+        init.addStatement("$T rng = new $T(seed)", Rng.class, Rng.class);
+        for (ParamSpec p : model.parameters()) {
+            if (p.init() == ParamSpec.Init.NORMAL) {
+                init.addStatement("$T.normal(params, $S, rng)", Init.class, p.name());
+            } else {
+                init.addStatement("$T.uniform(params, $S, $L, rng)", Init.class, p.name(), doubleLiteral(p.bound()));
+            }
+        }
+        init.addStatement("optimizer.reset()");
+        init.addStatement("parametersChanged()");
+        type.addMethod(init.build());
+
+        MethodSpec.Builder changed = override("parametersChanged", void.class);
+        if (num.isFloat()) {
+            changed.addComment("Repack the recurrent weights the step products read");
+            for (StackPlan s : plan.stacks()) {
+                for (LayerPlan lp : s.layers()) {
+                    changed.addStatement("$L.pack(true, w, $L, $L)", lp.packedFwd(), lp.wHh(), lp.h());
+                    changed.addStatement("$L.pack(false, w, $L, $L)", lp.packedBwd(), lp.wHh(), lp.h());
+                }
+            }
+        } else {
+            changed.addComment("float64 products read W_hh in place: nothing is cached");
+        }
+        type.addMethod(changed.build());
+
+        type.addMethod(override("computeGradients", double.class).addParameter(Batch.class, "batch")
+                .addStatement("int n = checkBatch(batch)")
+                .addStatement("loadInputs(batch, n)")
+                .addStatement("forwardPass(n)")
+                .addStatement("double loss = loss(batch, n, true)")
+                .addStatement("backwardPass(n)")
+                .addStatement("return loss").build());
+        type.addMethod(override("evaluate", double.class).addParameter(Batch.class, "batch")
+                .addStatement("int n = checkBatch(batch)")
+                .addStatement("loadInputs(batch, n)")
+                .addStatement("forwardPass(n)")
+                .addStatement("return loss(batch, n, false)").build());
+        type.addMethod(override("forward", void.class).addParameter(Batch.class, "batch")
+                .addStatement("int n = checkBatch(batch)")
+                .addStatement("loadInputs(batch, n)")
+                .addStatement("forwardPass(n)").build());
+
+        MethodSpec.Builder update = override("applyUpdate", double.class);
+        String clipCall = model.clip().map(c -> c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
+                ? "byNorm" : "value").orElse("none");
+        switch (clipCall) {
+            case "byNorm" -> update.addStatement("double norm = $T.byNorm(dw, N_PARAMS, CLIP)", Clipping.class);
+            case "value" -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class)
+                    .addStatement("$T.byValue(dw, N_PARAMS, CLIP)", Clipping.class);
+            default -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class);
+        }
+        update.addStatement("long step = optimizer.step() + 1");
+        update.addStatement("optimizer.setStep(step)");
+        if (model.optimizer().kind() == OptimizerSpec.Kind.ADAM) {
+            update.addStatement("$T.step(w, dw, expAvg.data, expAvgSq.data, N_PARAMS, step, LR, BETA1, BETA2, EPS, WEIGHT_DECAY)",
+                    Adam.class);
+        } else {
+            update.addStatement("$T.step(w, dw, momentumBuffer.data, N_PARAMS, step, LR, MOMENTUM, WEIGHT_DECAY)", Sgd.class);
+        }
+        update.addStatement("parametersChanged()");
+        update.addStatement("return norm");
+        type.addMethod(update.build());
+
+        type.addMethod(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(int.class).addParameter(Batch.class, "batch")
+                .addStatement("int n = batch.size()")
+                .beginControlFlow("if (n > B)")
+                .addStatement("throw new $T($S + n + $S + B)", IllegalArgumentException.class, "batch of ",
+                        " samples is larger than the model's batch ")
+                .endControlFlow()
+                .addStatement("return n").build());
+    }
+
+    static MethodSpec.Builder override(String name, Class<?> returns) {
+        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
+    }
+
+    /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
+    private void passes() {
+        MethodSpec.Builder f = MethodSpec.methodBuilder("forwardPass").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Every layer forward, layer by layer (each over all steps), then the head.\n")
+                .addParameter(int.class, "n");
+        f.addStatement("rows = n");
+        for (StackPlan s : plan.stacks()) {
+            if (s.zeroInitial()) {
+                f.addComment("$Lh_{-1} = 0$L", s.stack().prefix(), s.layers().get(0).cBuf() != null ? ", c_{-1} = 0" : "");
+                for (LayerPlan lp : s.layers()) {
+                    f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.hBuf(), lp.h(), num.lit(0));
+                    if (lp.cBuf() != null) {
+                        f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.cBuf(), lp.h(), num.lit(0));
+                    }
+                }
+            } else {
+                StackPlan enc = plan.encoder().orElseThrow();
+                f.addComment("The encoder's final states (slot T_IN) are the decoder's initial states (slot 0)");
+                for (int l = 0; l < s.layers().size(); l++) {
+                    LayerPlan d = s.layers().get(l);
+                    LayerPlan e = enc.layers().get(l);
+                    f.addStatement("$T.arraycopy($L, $L * n * $L, $L, 0, n * $L)", System.class, e.hBuf(), enc.steps(),
+                            e.h(), d.hBuf(), d.h());
+                    if (d.cBuf() != null) {
+                        f.addStatement("$T.arraycopy($L, $L * n * $L, $L, 0, n * $L)", System.class, e.cBuf(),
+                                enc.steps(), e.h(), d.cBuf(), d.h());
+                    }
+                }
+            }
+            for (LayerPlan lp : s.layers()) {
+                f.addStatement("$LForward(n)", lp.name());
+            }
+        }
+        f.addStatement("headForward(n)");
+        type.addMethod(f.build());
+
+        MethodSpec.Builder b = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Backpropagation through time from dLogits: head, then layers top-down, then embeddings.\n")
+                .addParameter(int.class, "n");
+        b.addStatement("headBackward(n)");
+        List<StackPlan> stacks = plan.stacks();
+        for (int si = stacks.size() - 1; si >= 0; si--) {
+            StackPlan s = stacks.get(si);
+            if (si == stacks.size() - 1) {
+                b.addComment("No gradient flows in from after the last step");
+                for (LayerPlan lp : s.layers()) {
+                    zeroNext(b, lp);
+                }
+            } else {
+                StackPlan dec = stacks.get(si + 1);
+                b.addComment("The decoder's d loss / d initial states flow into the encoder's final states");
+                for (int l = 0; l < s.layers().size(); l++) {
+                    LayerPlan e = s.layers().get(l);
+                    LayerPlan d = dec.layers().get(l);
+                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.h());
+                    if (e.dcNextBuf() != null) {
+                        b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dcNextBuf(), e.dcNextBuf(), e.h());
+                    }
+                }
+                b.addComment("The encoder's top layer feeds no head");
+                b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, s.top().dhBuf(), s.steps(), s.top().h(), num.lit(0));
+            }
+            for (int l = s.layers().size() - 1; l >= 0; l--) {
+                b.addStatement("$LBackward(n)", s.layers().get(l).name());
+            }
+            if (s.inputKind() == InputKind.TOKENS_EMBED) {
+                b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient", s.stack().prefix());
+                b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(),
+                        s.layers().get(0).in(), num.lit(0));
+                b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
+                b.addStatement("int row = $L + $L[r] * $L", s.embedding(), s.tokenBuf(), s.layers().get(0).in());
+                b.addStatement("int o = r * $L", s.layers().get(0).in());
+                b.beginControlFlow("for (int j = 0; j < $L; j++)", s.layers().get(0).in());
+                b.addStatement("dw[row + j] += $L[o + j]", s.dInputBuf());
+                b.endControlFlow();
+                b.endControlFlow();
+            }
+        }
+        type.addMethod(b.build());
+    }
+
+    private void zeroNext(MethodSpec.Builder b, LayerPlan lp) {
+        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.h(), num.lit(0));
+        if (lp.dcNextBuf() != null) {
+            b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dcNextBuf(), lp.h(), num.lit(0));
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.rnnc.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import io.rnnc.compiler.model.HeadActivation;
+import io.rnnc.compiler.model.LossKind;
+import io.rnnc.compiler.model.Model;
+import io.rnnc.compiler.model.SequenceMode;
+import io.rnnc.compiler.plan.GenerationPlan;
+import io.rnnc.compiler.plan.LayerPlan;
+import io.rnnc.compiler.plan.StackPlan;
+import io.rnnc.runtime.Batch;
+import javax.lang.model.element.Modifier;
+
+/** Emits the dense head (forward, backward), the fused loss + d loss / d logits, and the output copies. */
+final class HeadEmitter {
+
+    private final GenerationPlan plan;
+    private final Model model;
+    private final Num num;
+    private final TypeSpec.Builder type;
+    private final StackPlan stack;
+    private final LayerPlan top;
+
+    HeadEmitter(GenerationPlan plan, Num num, TypeSpec.Builder type) {
+        this.plan = plan;
+        this.model = plan.model();
+        this.num = num;
+        this.type = type;
+        this.stack = plan.stack();
+        this.top = stack.top();
+    }
+
+    /** The head reads only the last step (many_to_one, one_to_one). */
+    private boolean lastStepOnly() {
+        return model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
+    }
+
+    /** Offset of the head's input rows in the top h buffer. */
+    private String topOffset() {
+        return lastStepOnly() ? stack.steps() + " * n * " + top.h() : "n * " + top.h();
+    }
+
+    void emit() {
+        String H = top.h();
+        String lg = plan.logitsBuf();
+        String dl = plan.dLogitsBuf();
+        CodeBlock.Builder f = CodeBlock.builder();
+        f.add("// $L[T_OUT·n × O] = h_top · fc.weight^T + fc.bias\n", lg);
+        f.addStatement("$T.$L(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM,
+                num.gemm(), H, top.hBuf(), topOffset(), H, plan.fcWeight(), H, lg);
+        f.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
+        f.beginControlFlow("for (int j = 0; j < O; j++)");
+        f.addStatement("$L[r * O + j] += w[$L + j]", lg, plan.fcBias());
+        f.endControlFlow();
+        f.endControlFlow();
+        type.addMethod(MethodSpec.methodBuilder("headForward").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Dense head on $L: logits = h $L fc.weight^T + fc.bias.\n",
+                        lastStepOnly() ? "the last step" : "every step", "·")
+                .addParameter(int.class, "n").addCode(f.build()).build());
+
+        loss();
+
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("// dfc.weight[O × $L] = dLogits^T · h_top;  dfc.bias = sum of dLogits\n", H);
+        b.addStatement("$T.$L(true, false, O, $L, T_OUT * n, $L, 0, O, $L, $L, $L, false, dw, $L, $L)", CodeGenerator.GEMM,
+                num.gemm(), H, dl, top.hBuf(), topOffset(), H, plan.fcWeight(), H);
+        b.addStatement("$T.fill(dw, $L, $L + O, $L)", CodeGenerator.ARRAYS, plan.fcBias(), plan.fcBias(), num.lit(0));
+        b.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
+        b.beginControlFlow("for (int j = 0; j < O; j++)");
+        b.addStatement("dw[$L + j] += $L[r * O + j]", plan.fcBias(), dl);
+        b.endControlFlow();
+        b.endControlFlow();
+        if (lastStepOnly()) {
+            b.add("// d loss / d h_top: only the last step feeds the head\n");
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.dhBuf(), stack.steps(), H, num.lit(0));
+            b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, $L, ($L - 1) * n * $L, $L)",
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.dhBuf(), stack.steps(), H, H);
+        } else {
+            b.add("// d loss / d h_top of every step = dLogits · fc.weight\n");
+            b.addStatement("$T.$L(false, false, T_OUT * n, $L, O, $L, 0, O, w, $L, $L, false, $L, 0, $L)",
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.dhBuf(), H);
+        }
+        type.addMethod(MethodSpec.methodBuilder("headBackward").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Backward of the dense head: its gradients and d loss / d h of the top layer.\n")
+                .addParameter(int.class, "n").addCode(b.build()).build());
+
+        copies();
+    }
+
+    private void loss() {
+        String lg = plan.logitsBuf();
+        String dl = plan.dLogitsBuf();
+        String cast = num.cast();
+        CodeBlock.Builder c = CodeBlock.builder();
+        c.addStatement("double total = 0");
+        String doc;
+        if (model.loss() == LossKind.CROSS_ENTROPY) {
+            doc = "Cross-entropy, mean over the T_OUT·n positions: logsumexp(z) - z[y]; "
+                    + "d loss / d z = (softmax(z) - onehot(y)) / (T_OUT·n), in the same pass.\n";
+            c.beginControlFlow("if (batch.classes == null)");
+            c.addStatement("throw new $T($S)", IllegalArgumentException.class, model.name()
+                    + " is trained with cross_entropy on class ids; the batch has no classes array");
+            c.endControlFlow();
+            c.addStatement("int[] y = batch.classes");
+            c.addStatement("double scale = 1.0 / (T_OUT * n)");
+            positions(c);
+            c.addStatement("int target = y[b * T_OUT + t]");
+            new InputEmitter(plan, num, type).checkClass(c, "target", "t");
+            c.addStatement("double max = $L[o]", lg);
+            c.beginControlFlow("for (int j = 1; j < O; j++)");
+            c.addStatement("max = Math.max(max, $L[o + j])", lg);
+            c.endControlFlow();
+            c.addStatement("double sum = 0");
+            c.beginControlFlow("for (int j = 0; j < O; j++)");
+            c.addStatement("sum += Math.exp($L[o + j] - max)", lg);
+            c.endControlFlow();
+            c.addStatement("double lse = max + Math.log(sum)");
+            c.addStatement("total += lse - $L[o + target]", lg);
+            c.beginControlFlow("if (backward)");
+            c.beginControlFlow("for (int j = 0; j < O; j++)");
+            c.addStatement("double p = Math.exp($L[o + j] - lse) - (j == target ? 1 : 0)", lg);
+            c.addStatement("$L[o + j] = $L(p * scale)", dl, cast);
+            c.endControlFlow();
+            c.endControlFlow();
+            endPositions(c);
+        } else {
+            HeadActivation act = model.head().activation();
+            boolean bce = model.loss() == LossKind.BCE;
+            doc = bce ? "Binary cross-entropy with logits, mean over all T_OUT·n·O elements: "
+                    + "max(z, 0) - z y + log(1 + exp(-|z|)); d loss / d z = (sigmoid(z) - y) / N.\n"
+                    : "Mean squared error over all T_OUT·n·O elements of the head's output "
+                    + (act == HeadActivation.LINEAR ? "(the logits)" : "(" + act.keyword() + " of the logits)")
+                    + "; d loss / d z in the same pass.\n";
+            c.beginControlFlow("if (batch.targets == null)");
+            c.addStatement("throw new $T($S)", IllegalArgumentException.class, model.name()
+                    + " is trained on float targets; the batch has no targets array");
+            c.endControlFlow();
+            c.addStatement("double[] y = batch.targets");
+            c.addStatement("double scale = 1.0 / (T_OUT * n * O)");
+            positions(c);
+            c.addStatement("int yo = (b * T_OUT + t) * O");
+            c.beginControlFlow("for (int j = 0; j < O; j++)");
+            c.addStatement("double z = $L[o + j]", lg);
+            c.addStatement("double target = y[yo + j]");
+            if (bce) {
+                c.addStatement("total += Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)))");
+                c.beginControlFlow("if (backward)");
+                c.addStatement("$L[o + j] = $L((1 / (1 + Math.exp(-z)) - target) * scale)", dl, cast);
+                c.endControlFlow();
+            } else {
+                String a = switch (act) {
+                    case LINEAR -> "z";
+                    case SIGMOID -> "1 / (1 + Math.exp(-z))";
+                    case TANH -> "Math.tanh(z)";
+                    case SOFTMAX -> throw new IllegalArgumentException(model.name() + ": mse on a softmax head is not supported");
+                };
+                String deriv = switch (act) {
+                    case LINEAR -> "";
+                    case SIGMOID -> " * a * (1 - a)";
+                    case TANH -> " * (1 - a * a)";
+                    default -> throw new IllegalStateException();
+                };
+                c.addStatement("double a = $L", a);
+                c.addStatement("double diff = a - target");
+                c.addStatement("total += diff * diff");
+                c.beginControlFlow("if (backward)");
+                c.addStatement("$L[o + j] = $L(2 * diff * scale$L)", dl, cast, deriv);
+                c.endControlFlow();
+            }
+            c.endControlFlow();
+            endPositions(c);
+        }
+        c.addStatement("return total * scale");
+        type.addMethod(MethodSpec.methodBuilder("loss").addModifiers(Modifier.PRIVATE).returns(double.class)
+                .addJavadoc("$L", doc + "@param backward also write dLogits\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(boolean.class, "backward")
+                .addCode(c.build()).build());
+    }
+
+    private static void positions(CodeBlock.Builder c) {
+        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        c.addStatement("int o = (t * n + b) * O");
+    }
+
+    private static void endPositions(CodeBlock.Builder c) {
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    private void copies() {
+        String lg = plan.logitsBuf();
+        CodeBlock.Builder l = CodeBlock.builder();
+        l.addStatement("int n = rows");
+        l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        l.beginControlFlow("for (int b = 0; b < n; b++)");
+        l.beginControlFlow("for (int j = 0; j < O; j++)");
+        l.addStatement("dst[(b * T_OUT + t) * O + j] = $L[(t * n + b) * O + j]", lg);
+        l.endControlFlow();
+        l.endControlFlow();
+        l.endControlFlow();
+        type.addMethod(CodeGenerator.override("copyLogits", void.class).addParameter(double[].class, "dst")
+                .addCode(l.build()).build());
+
+        HeadActivation act = model.head().activation();
+        CodeBlock.Builder o = CodeBlock.builder();
+        o.addStatement("int n = rows");
+        o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        o.beginControlFlow("for (int b = 0; b < n; b++)");
+        o.addStatement("int src = (t * n + b) * O");
+        o.addStatement("int dstOff = (b * T_OUT + t) * O");
+        if (act == HeadActivation.SOFTMAX) {
+            o.addStatement("double max = $L[src]", lg);
+            o.beginControlFlow("for (int j = 1; j < O; j++)");
+            o.addStatement("max = Math.max(max, $L[src + j])", lg);
+            o.endControlFlow();
+            o.addStatement("double sum = 0");
+            o.beginControlFlow("for (int j = 0; j < O; j++)");
+            o.addStatement("double e = Math.exp($L[src + j] - max)", lg);
+            o.addStatement("dst[dstOff + j] = e");
+            o.addStatement("sum += e");
+            o.endControlFlow();
+            o.beginControlFlow("for (int j = 0; j < O; j++)");
+            o.addStatement("dst[dstOff + j] /= sum");
+            o.endControlFlow();
+        } else {
+            String expr = switch (act) {
+                case SIGMOID -> "1 / (1 + Math.exp(-z))";
+                case TANH -> "Math.tanh(z)";
+                default -> "z";
+            };
+            o.beginControlFlow("for (int j = 0; j < O; j++)");
+            o.addStatement("double z = $L[src + j]", lg);
+            o.addStatement("dst[dstOff + j] = $L", expr);
+            o.endControlFlow();
+        }
+        o.endControlFlow();
+        o.endControlFlow();
+        type.addMethod(CodeGenerator.override("copyOutputs", void.class).addParameter(double[].class, "dst")
+                .addJavadoc("Head outputs after its activation ($L), {@code [n, T_OUT, O]}.\n", act.keyword())
+                .addCode(o.build()).build());
+
+        CodeBlock.Builder s = CodeBlock.builder();
+        s.addStatement("int n = rows");
+        s.addStatement("int off = 0");
+        for (LayerPlan lp : stack.layers()) {
+            s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
+            s.addStatement("h[off + k] = $L[$L * n * $L + k]", lp.hBuf(), stack.steps(), lp.h());
+            if (lp.cBuf() != null) {
+                s.beginControlFlow("if (c != null)");
+                s.addStatement("c[off + k] = $L[$L * n * $L + k]", lp.cBuf(), stack.steps(), lp.h());
+                s.endControlFlow();
+            }
+            s.endControlFlow();
+            s.addStatement("off += n * $L", lp.h());
+        }
+        type.addMethod(CodeGenerator.override("copyFinalStates", void.class).addParameter(double[].class, "h")
+                .addParameter(double[].class, "c").addCode(s.build()).build());
+    }
+}

@@ -1,0 +1,158 @@
+package io.rnnc.compiler.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import io.rnnc.compiler.model.InputKind;
+import io.rnnc.compiler.model.LossKind;
+import io.rnnc.compiler.model.Model;
+import io.rnnc.compiler.model.SequenceMode;
+import io.rnnc.compiler.plan.GenerationPlan;
+import io.rnnc.compiler.plan.StackPlan;
+import io.rnnc.runtime.Batch;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Emits {@code loadInputs}: the batch's batch-major inputs into the time-major layer-0 buffers — features
+ * narrowed to the element type, token ids checked, embedding rows gathered, one_to_many's
+ * concat(x, teacher-forced feedback), seq2seq's decoder tokens [0, y_0, ..., y_{T-2}].
+ */
+final class InputEmitter {
+
+    private final GenerationPlan plan;
+    private final Model model;
+    private final Num num;
+    private final TypeSpec.Builder type;
+
+    InputEmitter(GenerationPlan plan, Num num, TypeSpec.Builder type) {
+        this.plan = plan;
+        this.model = plan.model();
+        this.num = num;
+        this.type = type;
+    }
+
+    void emit() {
+        CodeBlock.Builder c = CodeBlock.builder();
+        for (StackPlan s : plan.stacks()) {
+            boolean decoder = model.mode() == SequenceMode.SEQ2SEQ && s == plan.stack();
+            if (decoder) {
+                decoderTokens(c, s);
+            } else if (s.inputKind() == InputKind.FEATURES) {
+                features(c, s);
+            } else {
+                tokens(c, s);
+            }
+            if (s.inputKind() == InputKind.TOKENS_EMBED) {
+                embed(c, s);
+            }
+        }
+        type.addMethod(MethodSpec.methodBuilder("loadInputs").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Copies the batch's inputs (batch-major) into the time-major layer-0 buffers.\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addCode(c.build()).build());
+    }
+
+    private void require(CodeBlock.Builder c, String field, String what) {
+        c.beginControlFlow("if (batch.$L == null)", field);
+        c.addStatement("throw new $T($S)", IllegalArgumentException.class,
+                model.name() + " reads " + what + "; the batch has no " + field + " array");
+        c.endControlFlow();
+    }
+
+    private void features(CodeBlock.Builder c, StackPlan s) {
+        String T = s.steps();
+        String x = s.inputBuf();
+        String IN = s.layers().get(0).in();
+        require(c, "features", "float features");
+        c.addStatement("double[] f = batch.features");
+        if (model.mode() == SequenceMode.ONE_TO_MANY) {
+            c.add("// u_t = concat(x, f_t): x [n, I] repeated every step; f_0 = 0, f_t = target of step t-1\n");
+            boolean classes = model.loss() == LossKind.CROSS_ENTROPY;
+            if (classes) {
+                require(c, "classes", "class targets for the feedback");
+                c.addStatement("int[] y = batch.classes");
+            } else {
+                require(c, "targets", "float targets for the feedback");
+                c.addStatement("double[] y = batch.targets");
+            }
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.beginControlFlow("for (int b = 0; b < n; b++)");
+            c.addStatement("int o = (t * n + b) * $L", IN);
+            c.beginControlFlow("for (int i = 0; i < I; i++)");
+            c.addStatement("$L[o + i] = $Lf[b * I + i]", x, num.cast());
+            c.endControlFlow();
+            c.addStatement("$T.fill($L, o + I, o + $L, $L)", CodeGenerator.ARRAYS, x, IN, num.lit(0));
+            c.beginControlFlow("if (t > 0)");
+            if (classes) {
+                c.addStatement("int prev = y[b * T_OUT + t - 1]");
+                checkClass(c, "prev", "t - 1");
+                c.addStatement("$L[o + I + prev] = $L", x, num.lit(1));
+            } else {
+                c.beginControlFlow("for (int j = 0; j < O; j++)");
+                c.addStatement("$L[o + I + j] = $Ly[(b * T_OUT + t - 1) * O + j]", x, num.cast());
+                c.endControlFlow();
+            }
+            c.endControlFlow();
+            c.endControlFlow();
+            c.endControlFlow();
+            return;
+        }
+        c.add("// x[t, b, :] = features[b, t, :]\n");
+        c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        c.addStatement("int src = (b * $L + t) * $L", T, IN);
+        c.addStatement("int dst = (t * n + b) * $L", IN);
+        c.beginControlFlow("for (int i = 0; i < $L; i++)", IN);
+        c.addStatement("$L[dst + i] = $Lf[src + i]", x, num.cast());
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    void checkClass(CodeBlock.Builder c, String var, String step) {
+        c.beginControlFlow("if ($L < 0 || $L >= O)", var, var);
+        c.addStatement("throw new $T($S + $L + $S + b + $S + ($L) + $S)", IllegalArgumentException.class, "class id ", var,
+                " at batch row ", ", step ", step, " is outside 0..O-1 (O = " + model.head().outputs() + ")");
+        c.endControlFlow();
+    }
+
+    private void tokens(CodeBlock.Builder c, StackPlan s) {
+        String T = s.steps();
+        require(c, "tokens", "token ids");
+        c.add("// $L[t, b] = tokens[b, t], each id checked against the vocabulary\n", s.tokenBuf());
+        c.addStatement("int[] ids = batch.tokens");
+        c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        c.addStatement("int id = ids[b * $L + t]", T);
+        c.beginControlFlow("if (id < 0 || id >= $L)", s.vocab());
+        c.addStatement("throw new $T($S + id + $S + b + $S + t + $S)", IllegalArgumentException.class, "token id ",
+                " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.stack().input().vocab() - 1));
+        c.endControlFlow();
+        c.addStatement("$L[t * n + b] = id", s.tokenBuf());
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    private void decoderTokens(CodeBlock.Builder c, StackPlan s) {
+        String T = s.steps();
+        require(c, "classes", "target ids (teacher forcing)");
+        c.add("// Decoder input d_0 = 0 (the reserved start token), d_t = y[t-1] (teacher forcing)\n");
+        c.addStatement("int[] y = batch.classes");
+        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        c.addStatement("$L[b] = 0", s.tokenBuf());
+        c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
+        c.addStatement("int id = y[b * $L + t - 1]", T);
+        checkClass(c, "id", "t - 1");
+        c.addStatement("$L[t * n + b] = id", s.tokenBuf());
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    private void embed(CodeBlock.Builder c, StackPlan s) {
+        String E = s.layers().get(0).in();
+        c.add("// $L[t, b, :] = $Lembedding.weight[token, :]\n", s.inputBuf(), s.stack().prefix());
+        c.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
+        c.addStatement("$T.arraycopy(w, $L + $L[r] * $L, $L, r * $L, $L)", System.class, s.embedding(), s.tokenBuf(),
+                E, s.inputBuf(), E, E);
+        c.endControlFlow();
+    }
+}

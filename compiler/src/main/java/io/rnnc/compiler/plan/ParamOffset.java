@@ -1,0 +1,7 @@
+package io.rnnc.compiler.plan;
+
+import io.rnnc.compiler.model.ParamSpec;
+
+/** A parameter's offset constant: {@code W_IH0} for {@code rnn.weight_ih_l0}. */
+public record ParamOffset(String constant, ParamSpec param) {
+}

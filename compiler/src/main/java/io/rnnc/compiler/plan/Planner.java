@@ -1,0 +1,257 @@
+package io.rnnc.compiler.plan;
+
+import io.rnnc.compiler.model.CellType;
+import io.rnnc.compiler.model.InputKind;
+import io.rnnc.compiler.model.Layer;
+import io.rnnc.compiler.model.Model;
+import io.rnnc.compiler.model.ParamSpec;
+import io.rnnc.compiler.model.Precision;
+import io.rnnc.compiler.model.SequenceMode;
+import io.rnnc.compiler.model.Stack;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Derives a {@link GenerationPlan} from a validated {@link Model}. */
+public final class Planner {
+
+    private final Model model;
+    private final Map<String, Constant> constants = new LinkedHashMap<>();
+    private final List<Buffer> buffers = new ArrayList<>();
+    private final List<ParamOffset> offsets = new ArrayList<>();
+
+    private Planner(Model model) {
+        this.model = model;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a buffer or the parameter store would exceed a Java array
+     */
+    public static GenerationPlan plan(Model model) {
+        return new Planner(model).build();
+    }
+
+    private GenerationPlan build() {
+        boolean seq2seq = model.mode() == SequenceMode.SEQ2SEQ;
+        constant("B", model.batch(), "Largest batch (the spec's batch); every buffer is sized for it.");
+        for (ParamSpec p : model.parameters()) {
+            offsets.add(new ParamOffset(offsetName(p.name()), p));
+        }
+        long total = model.parameterCount();
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(model.name() + ": " + total + " parameters do not fit one Java array");
+        }
+        constant("N_PARAMS", total, "Trainable scalars: the length of the flat parameter, gradient and optimizer stores.");
+
+        Optional<StackPlan> encoder = model.encoder().map(e -> stack(e, "encoder", "ENC_", "T_IN", true));
+        StackPlan main = stack(model.stack(), seq2seq ? "decoder" : "", seq2seq ? "DEC_" : "",
+                seq2seq ? "T_OUT" : "T", !seq2seq);
+        if (!seq2seq) {
+            constant("T_OUT", model.outputSteps(), "Output steps: positions the head and the loss run on.");
+        }
+        constant("O", model.head().outputs(), "Outputs of the dense head.");
+        String logits = buffer("logits", false, "T_OUT * B * O", "[T_OUT, n, O] head output before its activation");
+        String dLogits = buffer("dLogits", false, "T_OUT * B * O", "[T_OUT, n, O] d loss / d logits");
+        String fcW = offsetOf(model.head().prefix() + "fc.weight");
+        String fcB = offsetOf(model.head().prefix() + "fc.bias");
+        return new GenerationPlan(model, new ArrayList<>(constants.values()), offsets, buffers, encoder, main, fcW,
+                fcB, logits, dLogits);
+    }
+
+    private StackPlan stack(Stack s, String name, String cp, String steps, boolean zeroInitial) {
+        String bp = name.isEmpty() ? "" : name.equals("encoder") ? "enc" : "dec";
+        String where = name.isEmpty() ? "" : " of the " + name;
+        constant(steps, s.steps(), "Time steps" + where + ".");
+        String inputBuf = null;
+        String dInputBuf = null;
+        String tokenBuf = null;
+        String embedding = null;
+        String vocab = null;
+        List<LayerPlan> layers = new ArrayList<>();
+        int width = s.layers().get(0).inputWidth();
+        for (Layer layer : s.layers()) {
+            layers.add(layer(s, layer, bp, cp, steps, name, width));
+            width = layer.hidden();
+        }
+        switch (s.input().kind()) {
+            case FEATURES -> {
+                constant(cp + "I", s.input().size(), "Input features per step" + where + ".");
+                inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * B * " + cp + "IN0",
+                        "[" + steps + ", n, " + cp + "IN0] layer-0 input per step"
+                                + (model.mode() == SequenceMode.ONE_TO_MANY ? ": concat(x, feedback f_t)" : ""));
+            }
+            case TOKENS, TOKENS_EMBED -> {
+                vocab = cp + "V";
+                constant(vocab, s.input().vocab(), "Token vocabulary" + where + "; ids are 0.." + vocab + "-1.");
+                tokenBuf = buffer(bp.isEmpty() ? "tokens" : bp + "Tokens", true, steps + " * B",
+                        "[" + steps + ", n] token ids per step, time-major");
+                if (s.input().kind() == InputKind.TOKENS_EMBED) {
+                    constant(cp + "E", s.input().embed(), "Embedding width" + where + ".");
+                    embedding = offsetOf(s.prefix() + "embedding.weight");
+                    inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * B * " + cp + "E",
+                            "[" + steps + ", n, " + cp + "E] embedding rows of the step's tokens");
+                    dInputBuf = buffer(bp.isEmpty() ? "dX" : bp + "DX", false, steps + " * B * " + cp + "E",
+                            "[" + steps + ", n, " + cp + "E] d loss / d embedding rows");
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return new StackPlan(s, steps, s.steps(), inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
+    }
+
+    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, String steps, String stackName, int width) {
+        int l = layer.index();
+        String h = cp + "H" + l;
+        String g = cp + "G" + l;
+        String in = cp + "IN" + l;
+        String where = stackName.isEmpty() ? "" : stackName + " ";
+        constant(h, layer.hidden(), "Hidden width of " + where + "layer " + l + " (" + layer.cell().fixtureName() + ").");
+        constant(g, layer.gateRows(), "Gate rows of " + where + "layer " + l + ": " + layer.cell().gates() + " x " + h + ".");
+        constant(in, layer.inputWidth(), "Input width of " + where + "layer " + l + ".");
+        String pre = s.prefix() + "rnn.";
+        String wIh = offsetOf(pre + "weight_ih_l" + l);
+        String wHh = offsetOf(pre + "weight_hh_l" + l);
+        String bIh = offsetOf(pre + "bias_ih_l" + l);
+        String bHh = offsetOf(pre + "bias_hh_l" + l);
+        String b = bp.isEmpty() ? "" : bp;
+        String name = bp.isEmpty() ? "layer" + l : stackName + "Layer" + l;
+        CellType cell = layer.cell();
+        String hs = "[" + steps + " + 1, n, " + h + "]";
+        String hBuf = buffer(b + "h" + l, false, "(" + steps + " + 1) * B * " + h, hs + " h_t of layer " + l + " in slot t+1; slot 0 = initial state");
+        String cBuf = null;
+        String tcBuf = null;
+        if (cell == CellType.LSTM) {
+            cBuf = buffer(b + "c" + l, false, "(" + steps + " + 1) * B * " + h, hs + " c_t in slot t+1; slot 0 = initial state");
+            tcBuf = buffer(b + "tc" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
+        }
+        String gates = buffer(b + "gates" + l, false, steps + " * B * " + g,
+                "[" + steps + ", n, " + g + "] gate pre-activations, then activations (" + gateNames(cell) + ")");
+        String hn = null;
+        String rec = null;
+        if (cell == CellType.GRU) {
+            hn = buffer(b + "hn" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
+            rec = buffer(b + "rec" + l, false, "B * " + g, "[n, " + g + "] scratch: h_{t-1} W_hh^T of one step");
+        }
+        String dGates = buffer(b + "dGates" + l, false, steps + " * B * " + g,
+                "[" + steps + ", n, " + g + "] d loss / d gate pre-activations");
+        String dRec = dGates;
+        if (cell == CellType.GRU) {
+            dRec = buffer(b + "dRec" + l, false, steps + " * B * " + g,
+                    "[" + steps + ", n, " + g + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
+        }
+        String dh = buffer(b + "dh" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
+        String dhNext = buffer(b + "dhNext" + l, false, "B * " + h, "[n, " + h + "] d loss / d h_{t-1} through the recurrence");
+        String dcNext = cell == CellType.LSTM
+                ? buffer(b + "dcNext" + l, false, "B * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
+        String packedFwd = null;
+        String packedBwd = null;
+        if (model.precision() == Precision.FLOAT32) {
+            packedFwd = b + "whhT" + l;
+            packedBwd = b + "whh" + l;
+        }
+        return new LayerPlan(name, l, cell, layer.hidden(), width, h, g, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
+                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd);
+    }
+
+    private static String gateNames(CellType cell) {
+        return switch (cell) {
+            case RNN_TANH -> "tanh";
+            case RNN_RELU -> "relu";
+            case LSTM -> "i, f, g, o";
+            case GRU -> "r, z, n";
+        };
+    }
+
+    private void constant(String name, long value, String comment) {
+        if (constants.containsKey(name)) {
+            throw new IllegalStateException("duplicate constant " + name);
+        }
+        constants.put(name, new Constant(name, value, comment));
+    }
+
+    private String buffer(String name, boolean ints, String size, String shape) {
+        long elements = evaluate(size);
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(model.name() + ": buffer " + name + " " + shape + " needs " + elements
+                    + " elements, more than a Java array holds; lower the batch or the sequence length");
+        }
+        buffers.add(new Buffer(name, ints, size, elements, shape));
+        return name;
+    }
+
+    /** Evaluates the small constant expressions buffer sizes are written in: products, sums, parentheses. */
+    private long evaluate(String expr) {
+        String e = expr.trim();
+        if (e.startsWith("(")) {
+            int depth = 0;
+            for (int i = 0; i < e.length(); i++) {
+                depth += e.charAt(i) == '(' ? 1 : e.charAt(i) == ')' ? -1 : 0;
+                if (depth == 0) {
+                    long inner = evaluate(e.substring(1, i));
+                    String rest = e.substring(i + 1).trim();
+                    return rest.isEmpty() ? inner : inner * evaluate(rest.substring(1));
+                }
+            }
+        }
+        int star = e.indexOf('*');
+        if (star >= 0) {
+            return evaluate(e.substring(0, star)) * evaluate(e.substring(star + 1));
+        }
+        int plus = e.indexOf('+');
+        if (plus >= 0) {
+            return evaluate(e.substring(0, plus)) + evaluate(e.substring(plus + 1));
+        }
+        if (Character.isDigit(e.charAt(0))) {
+            return Long.parseLong(e);
+        }
+        Constant c = constants.get(e);
+        if (c == null) {
+            throw new IllegalStateException("unknown constant " + e);
+        }
+        return c.value();
+    }
+
+    private String offsetOf(String paramName) {
+        return offsets.stream().filter(o -> o.param().name().equals(paramName)).map(ParamOffset::constant)
+                .findFirst().orElseThrow(() -> new IllegalStateException("model has no parameter " + paramName));
+    }
+
+    /** {@code rnn.weight_ih_l0} → {@code W_IH0}; {@code decoder.fc.bias} → {@code DEC_FC_B}. */
+    static String offsetName(String param) {
+        String prefix = "";
+        String rest = param;
+        if (param.startsWith("encoder.")) {
+            prefix = "ENC_";
+            rest = param.substring("encoder.".length());
+        } else if (param.startsWith("decoder.")) {
+            prefix = "DEC_";
+            rest = param.substring("decoder.".length());
+        }
+        if (rest.equals("embedding.weight")) {
+            return prefix + "EMB";
+        }
+        if (rest.equals("fc.weight")) {
+            return prefix + "FC_W";
+        }
+        if (rest.equals("fc.bias")) {
+            return prefix + "FC_B";
+        }
+        if (rest.startsWith("rnn.")) {
+            String r = rest.substring(4);
+            int l = r.lastIndexOf("_l");
+            String kind = r.substring(0, l);
+            String layer = r.substring(l + 2);
+            String stem = switch (kind) {
+                case "weight_ih" -> "W_IH";
+                case "weight_hh" -> "W_HH";
+                case "bias_ih" -> "B_IH";
+                case "bias_hh" -> "B_HH";
+                default -> throw new IllegalStateException("unexpected parameter " + param);
+            };
+            return prefix + stem + layer;
+        }
+        throw new IllegalStateException("unexpected parameter " + param);
+    }
+}

@@ -1,0 +1,26 @@
+package io.rnnc.compiler.codegen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** PyTorch parity on every fixture of ../shared/fixtures (issue 4). */
+class FixtureParityTest {
+
+    static List<Path> fixtures() throws IOException {
+        try (Stream<Path> s = Files.list(Fixture.shared().resolve("fixtures"))) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void matchesPyTorch(Path dir) {
+        String summary = new ParityCheck(new Fixture(dir)).run();
+        System.out.println("PARITY " + summary);
+    }
+}

@@ -1,0 +1,49 @@
+package io.rnnc.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rnnc.compiler.javac.CompiledClasses;
+import io.rnnc.compiler.javac.InMemoryCompiler;
+import io.rnnc.compiler.javac.MethodSizes;
+import io.rnnc.compiler.model.CellType;
+import io.rnnc.compiler.model.Model;
+import io.rnnc.compiler.model.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** No generated method reaches HotSpot's 8000-byte limit, for sample-like specs and a very large one. */
+class MethodSizeTest {
+
+    static Stream<Model> models() {
+        List<Model> out = new ArrayList<>(List.of(SampleSpecs.seedModel(), SampleSpecs.charLstm(),
+                SampleSpecs.gruTokens(), SampleSpecs.digitDrawer(), SampleSpecs.spell2Sound(), SampleSpecs.xor()));
+        for (CellType c : CellType.values()) {
+            out.add(SampleSpecs.large(c));
+        }
+        Model seed = SampleSpecs.seedModel();
+        out.add(new Model(seed.packageName(), "MnistRnn64", seed.mode(), seed.encoder(), seed.stack(), seed.head(),
+                seed.loss(), seed.optimizer(), seed.clip(), seed.batch(), seed.seed(), Precision.FLOAT64,
+                seed.parameters(), seed.source(), seed.pos()));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void everyMethodIsUnderTheHugeMethodLimit(Model model) {
+        GeneratedSource src = CodeGenerator.generate(model);
+        CompiledClasses classes = InMemoryCompiler.compile(src);
+        byte[] bytes = classes.classFiles().get(src.qualifiedName());
+        Map<String, Integer> sizes = MethodSizes.of(bytes);
+        assertFalse(sizes.isEmpty());
+        String largest = sizes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Object::toString).orElseThrow();
+        System.out.println("METHODSIZE " + model.name() + ": " + sizes.size() + " methods, largest " + largest);
+        sizes.forEach((m, n) -> assertTrue(n < MethodSizes.HUGE_METHOD_LIMIT,
+                model.name() + "." + m + " has " + n + " bytes of bytecode"));
+        assertTrue(sizes.containsKey("layer0Forward(I)V") || sizes.containsKey("encoderLayer0Forward(I)V"), sizes::toString);
+    }
+}
