@@ -241,10 +241,19 @@ public final class CodeGenerator {
                             List.class, "momentum_buffer", List.class, TensorStore.class).build());
         }
         for (Buffer b : plan.buffers()) {
-            TypeName t = b.ints() ? TypeName.get(int[].class) : num.array();
+            String elem = switch (b.kind()) {
+                case INT -> "int";
+                case DOUBLE -> "double";
+                case ELEMENT -> num.t();
+            };
+            TypeName t = switch (b.kind()) {
+                case INT -> TypeName.get(int[].class);
+                case DOUBLE -> TypeName.get(double[].class);
+                case ELEMENT -> num.array();
+            };
             type.addField(FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L\n", b.shape())
-                    .initializer("new $L[$L]", b.ints() ? "int" : num.t(), b.size()).build());
+                    .initializer("new $L[$L]", elem, b.size()).build());
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {

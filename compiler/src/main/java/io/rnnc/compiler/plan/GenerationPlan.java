@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param stack      the single stack, or the decoder
  * @param logitsBuf  {@code [T_OUT, n, O]} head output before its activation, time-major
  * @param dLogitsBuf {@code [T_OUT, n, O]} d loss / d logits
+ * @param generation one-step buffers of the generation API (generative modes only)
  */
 public record GenerationPlan(Model model, List<Constant> constants, List<ParamOffset> offsets, List<Buffer> buffers,
                              Optional<StackPlan> encoder, StackPlan stack, String fcWeight, String fcBias,
-                             String logitsBuf, String dLogitsBuf) {
+                             String logitsBuf, String dLogitsBuf, Optional<GenerationBuffers> generation) {
 
     public GenerationPlan {
         constants = List.copyOf(constants);

@@ -54,10 +54,75 @@ public final class Planner {
         constant("O", model.head().outputs(), "Outputs of the dense head.");
         String logits = buffer("logits", false, "T_OUT * B * O", "[T_OUT, n, O] head output before its activation");
         String dLogits = buffer("dLogits", false, "T_OUT * B * O", "[T_OUT, n, O] d loss / d logits");
+        Optional<GenerationBuffers> generation = generation(main);
         String fcW = offsetOf(model.head().prefix() + "fc.weight");
         String fcB = offsetOf(model.head().prefix() + "fc.bias");
         return new GenerationPlan(model, new ArrayList<>(constants.values()), offsets, buffers, encoder, main, fcW,
-                fcB, logits, dLogits);
+                fcB, logits, dLogits, generation);
+    }
+
+    /**
+     * The generative modes get one-step buffers for generation: seq2seq, one_to_many, and many_to_many
+     * token models whose softmax head predicts the next input token (O = V).
+     */
+    static boolean generative(Model model) {
+        Stack s = model.stack();
+        return switch (model.mode()) {
+            case SEQ2SEQ, ONE_TO_MANY -> true;
+            case MANY_TO_MANY -> s.input().isTokens() && model.loss() == io.rnnc.compiler.model.LossKind.CROSS_ENTROPY
+                    && model.head().outputs() == s.input().vocab();
+            default -> false;
+        };
+    }
+
+    private Optional<GenerationBuffers> generation(StackPlan s) {
+        if (!generative(model)) {
+            return Optional.empty();
+        }
+        String in0 = s.layers().get(0).in();
+        String x = s.inputKind() == InputKind.TOKENS ? null
+                : buffer("genX", false, "B * " + in0, "[rows, " + in0 + "] generation: layer-0 input of one step");
+        String tok = s.inputKind() == InputKind.TOKENS
+                ? buffer("genTok", true, "B", "[rows] generation: the step's input token per row") : null;
+        List<String> h = new ArrayList<>();
+        List<String> c = new ArrayList<>();
+        List<String> gates = new ArrayList<>();
+        List<String> rec = new ArrayList<>();
+        String maxH = s.layers().get(0).h();
+        for (LayerPlan lp : s.layers()) {
+            int l = lp.index();
+            h.add(buffer("genH" + l, false, "B * " + lp.h(), "[rows, " + lp.h() + "] generation: h of layer " + l));
+            c.add(lp.cBuf() == null ? null
+                    : buffer("genC" + l, false, "B * " + lp.h(), "[rows, " + lp.h() + "] generation: c of layer " + l));
+            gates.add(buffer("genGates" + l, false, "B * " + lp.g(), "[rows, " + lp.g() + "] generation: gates of layer " + l));
+            rec.add(lp.recBuf() == null ? null
+                    : buffer("genRec" + l, false, "B * " + lp.g(), "[rows, " + lp.g() + "] generation: h W_hh^T of layer " + l));
+            if (lp.hidden() > constants.get(maxH).value()) {
+                maxH = lp.h();
+            }
+        }
+        String logits = buffer("genLogits", false, "B * O", "[rows, O] generation: logits of one step");
+        String values = null;
+        String beamScore = null;
+        String beamHist = null;
+        String histTmp = null;
+        String candScore = null;
+        String candParent = null;
+        String candToken = null;
+        String stateTmp = null;
+        boolean tokensOut = model.loss() == io.rnnc.compiler.model.LossKind.CROSS_ENTROPY;
+        boolean beams = tokensOut && model.mode() != SequenceMode.MANY_TO_MANY;
+        if (beams) {
+            beamScore = buffer("beamScore", Buffer.Kind.DOUBLE, "B", "[width] beam search: summed log-probability per beam");
+            beamHist = buffer("beamHist", Buffer.Kind.INT, "B * T_OUT", "[width, T_OUT] beam search: ids per beam");
+            histTmp = buffer("beamHistTmp", Buffer.Kind.INT, "B * T_OUT", "[width, T_OUT] beam search: reorder scratch");
+            candScore = buffer("candScore", Buffer.Kind.DOUBLE, "B", "[width] beam search: best candidates' scores");
+            candParent = buffer("candParent", Buffer.Kind.INT, "B", "[width] beam search: candidates' parent beams");
+            candToken = buffer("candToken", Buffer.Kind.INT, "B", "[width] beam search: candidates' tokens");
+            stateTmp = buffer("stateTmp", false, "B * " + maxH, "[width, max H] beam search: state reorder scratch");
+        }
+        return Optional.of(new GenerationBuffers(x, tok, h, c, gates, rec, logits, beamScore, beamHist, histTmp,
+                candScore, candParent, candToken, stateTmp));
     }
 
     private StackPlan stack(Stack s, String name, String cp, String steps, boolean zeroInitial) {
@@ -172,12 +237,16 @@ public final class Planner {
     }
 
     private String buffer(String name, boolean ints, String size, String shape) {
+        return buffer(name, ints ? Buffer.Kind.INT : Buffer.Kind.ELEMENT, size, shape);
+    }
+
+    private String buffer(String name, Buffer.Kind kind, String size, String shape) {
         long elements = evaluate(size);
         if (elements > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(model.name() + ": buffer " + name + " " + shape + " needs " + elements
                     + " elements, more than a Java array holds; lower the batch or the sequence length");
         }
-        buffers.add(new Buffer(name, ints, size, elements, shape));
+        buffers.add(new Buffer(name, kind, size, elements, shape));
         return name;
     }
 
