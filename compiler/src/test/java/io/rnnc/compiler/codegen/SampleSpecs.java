@@ -12,12 +12,12 @@ final class SampleSpecs {
     static final String SEED_SPEC = """
             model MnistRnn {
               input 28            // one image row per step
-              steps 28
+              sequence 28 many_to_one
               rnn 100
               rnn 100
               dense 10 softmax
               loss cross_entropy
-              optimizer adam lr 1e-3
+              optimizer adam lr=1e-3
               batch 64
               seed 42
             }
