@@ -3,36 +3,56 @@ package io.rnnc.runtime.kernel;
 /**
  * Matrix products in the forms backpropagation needs, row-major like C BLAS:
  * {@code C[m×n] (+)= op(A)[m×k] · op(B)[k×n]}, where {@code op(X)} is X or Xᵀ.
- * {@code lda}, {@code ldb}, {@code ldc} are the row strides of the arrays as stored.
- * With {@code accumulate} false, C is overwritten.
+ * {@code lda}, {@code ldb}, {@code ldc} are the row strides of the arrays as stored (for a
+ * transposed operand, the stride of the stored, untransposed rows). With {@code accumulate} false,
+ * C is overwritten (its old contents, even NaN, are ignored).
  *
  * <p>Forward {@code x @ W.T} is {@code sgemm(false, true, ...)}; the gradient {@code dW += dGᵀ·X} is
  * {@code sgemm(true, false, ...)}; {@code dX = dG·W} is {@code sgemm(false, false, ...)}.
+ *
+ * <p>The float products run on the Vector API when it is available and on plain Java otherwise,
+ * chosen once per JVM ({@link Vectorization}; {@link #implementation()} says which). Both accumulate
+ * in float in an order that differs from a naive loop, so results differ from it by rounding only.
+ * Each call packs its operands into per-thread buffers that grow once: calls allocate nothing after
+ * warm-up, and any number of threads may call concurrently on distinct outputs.
  */
 public final class Gemm {
 
+    private static final GemmKernels KERNELS = Vectorization.choose(GemmKernels.class,
+            "io.rnnc.runtime.kernel.VectorGemm", new PlainGemm());
+
     private Gemm() {
+    }
+
+    /** The active float kernels: {@code "vector (512-bit)"}, {@code "vector (256-bit)"}, ... or {@code "plain"}. */
+    public static String implementation() {
+        return KERNELS.name();
+    }
+
+    static GemmKernels kernels() {
+        return KERNELS;
     }
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              boolean accumulate, float[] c, int cOff, int ldc) {
-        PlainKernels.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        KERNELS.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
     }
 
+    /** The double form; plain Java on every path (float64 models serve gradient checks). */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              boolean accumulate, double[] c, int cOff, int ldc) {
-        PlainKernels.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        DoubleGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
     }
 
     /**
      * {@code C[m×n] (+)= A[m×k] · B} where B was packed once ({@link PackedFloatMatrix#pack}) for
      * repeated use: the recurrent weights, which stay fixed across the time steps of a training step.
+     * A is not transposed.
      */
     public static void sgemm(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
                              boolean accumulate, float[] c, int cOff, int ldc) {
-        PlainKernels.sgemm(false, false, m, b.cols(), b.rows(), a, aOff, lda, b.data(), 0, b.cols(),
-                accumulate, c, cOff, ldc);
+        KERNELS.sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
     }
 }

@@ -8,7 +8,15 @@ package io.rnnc.runtime.optim;
  * v  = beta2*v + (1-beta2)*g'*g'
  * p -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)     (eps outside the sqrt)
  * </pre>
- * {@code t} is the step number after increment (1 for the first step).
+ * {@code t} is the step number after increment (1 for the first step). The operations run in
+ * the order of {@code torch/optim/adam.py _single_tensor_adam}: {@code exp_avg.mul_(beta1).add_(g,
+ * alpha=1-beta1)}, {@code exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1-beta2)},
+ * {@code denom = exp_avg_sq.sqrt() / sqrt(bias_correction2) + eps},
+ * {@code p.addcdiv_(exp_avg, denom, value=-step_size)}. The float form rounds every scalar
+ * (beta1, 1-beta1, step size, ...) to float first, as PyTorch does when it applies a Python number
+ * to a float32 tensor; the scalars themselves are computed in double, as Python does. PyTorch's
+ * vectorised CPU kernels fuse some multiply-adds, so results may differ from it in the last bit.
+ * One loop over the whole flat store: parameters, gradients and both moments share one layout.
  */
 public final class Adam {
 

@@ -25,17 +25,17 @@ public final class Clipping {
 
     /**
      * {@code clip_grad_norm_}: {@code coef = min(1, maxNorm / (total + 1e-6))}, every gradient scaled
-     * by coef (note PyTorch's {@code + 1e-6}).
+     * by coef (note PyTorch's {@code + 1e-6}). As in PyTorch on float32 tensors, the total norm and
+     * coef are float32 values (the sum of squares is accumulated in double here, then rounded).
      *
      * @return the total norm before clipping
      */
     public static double byNorm(float[] g, int n, double maxNorm) {
-        double total = norm(g, n);
-        double coef = maxNorm / (total + 1e-6);
-        if (coef < 1) {
-            float c = (float) coef;
+        float total = (float) norm(g, n);
+        float coef = (float) maxNorm / (total + 1e-6f);
+        if (coef < 1f) {
             for (int i = 0; i < n; i++) {
-                g[i] *= c;
+                g[i] *= coef;
             }
         }
         return total;

@@ -3,7 +3,9 @@ package io.rnnc.runtime.optim;
 /**
  * SGD as PyTorch 1.13 (dampening 0, nesterov off): {@code g' = g + weight_decay*p}; with momentum mu,
  * the first step sets {@code buf = g'} and later steps {@code buf = mu*buf + g'}; then {@code p -= lr*buf}.
- * {@code t} is the step number after increment (1 for the first step).
+ * {@code t} is the step number after increment (1 for the first step). Without momentum
+ * {@code buf} is not touched and may be null. The float form rounds lr, momentum and weight decay
+ * to float first, as PyTorch does for float32 tensors.
  */
 public final class Sgd {
 
