@@ -17,6 +17,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.Scanner;
 import org.sonatype.plexus.build.incremental.BuildContext;
+import org.sonatype.plexus.build.incremental.DefaultBuildContext;
 
 /** What {@code generate} and {@code generate-test} share: finding specs, generating, reporting. */
 abstract class AbstractRnncMojo extends AbstractMojo {
@@ -86,7 +87,8 @@ abstract class AbstractRnncMojo extends AbstractMojo {
         } catch (GeneratedCodeException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new MojoExecutionException("rnnc internal error: " + e + "; please report it with the spec", e);
+            throw new MojoExecutionException("rnnc internal error: " + e.getMessage() + " (" + e.getClass().getName()
+                    + "); please report it with the spec", e);
         }
         if (output.isDirectory() || r.specs() > 0) {
             addSourceRoot(output.getPath());
@@ -108,6 +110,14 @@ abstract class AbstractRnncMojo extends AbstractMojo {
             throw new MojoFailureException("rnnc: " + r.warnings() + (r.warnings() == 1 ? " warning" : " warnings")
                     + " in the specs in " + where + " and failOnWarning is set (listed above)");
         }
+    }
+
+    /**
+     * True inside an IDE (m2e supplies its own build context, which turns messages into markers). The
+     * command-line default context would only log each message a second time, less readably.
+     */
+    private boolean ideBuild() {
+        return !(buildContext instanceof DefaultBuildContext);
     }
 
     /** Maven log lines (one per rendered line, so IDE consoles link the file:line:col heads) and IDE markers. */
@@ -135,13 +145,17 @@ abstract class AbstractRnncMojo extends AbstractMojo {
 
         @Override
         public void clearMarkers(Path spec) {
-            buildContext.removeMessages(spec.toFile());
+            if (ideBuild()) {
+                buildContext.removeMessages(spec.toFile());
+            }
         }
 
         @Override
         public void marker(Path spec, int line, int column, String message, boolean error) {
-            buildContext.addMessage(spec.toFile(), line, column, message,
-                    error ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING, null);
+            if (ideBuild()) {
+                buildContext.addMessage(spec.toFile(), line, column, message,
+                        error ? BuildContext.SEVERITY_ERROR : BuildContext.SEVERITY_WARNING, null);
+            }
         }
 
         @Override

@@ -157,7 +157,13 @@ public final class SpecGenerator {
             List<String> outputs = new ArrayList<>();
             boolean clash = false;
             for (Model model : parsed.models()) {
-                GeneratedSource source = CodeGenerator.generate(model);
+                GeneratedSource source;
+                try {
+                    source = CodeGenerator.generate(model);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("generating " + model.qualifiedName() + " from " + spec + " failed: "
+                            + e.getMessage(), e);
+                }
                 String out = source.relativePath();
                 String owner = claimedBy.get(out);
                 if (owner != null && !owner.equals(rel)) {
