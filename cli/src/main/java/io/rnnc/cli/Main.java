@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class, BenchCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (spec, data, flags), 2 internal error.",
                 "Start with: rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2"})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static final int OK = 0;
     public static final int USER_ERROR = 1;
@@ -28,9 +28,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No command given: the usage, on stderr, and exit 1. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USER_ERROR;
     }
 
     public static void main(String[] args) {
