@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
         net.initialize(model.seed());
         Batch data = randomBatch(net.info(), b);
         Flops flops = Flops.of(model);
-        out.printf(Locale.ROOT, "%s: batch %d, 1 thread, %s MFLOP per sample (forward), %s (training step)%n",
+        out.printf(Locale.ROOT, "%s: batch %d, 1 thread; matmul MFLOP per sample: %s forward, %s per training step%n",
                 model.name(), b, SummaryCommand.mega(flops.forward()), SummaryCommand.mega(flops.train()));
         if (threads > 1) {
             out.println("note: --threads " + threads + " accepted; this version runs on one thread");
