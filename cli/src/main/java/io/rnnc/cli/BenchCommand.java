@@ -1,0 +1,124 @@
+package io.rnnc.cli;
+
+import io.rnnc.compiler.model.Model;
+import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.RnnModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rnnc bench SPEC}: training and inference throughput of any spec's generated class. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures training and inference speed (samples/s, GFLOP/s).", "",
+                "Compiles the spec in memory, warms up, then measures training steps and inference on random",
+                "data of the model's shape. Prints samples/s and GFLOP/s (matmul FLOPs: forward = 2 x sum over",
+                "layers and steps of (in + H) x G x H, plus the head; a training step = 3 x forward).",
+                "For repeatable numbers use JMH: rnnc compile --benchmark writes a JMH class for the spec."})
+final class BenchCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "SPEC", description = "the .rnn file")
+    Path file;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
+    String modelName;
+
+    @Option(names = "--batch", paramLabel = "B", description = "samples per step (default: the spec's batch)")
+    Integer batch;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "threads (accepted; this version runs on one thread)")
+    int threads;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3", description = "warm-up per phase (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "5", description = "measurement per phase (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainCommand.positive("--threads", threads);
+        if (!(warmup >= 0) || !(seconds > 0)) {
+            throw new UserException("--warmup must be 0 or more and --seconds more than 0");
+        }
+        Model model = Specs.model(file, modelName, spec.commandLine().getErr());
+        int b = batch == null ? model.batch() : batch;
+        TrainCommand.positive("--batch", b);
+        if (b > model.batch()) {
+            throw new UserException("--batch " + b + " is larger than model " + model.name() + " is sized for ("
+                    + model.batch() + "); raise 'batch' in the spec");
+        }
+        RnnModel net = Specs.instantiate(model);
+        net.initialize(model.seed());
+        Batch data = randomBatch(net.info(), b);
+        Flops flops = Flops.of(model);
+        out.printf(Locale.ROOT, "%s: batch %d, 1 thread; matmul MFLOP per sample: %s forward, %s per training step%n",
+                model.name(), b, SummaryCommand.mega(flops.forward()), SummaryCommand.mega(flops.train()));
+        if (threads > 1) {
+            out.println("note: --threads " + threads + " accepted; this version runs on one thread");
+        }
+        out.flush();
+        double train = measure(() -> net.trainStep(data), b);
+        out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%n", Progress.rate(train), train * flops.train() / 1e9);
+        out.flush();
+        double infer = measure(() -> net.forward(data), b);
+        out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%n", Progress.rate(infer), infer * flops.forward() / 1e9);
+        out.flush();
+        return Main.OK;
+    }
+
+    /** Samples per second over {@code seconds}, after {@code warmup} seconds of the same work. */
+    private double measure(Runnable step, int samplesPerStep) {
+        long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+        do {
+            step.run();
+        } while (System.nanoTime() < warmEnd);
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long steps = 0;
+        long now;
+        do {
+            step.run();
+            steps++;
+            now = System.nanoTime();
+        } while (now < end);
+        return steps * samplesPerStep / ((now - start) * 1e-9);
+    }
+
+    static Batch randomBatch(ModelInfo info, int size) {
+        Batch b = Batch.forModel(info, size);
+        SplittableRandom random = new SplittableRandom(1);
+        if (b.features != null) {
+            for (int i = 0; i < b.features.length; i++) {
+                b.features[i] = random.nextDouble();
+            }
+        }
+        if (b.tokens != null) {
+            for (int i = 0; i < b.tokens.length; i++) {
+                b.tokens[i] = random.nextInt(info.vocab());
+            }
+        }
+        if (b.classes != null) {
+            for (int i = 0; i < b.classes.length; i++) {
+                b.classes[i] = random.nextInt(info.outputs());
+            }
+        }
+        if (b.targets != null) {
+            for (int i = 0; i < b.targets.length; i++) {
+                b.targets[i] = random.nextDouble();
+            }
+        }
+        return b;
+    }
+}
