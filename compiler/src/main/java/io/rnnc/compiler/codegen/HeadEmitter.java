@@ -141,6 +141,13 @@ final class HeadEmitter {
             c.addStatement("double scale = 1.0 / (T_OUT * n * O)");
             positions(c);
             c.addStatement("int yo = (b * T_OUT + t) * O");
+            if (!bce && act == HeadActivation.SOFTMAX) {
+                softmaxMse(c, lg, dl, cast);
+                endPositions(c);
+                c.addStatement("return total * scale");
+                type.addMethod(lossMethod(doc, c));
+                return;
+            }
             c.beginControlFlow("for (int j = 0; j < O; j++)");
             c.addStatement("double z = $L[o + j]", lg);
             c.addStatement("double target = y[yo + j]");
@@ -154,7 +161,7 @@ final class HeadEmitter {
                     case LINEAR -> "z";
                     case SIGMOID -> "1 / (1 + Math.exp(-z))";
                     case TANH -> "Math.tanh(z)";
-                    case SOFTMAX -> throw new IllegalArgumentException(model.name() + ": mse on a softmax head is not supported");
+                    case SOFTMAX -> throw new IllegalStateException("softmax with mse is emitted by softmaxMse");
                 };
                 String deriv = switch (act) {
                     case LINEAR -> "";
@@ -173,10 +180,42 @@ final class HeadEmitter {
             endPositions(c);
         }
         c.addStatement("return total * scale");
-        type.addMethod(MethodSpec.methodBuilder("loss").addModifiers(Modifier.PRIVATE).returns(double.class)
+        type.addMethod(lossMethod(doc, c));
+    }
+
+    private static MethodSpec lossMethod(String doc, CodeBlock.Builder c) {
+        return MethodSpec.methodBuilder("loss").addModifiers(Modifier.PRIVATE).returns(double.class)
                 .addJavadoc("$L", doc + "@param backward also write dLogits\n")
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(boolean.class, "backward")
-                .addCode(c.build()).build());
+                .addCode(c.build()).build();
+    }
+
+    /**
+     * MSE on softmax probabilities a = softmax(z), as Keras computes {@code mse} on a softmax layer:
+     * d loss / d z_j = a_j (g_j - sum_k g_k a_k) with g = d loss / d a = 2 (a - y) / N.
+     */
+    private static void softmaxMse(CodeBlock.Builder c, String lg, String dl, String cast) {
+        c.addStatement("double max = $L[o]", lg);
+        c.beginControlFlow("for (int j = 1; j < O; j++)");
+        c.addStatement("max = Math.max(max, $L[o + j])", lg);
+        c.endControlFlow();
+        c.addStatement("double sum = 0");
+        c.beginControlFlow("for (int j = 0; j < O; j++)");
+        c.addStatement("sum += Math.exp($L[o + j] - max)", lg);
+        c.endControlFlow();
+        c.addStatement("double dot = 0");
+        c.beginControlFlow("for (int j = 0; j < O; j++)");
+        c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
+        c.addStatement("double diff = a - y[yo + j]");
+        c.addStatement("total += diff * diff");
+        c.addStatement("dot += 2 * diff * scale * a");
+        c.endControlFlow();
+        c.beginControlFlow("if (backward)");
+        c.beginControlFlow("for (int j = 0; j < O; j++)");
+        c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
+        c.addStatement("$L[o + j] = $L(a * (2 * (a - y[yo + j]) * scale - dot))", dl, cast);
+        c.endControlFlow();
+        c.endControlFlow();
     }
 
     private static void positions(CodeBlock.Builder c) {

@@ -24,34 +24,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GradientCheckTest {
 
     static final double LIMIT = 1e-6;
+    private static final List<HeadActivation> MSE_HEADS = List.of(
+            HeadActivation.LINEAR, HeadActivation.TANH, HeadActivation.SIGMOID, HeadActivation.SOFTMAX);
     private static double worstSeen;
     private static String worstWhere = "";
 
     static List<Arguments> specs() {
         List<Arguments> out = new ArrayList<>();
-        int i = 0;
+        int combination = 0;
         for (CellType cell : CellType.values()) {
             for (SequenceMode mode : List.of(SequenceMode.MANY_TO_ONE, SequenceMode.MANY_TO_MANY)) {
                 for (LossKind loss : LossKind.values()) {
-                    out.add(Arguments.of(cell, mode, loss, 1 + i % 3));
-                    i++;
+                    // 1-3 layers, rotating so that every loss meets every depth
+                    HeadActivation act = switch (loss) {
+                        case CROSS_ENTROPY -> HeadActivation.SOFTMAX;
+                        case BCE -> HeadActivation.SIGMOID;
+                        // mse on the logits and on each activated output (softmax as Keras does)
+                        case MSE -> MSE_HEADS.get(combination % MSE_HEADS.size());
+                    };
+                    out.add(Arguments.of(cell, mode, loss, act, 1 + (combination + loss.ordinal()) % 3));
                 }
+                combination++;
             }
         }
         return out;
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} layers={3}")
+    @ParameterizedTest(name = "{0} {1} {2} {3} layers={4}")
     @MethodSource("specs")
-    void analyticGradientsMatchFiniteDifferences(CellType cell, SequenceMode mode, LossKind loss, int layers) {
+    void analyticGradientsMatchFiniteDifferences(CellType cell, SequenceMode mode, LossKind loss, HeadActivation act,
+                                                 int layers) {
         int[] widths = {5, 3, 4};
-        HeadActivation act = switch (loss) {
-            case CROSS_ENTROPY -> HeadActivation.SOFTMAX;
-            case BCE -> HeadActivation.SIGMOID;
-            // exercise both the fused linear form and mse on an activated output
-            case MSE -> layers == 2 ? HeadActivation.TANH : HeadActivation.LINEAR;
-        };
-        var b = TestModels.builder("Gc" + cell.fixtureName().replace("_", "") + mode.ordinal() + loss.ordinal())
+        var b = TestModels.builder("Gc" + cell.fixtureName().replace("_", "") + mode.ordinal() + loss.ordinal()
+                        + act.ordinal())
                 .float64().mode(mode).features(3).steps(4).head(3, act, loss).batch(4)
                 .seed(cell.ordinal() * 100 + mode.ordinal() * 10 + loss.ordinal());
         for (int l = 0; l < layers; l++) {
