@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float products on the Vector API (loaded only when {@code jdk.incubator.vector} is present; see
- * {@link Vectorization}). A is read in place (a transposed A is first copied row-major), op(B) is
- * copied into column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
+ * {@link Vectorization}). op(A) is copied into blocks of four rows interleaved along k, op(B) into
+ * column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
  * and a register-blocked micro-kernel keeps a 4-row × NV-vector tile of C in registers for the
  * whole k loop: per k it loads NV vectors of B, broadcasts four elements of A and issues 4·NV
  * fused multiply-adds. Columns past n exist only in the padded panels; the last, partial vector of
@@ -68,13 +68,9 @@ final class VectorGemm implements GemmKernels {
         Scratch s = scratch.get();
         float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
-        if (transA) {
-            float[] at = s.a(m * k);
-            transposeA(m, k, a, aOff, lda, at);
-            run(m, n, k, at, 0, k, bp, accumulate, c, cOff, ldc, s.tile);
-        } else {
-            run(m, n, k, a, aOff, lda, bp, accumulate, c, cOff, ldc, s.tile);
-        }
+        float[] ap = s.a(((m + 3) & ~3) * k);
+        packA(transA, m, k, a, aOff, lda, ap);
+        run(m, n, k, ap, bp, accumulate, c, cOff, ldc, s.tile);
     }
 
     @Override
@@ -93,7 +89,10 @@ final class VectorGemm implements GemmKernels {
             zeroUnlessAccumulating(m, n, accumulate, c, cOff, ldc);
             return;
         }
-        run(m, n, k, a, aOff, lda, b.data(), accumulate, c, cOff, ldc, scratch.get().tile);
+        Scratch s = scratch.get();
+        float[] ap = s.a(((m + 3) & ~3) * k);
+        packA(false, m, k, a, aOff, lda, ap);
+        run(m, n, k, ap, b.data(), accumulate, c, cOff, ldc, s.tile);
     }
 
     private static void zeroUnlessAccumulating(int m, int n, boolean accumulate, float[] c, int cOff, int ldc) {
@@ -104,17 +103,37 @@ final class VectorGemm implements GemmKernels {
         }
     }
 
-    /** op(A) = Aᵀ, stored [k×m], copied to row-major [m×k] so the kernels read each row contiguously. */
-    private static void transposeA(int m, int k, float[] a, int aOff, int lda, float[] at) {
-        for (int p = 0; p < k; p++) {
-            int src = aOff + p * lda;
-            for (int i = 0, dst = p; i < m; i++, dst += k) {
-                at[dst] = a[src + i];
+    /**
+     * Block r of four rows of op(A) goes to {@code ap[4k·r ..]} as k groups of four (row-interleaved),
+     * zero-filled past row m.
+     */
+    private static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap) {
+        for (int i0 = 0; i0 < m; i0 += 4) {
+            int base = i0 * k;
+            int rows = Math.min(4, m - i0);
+            if (transA) {
+                // op(A)(i, p) = a[p*lda + i]: four neighbouring elements of one stored row per k.
+                for (int p = 0, src = aOff + i0, dst = base; p < k; p++, src += lda, dst += 4) {
+                    for (int r = 0; r < rows; r++) {
+                        ap[dst + r] = a[src + r];
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int p = 0, src = aOff + (i0 + r) * lda, dst = base + r; p < k; p++, dst += 4) {
+                        ap[dst] = a[src + p];
+                    }
+                }
+            }
+            for (int r = rows; r < 4; r++) {
+                for (int p = 0, dst = base + r; p < k; p++, dst += 4) {
+                    ap[dst] = 0f;
+                }
             }
         }
     }
 
-    private static void run(int m, int n, int k, float[] a, int aOff, int lda, float[] bp, boolean acc,
+    private static void run(int m, int n, int k, float[] ap, float[] bp, boolean acc,
                             float[] c, int cOff, int ldc, float[] tile) {
         int panels = Panels.count(n, L, NV);
         for (int q = 0; q < panels; q++) {
@@ -125,25 +144,24 @@ final class VectorGemm implements GemmKernels {
             int cols = Math.min(w, n - col0);
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                int a0 = aOff + i * lda;
                 int ci = cOff + i * ldc + col0;
                 switch (nv) {
-                    case 5 -> k4x5(k, a, a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 4 -> k4x4(k, a, a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 3 -> k4x3(k, a, a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 2 -> k4x2(k, a, a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    default -> k4x1(k, a, a0, a0 + lda, a0 + 2 * lda, a0 + 3 * lda, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                    case 5 -> k4x5(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                    case 4 -> k4x4(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                    case 3 -> k4x3(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                    case 2 -> k4x2(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                    default -> k4x1(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
                 }
             }
             for (; i < m; i++) {
-                int a0 = aOff + i * lda;
+                int ai = (i & ~3) * k + (i & 3);
                 int ci = cOff + i * ldc + col0;
                 switch (nv) {
-                    case 5 -> k1x5(k, a, a0, bp, bi, w, c, ci, cols, acc, tile);
-                    case 4 -> k1x4(k, a, a0, bp, bi, w, c, ci, cols, acc, tile);
-                    case 3 -> k1x3(k, a, a0, bp, bi, w, c, ci, cols, acc, tile);
-                    case 2 -> k1x2(k, a, a0, bp, bi, w, c, ci, cols, acc, tile);
-                    default -> k1x1(k, a, a0, bp, bi, w, c, ci, cols, acc, tile);
+                    case 5 -> k1x5(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
+                    case 4 -> k1x4(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
+                    case 3 -> k1x3(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
+                    case 2 -> k1x2(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
+                    default -> k1x1(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
                 }
             }
         }
@@ -166,43 +184,43 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 5 vectors: 20 accumulators, 5 loads of B and 4 broadcasts of A per k. */
-    private static void k4x5(int k, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bi, int w,
+    private static void k4x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c24 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z, c34 = z;
-        for (int p = 0; p < k; p++, bi += w) {
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
             FloatVector b4 = FloatVector.fromArray(S, bp, bi + 4 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            c02 = x0.fma(b2, c02);
-            c03 = x0.fma(b3, c03);
-            c04 = x0.fma(b4, c04);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            c12 = x1.fma(b2, c12);
-            c13 = x1.fma(b3, c13);
-            c14 = x1.fma(b4, c14);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            c22 = x2.fma(b2, c22);
-            c23 = x2.fma(b3, c23);
-            c24 = x2.fma(b4, c24);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
-            c32 = x3.fma(b2, c32);
-            c33 = x3.fma(b3, c33);
-            c34 = x3.fma(b4, c34);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            c04 = a0.fma(b4, c04);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            c13 = a1.fma(b3, c13);
+            c14 = a1.fma(b4, c14);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a2.fma(b3, c23);
+            c24 = a2.fma(b4, c24);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            c33 = a3.fma(b3, c33);
+            c34 = a3.fma(b4, c34);
         }
         put(c00, c, ci, cols, acc, tile);
         put(c01, c, ci + L, cols - L, acc, tile);
@@ -230,38 +248,38 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 4 vectors: 16 accumulators, 4 loads of B and 4 broadcasts of A per k. */
-    private static void k4x4(int k, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bi, int w,
+    private static void k4x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int p = 0; p < k; p++, bi += w) {
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            c02 = x0.fma(b2, c02);
-            c03 = x0.fma(b3, c03);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            c12 = x1.fma(b2, c12);
-            c13 = x1.fma(b3, c13);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            c22 = x2.fma(b2, c22);
-            c23 = x2.fma(b3, c23);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
-            c32 = x3.fma(b2, c32);
-            c33 = x3.fma(b3, c33);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            c33 = a3.fma(b3, c33);
         }
         put(c00, c, ci, cols, acc, tile);
         put(c01, c, ci + L, cols - L, acc, tile);
@@ -285,33 +303,33 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 3 vectors: 12 accumulators, 3 loads of B and 4 broadcasts of A per k. */
-    private static void k4x3(int k, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bi, int w,
+    private static void k4x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
         FloatVector c20 = z, c21 = z, c22 = z;
         FloatVector c30 = z, c31 = z, c32 = z;
-        for (int p = 0; p < k; p++, bi += w) {
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            c02 = x0.fma(b2, c02);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            c12 = x1.fma(b2, c12);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            c22 = x2.fma(b2, c22);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
-            c32 = x3.fma(b2, c32);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
         }
         put(c00, c, ci, cols, acc, tile);
         put(c01, c, ci + L, cols - L, acc, tile);
@@ -331,28 +349,28 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 2 vectors: 8 accumulators, 2 loads of B and 4 broadcasts of A per k. */
-    private static void k4x2(int k, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bi, int w,
+    private static void k4x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        for (int p = 0; p < k; p++, bi += w) {
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         put(c00, c, ci, cols, acc, tile);
         put(c01, c, ci + L, cols - L, acc, tile);
@@ -368,23 +386,23 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 1 vectors: 4 accumulators, 1 loads of B and 4 broadcasts of A per k. */
-    private static void k4x1(int k, float[] a, int a0, int a1, int a2, int a3, float[] bp, int bi, int w,
+    private static void k4x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
         FloatVector c10 = z;
         FloatVector c20 = z;
         FloatVector c30 = z;
-        for (int p = 0; p < k; p++, bi += w) {
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = x0.fma(b0, c00);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x1.fma(b0, c10);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x2.fma(b0, c20);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x3.fma(b0, c30);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
         }
         put(c00, c, ci, cols, acc, tile);
         ci += ldc;
@@ -395,18 +413,18 @@ final class VectorGemm implements GemmKernels {
         put(c30, c, ci, cols, acc, tile);
     }
 
-    /** One row × 5 vectors (rows past the last multiple of four; batch 1). */
-    private static void k1x5(int k, float[] a, int a0, float[] bp, int bi, int w,
+    /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    private static void k1x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z;
-        for (int p = 0; p < k; p++, bi += w) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
-            c4 = x.fma(FloatVector.fromArray(S, bp, bi + 4 * L), c4);
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+            c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
+            c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
+            c4 = a.fma(FloatVector.fromArray(S, bp, bi + 4 * L), c4);
         }
         put(c0, c, ci, cols, acc, tile);
         put(c1, c, ci + L, cols - L, acc, tile);
@@ -415,17 +433,17 @@ final class VectorGemm implements GemmKernels {
         put(c4, c, ci + 4 * L, cols - 4 * L, acc, tile);
     }
 
-    /** One row × 4 vectors (rows past the last multiple of four; batch 1). */
-    private static void k1x4(int k, float[] a, int a0, float[] bp, int bi, int w,
+    /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    private static void k1x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int p = 0; p < k; p++, bi += w) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-            c3 = x.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+            c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
+            c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
         }
         put(c0, c, ci, cols, acc, tile);
         put(c1, c, ci + L, cols - L, acc, tile);
@@ -433,44 +451,44 @@ final class VectorGemm implements GemmKernels {
         put(c3, c, ci + 3 * L, cols - 3 * L, acc, tile);
     }
 
-    /** One row × 3 vectors (rows past the last multiple of four; batch 1). */
-    private static void k1x3(int k, float[] a, int a0, float[] bp, int bi, int w,
+    /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    private static void k1x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z;
-        for (int p = 0; p < k; p++, bi += w) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            c2 = x.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+            c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
         }
         put(c0, c, ci, cols, acc, tile);
         put(c1, c, ci + L, cols - L, acc, tile);
         put(c2, c, ci + 2 * L, cols - 2 * L, acc, tile);
     }
 
-    /** One row × 2 vectors (rows past the last multiple of four; batch 1). */
-    private static void k1x2(int k, float[] a, int a0, float[] bp, int bi, int w,
+    /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    private static void k1x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z;
-        for (int p = 0; p < k; p++, bi += w) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
         }
         put(c0, c, ci, cols, acc, tile);
         put(c1, c, ci + L, cols - L, acc, tile);
     }
 
-    /** One row × 1 vectors (rows past the last multiple of four; batch 1). */
-    private static void k1x1(int k, float[] a, int a0, float[] bp, int bi, int w,
+    /** One row × 1 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    private static void k1x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
                              float[] c, int ci, int cols, boolean acc, float[] tile) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z;
-        for (int p = 0; p < k; p++, bi += w) {
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
+        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
         }
         put(c0, c, ci, cols, acc, tile);
     }
