@@ -8,7 +8,8 @@ package io.rnnc.runtime;
  * gradients are overwritten, not accumulated) followed by {@link #applyUpdate} (clipping, then the
  * optimizer over the flat parameter store). {@link #trainStep} does both.
  *
- * <p><b>Threads:</b> an instance holds all its activation buffers and is not thread-safe. Use one
+ * <p><b>Threads:</b> an instance holds all its activation buffers and is not thread-safe: call it from one thread
+ * at a time (it may use worker threads of its own, see {@link #setThreads}). Use one
  * instance per thread; {@link #parameters()} of two instances can be copied between them.
  */
 public interface RnnModel {
@@ -68,4 +69,19 @@ public interface RnnModel {
      * Layers of different widths are packed one after another.
      */
     void copyFinalStates(double[] h, double[] c);
+
+    /**
+     * How many threads a step may use (split over the batch in fixed chunks, gradients reduced in a
+     * fixed order, so the results do not depend on it). Models that cannot run in parallel keep 1.
+     */
+    default void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+    }
+
+    /** The thread count in use. */
+    default int threads() {
+        return 1;
+    }
 }
