@@ -1,5 +1,6 @@
 package io.rnnc.compiler.codegen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -34,8 +35,10 @@ import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import io.rnnc.runtime.optim.Adam;
 import io.rnnc.runtime.optim.Clipping;
 import io.rnnc.runtime.optim.Sgd;
+import io.rnnc.runtime.parallel.WorkerPool;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -54,6 +57,7 @@ public final class CodeGenerator {
     private final Model model;
     private final Num num;
     private final TypeSpec.Builder type;
+    private final MethodSpec.Builder chunkConstructor = MethodSpec.constructorBuilder();
 
     private CodeGenerator(GenerationPlan plan) {
         this.plan = plan;
@@ -98,7 +102,10 @@ public final class CodeGenerator {
         fields();
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
-                .addStatement("initialize(SEED)").build());
+                .addStatement("this(null)")
+                .addStatement("initialize(SEED)")
+                .addStatement("setThreads(defaultThreads())").build());
+        type.addMethod(chunkConstructor.build());
         apiMethods();
         new InputEmitter(plan, num, type).emit();
         passes();
@@ -214,31 +221,35 @@ public final class CodeGenerator {
         return s.contains(".") || s.contains("E") || s.contains("N") || s.contains("I") ? s : s + ".0";
     }
 
+    /**
+     * Fields, and the private constructor that fills them. The public model is chunk 0; it makes
+     * CHUNKS - 1 more instances of its own class for the other chunks of a batch, which share its
+     * parameters, packed weights and optimizer state and own their activations and gradients.
+     */
     private void fields() {
         ClassName store = num.store();
-        type.addField(FieldSpec.builder(store, "params", Modifier.PRIVATE, Modifier.FINAL)
-                .initializer("new $T(TENSORS)", store).build());
-        type.addField(FieldSpec.builder(store, "grads", Modifier.PRIVATE, Modifier.FINAL)
-                .initializer("new $T(TENSORS)", store).build());
-        type.addField(FieldSpec.builder(num.array(), "w", Modifier.PRIVATE, Modifier.FINAL)
-                .addJavadoc("Parameters, flat, PyTorch layout.\n").initializer("params.data").build());
-        type.addField(FieldSpec.builder(num.array(), "dw", Modifier.PRIVATE, Modifier.FINAL)
-                .addJavadoc("d loss / d parameters, same layout.\n").initializer("grads.data").build());
+        ClassName self = ClassName.get(model.packageName(), model.name());
+        MethodSpec.Builder k = chunkConstructor;
+        k.addModifiers(Modifier.PRIVATE).addParameter(self, "root")
+                .addJavadoc("Chunk 0 (the public model) when {@code root} is null, else another chunk of {@code root}.\n");
+        k.addStatement("boolean own = root == null");
+        field(store, "params", null, "own ? new $T(TENSORS) : root.params", store);
+        field(store, "grads", "This chunk's gradients (chunk 0's are the model's: the sum over chunks).",
+                "new $T(TENSORS)", store);
+        field(num.array(), "w", "Parameters, flat, PyTorch layout.", "params.data");
+        field(num.array(), "dw", "d loss / d parameters, same layout.", "grads.data");
         boolean adam = model.optimizer().kind() == OptimizerSpec.Kind.ADAM;
         if (adam) {
-            type.addField(FieldSpec.builder(store, "expAvg", Modifier.PRIVATE, Modifier.FINAL)
-                    .initializer("new $T(TENSORS)", store).build());
-            type.addField(FieldSpec.builder(store, "expAvgSq", Modifier.PRIVATE, Modifier.FINAL)
-                    .initializer("new $T(TENSORS)", store).build());
-            type.addField(FieldSpec.builder(OptimizerState.class, "optimizer", Modifier.PRIVATE, Modifier.FINAL)
-                    .initializer("new $T($S, $T.of($S, $S), $T.<$T>of(expAvg, expAvgSq))", OptimizerState.class, "adam",
-                            List.class, "exp_avg", "exp_avg_sq", List.class, TensorStore.class).build());
+            field(store, "expAvg", null, "own ? new $T(TENSORS) : root.expAvg", store);
+            field(store, "expAvgSq", null, "own ? new $T(TENSORS) : root.expAvgSq", store);
+            field(ClassName.get(OptimizerState.class), "optimizer", null,
+                    "own ? new $T($S, $T.of($S, $S), $T.<$T>of(expAvg, expAvgSq)) : root.optimizer", OptimizerState.class,
+                    "adam", List.class, "exp_avg", "exp_avg_sq", List.class, TensorStore.class);
         } else {
-            type.addField(FieldSpec.builder(store, "momentumBuffer", Modifier.PRIVATE, Modifier.FINAL)
-                    .initializer("new $T(TENSORS)", store).build());
-            type.addField(FieldSpec.builder(OptimizerState.class, "optimizer", Modifier.PRIVATE, Modifier.FINAL)
-                    .initializer("new $T($S, $T.of($S), $T.<$T>of(momentumBuffer))", OptimizerState.class, "sgd",
-                            List.class, "momentum_buffer", List.class, TensorStore.class).build());
+            field(store, "momentumBuffer", null, "own ? new $T(TENSORS) : root.momentumBuffer", store);
+            field(ClassName.get(OptimizerState.class), "optimizer", null,
+                    "own ? new $T($S, $T.of($S), $T.<$T>of(momentumBuffer)) : root.optimizer", OptimizerState.class,
+                    "sgd", List.class, "momentum_buffer", List.class, TensorStore.class);
         }
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
@@ -251,24 +262,71 @@ public final class CodeGenerator {
                 case DOUBLE -> TypeName.get(double[].class);
                 case ELEMENT -> num.array();
             };
+            boolean perChunk = b.size().contains("CHUNK");
             type.addField(FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("$L\n", b.shape())
-                    .initializer("new $L[$L]", elem, b.size()).build());
+                    .addJavadoc("$L$L\n", b.shape(), perChunk ? "" : " (chunk 0 only)").build());
+            if (perChunk) {
+                k.addStatement("$L = new $L[$L]", b.name(), elem, b.size());
+            } else {
+                k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size());
+            }
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.layers()) {
-                    type.addField(FieldSpec.builder(PackedFloatMatrix.class, lp.packedFwd(), Modifier.PRIVATE, Modifier.FINAL)
-                            .addJavadoc("W_hh^T of $L, packed once per update for the forward step products.\n", lp.name())
-                            .initializer("$T.allocate($L, $L)", PackedFloatMatrix.class, lp.h(), lp.g()).build());
-                    type.addField(FieldSpec.builder(PackedFloatMatrix.class, lp.packedBwd(), Modifier.PRIVATE, Modifier.FINAL)
-                            .addJavadoc("W_hh of $L, packed once per update for the backward dh products.\n", lp.name())
-                            .initializer("$T.allocate($L, $L)", PackedFloatMatrix.class, lp.g(), lp.h()).build());
+                    field(ClassName.get(PackedFloatMatrix.class), lp.packedFwd(),
+                            "W_hh^T of " + lp.name() + ", packed once per update for the forward step products.",
+                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.h(), lp.g(), lp.packedFwd());
+                    field(ClassName.get(PackedFloatMatrix.class), lp.packedBwd(),
+                            "W_hh of " + lp.name() + ", packed once per update for the backward dh products.",
+                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.g(), lp.h(), lp.packedBwd());
                 }
             }
         }
         type.addField(FieldSpec.builder(int.class, "rows", Modifier.PRIVATE)
-                .addJavadoc("Batch rows of the last forward pass.\n").build());
+                .addJavadoc("Rows of this chunk in the last forward pass.\n").build());
+        type.addField(FieldSpec.builder(int.class, "lossRows", Modifier.PRIVATE)
+                .addJavadoc("Rows of the whole batch, which the mean loss divides by.\n").build());
+        type.addField(FieldSpec.builder(double.class, "chunkLoss", Modifier.PRIVATE)
+                .addJavadoc("This chunk's share of the mean loss of the last step.\n").build());
+        type.addField(FieldSpec.builder(int.class, "batchRows", Modifier.PRIVATE)
+                .addJavadoc("Rows of the last batch (chunk 0).\n").build());
+        field(ClassName.get(Batch.class), "slice", "This chunk's rows of the batch, copied.",
+                "$T.forModel(INFO, CHUNK)", Batch.class);
+        field(ArrayTypeName.of(self), "chunks", "Chunk c runs rows c·CHUNK ..; chunks[0] is this model (chunk 0 only).",
+                "own ? new $T[CHUNKS] : null", self);
+        field(ClassName.get(IntConsumer.class), "chunkTask", "Runs one chunk of the current step (chunk 0 only).",
+                "own ? this::runChunk : null");
+        k.beginControlFlow("if (own)");
+        k.addStatement("chunks[0] = this");
+        k.beginControlFlow("for (int c = 1; c < CHUNKS; c++)");
+        k.addStatement("chunks[c] = new $T(this)", self);
+        k.endControlFlow();
+        k.endControlFlow();
+        type.addField(FieldSpec.builder(Batch.class, "stepBatch", Modifier.PRIVATE)
+                .addJavadoc("The batch of the step in progress (chunk 0 only).\n").build());
+        type.addField(FieldSpec.builder(int.class, "stepMode", Modifier.PRIVATE)
+                .addJavadoc("What the step in progress computes: FORWARD, EVALUATE or TRAIN.\n").build());
+        type.addField(FieldSpec.builder(WorkerPool.class, "pool", Modifier.PRIVATE)
+                .addJavadoc("Threads that run chunks; null until a step needs more than one.\n").build());
+        type.addField(FieldSpec.builder(int.class, "threads", Modifier.PRIVATE).initializer("1")
+                .addJavadoc("Threads a step may use.\n").build());
+    }
+
+    private void field(TypeName t, String name, String doc, String init, Object... args) {
+        FieldSpec.Builder f = FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.FINAL);
+        if (doc != null) {
+            f.addJavadoc("$L\n", doc);
+        }
+        type.addField(f.build());
+        chunkConstructor.addStatement("this.$L = " + init, prepend(name, args));
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     private void apiMethods() {
@@ -305,22 +363,115 @@ public final class CodeGenerator {
         }
         type.addMethod(changed.build());
 
+        type.addField(FieldSpec.builder(int.class, "FORWARD", Modifier.STATIC, Modifier.FINAL).initializer("0").build());
+        type.addField(FieldSpec.builder(int.class, "EVALUATE", Modifier.STATIC, Modifier.FINAL).initializer("1").build());
+        type.addField(FieldSpec.builder(int.class, "TRAIN", Modifier.STATIC, Modifier.FINAL).initializer("2").build());
         type.addMethod(override("computeGradients", double.class).addParameter(Batch.class, "batch")
-                .addStatement("int n = checkBatch(batch)")
-                .addStatement("loadInputs(batch, n)")
-                .addStatement("forwardPass(n)")
-                .addStatement("double loss = loss(batch, n, true)")
-                .addStatement("backwardPass(n)")
-                .addStatement("return loss").build());
+                .addStatement("int k = runChunks(batch, TRAIN)")
+                .addComment("Sum the chunks' gradients in chunk order: the same bits on any number of threads")
+                .beginControlFlow("for (int c = 1; c < k; c++)")
+                .addStatement("$L g = chunks[c].dw", num.t() + "[]")
+                .beginControlFlow("for (int i = 0; i < N_PARAMS; i++)")
+                .addStatement("dw[i] += g[i]")
+                .endControlFlow()
+                .endControlFlow()
+                .addStatement("return chunkLosses(k)").build());
         type.addMethod(override("evaluate", double.class).addParameter(Batch.class, "batch")
-                .addStatement("int n = checkBatch(batch)")
-                .addStatement("loadInputs(batch, n)")
-                .addStatement("forwardPass(n)")
-                .addStatement("return loss(batch, n, false)").build());
+                .addStatement("return chunkLosses(runChunks(batch, EVALUATE))").build());
         type.addMethod(override("forward", void.class).addParameter(Batch.class, "batch")
+                .addStatement("runChunks(batch, FORWARD)").build());
+        type.addMethod(MethodSpec.methodBuilder("chunkLosses").addModifiers(Modifier.PRIVATE).returns(double.class)
+                .addParameter(int.class, "k")
+                .addStatement("double loss = 0")
+                .beginControlFlow("for (int c = 0; c < k; c++)")
+                .addStatement("loss += chunks[c].chunkLoss")
+                .endControlFlow()
+                .addStatement("return loss").build());
+        type.addMethod(MethodSpec.methodBuilder("runChunks").addModifiers(Modifier.PRIVATE).returns(int.class)
+                .addJavadoc("Runs the step on every chunk of the batch, on the pool's threads; returns the chunk count.\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "mode")
                 .addStatement("int n = checkBatch(batch)")
-                .addStatement("loadInputs(batch, n)")
-                .addStatement("forwardPass(n)").build());
+                .addStatement("int k = (n + CHUNK - 1) / CHUNK")
+                .addStatement("batchRows = n")
+                .addStatement("stepBatch = batch")
+                .addStatement("stepMode = mode")
+                .beginControlFlow("try")
+                .beginControlFlow("if (threads > 1 && k > 1 && pool == null)")
+                .addComment("Started on the first step that can use it")
+                .addStatement("pool = new $T(threads)", WorkerPool.class)
+                .endControlFlow()
+                .beginControlFlow("if (threads == 1 || k == 1)")
+                .beginControlFlow("for (int c = 0; c < k; c++)")
+                .addStatement("runChunk(c)")
+                .endControlFlow()
+                .nextControlFlow("else")
+                .addStatement("pool.run(k, chunkTask)")
+                .endControlFlow()
+                .nextControlFlow("finally")
+                .addStatement("stepBatch = null")
+                .endControlFlow()
+                .addStatement("return k").build());
+        type.addMethod(MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
+                .addParameter(int.class, "c")
+                .addStatement("int row0 = c * CHUNK")
+                .addStatement("chunks[c].chunkStep(stepBatch, row0, Math.min(CHUNK, batchRows - row0), batchRows, stepMode)")
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("chunkStep").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total}.\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
+                .addParameter(int.class, "total").addParameter(int.class, "mode")
+                .addStatement("$T b = batch.size() == n ? batch : sliceRows(batch, row0, n)", Batch.class)
+                .addStatement("lossRows = total")
+                .addStatement("loadInputs(b, n)")
+                .addStatement("forwardPass(n)")
+                .beginControlFlow("if (mode != FORWARD)")
+                .addStatement("chunkLoss = loss(b, n, mode == TRAIN)")
+                .endControlFlow()
+                .beginControlFlow("if (mode == TRAIN)")
+                .addStatement("backwardPass(n)")
+                .endControlFlow().build());
+        MethodSpec.Builder sl = MethodSpec.methodBuilder("sliceRows").addModifiers(Modifier.PRIVATE).returns(Batch.class)
+                .addJavadoc("Copies rows {@code row0 .. row0 + n} of the batch into this chunk's own batch.\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
+                .addStatement("slice.setSize(n)");
+        for (String a : List.of("features", "tokens", "classes", "targets")) {
+            sl.beginControlFlow("if (batch.$L != null && slice.$L != null)", a, a)
+                    .addStatement("int per = slice.$L.length / CHUNK", a)
+                    .addStatement("$T.arraycopy(batch.$L, row0 * per, slice.$L, 0, n * per)", System.class, a, a)
+                    .endControlFlow();
+        }
+        type.addMethod(sl.addStatement("return slice").build());
+        type.addMethod(override("copyLogits", void.class).addParameter(double[].class, "dst")
+                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
+                .addStatement("chunks[c].chunkLogits(dst, c * CHUNK * T_OUT * O)")
+                .endControlFlow().build());
+        type.addMethod(override("copyOutputs", void.class).addParameter(double[].class, "dst")
+                .addJavadoc("Head outputs after its activation, {@code [n, T_OUT, O]}.\n")
+                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
+                .addStatement("chunks[c].chunkOutputs(dst, c * CHUNK * T_OUT * O)")
+                .endControlFlow().build());
+        type.addMethod(override("copyFinalStates", void.class).addParameter(double[].class, "h")
+                .addParameter(double[].class, "c")
+                .beginControlFlow("for (int k = 0; k * CHUNK < batchRows; k++)")
+                .addStatement("chunks[k].chunkFinalStates(h, c, k * CHUNK, batchRows)")
+                .endControlFlow().build());
+        type.addMethod(override("setThreads", void.class).addParameter(int.class, "threads")
+                .beginControlFlow("if (threads < 1)")
+                .addStatement("throw new $T($S + threads)", IllegalArgumentException.class,
+                        "threads must be at least 1, got ")
+                .endControlFlow()
+                .addComment("More threads than chunks would idle")
+                .addStatement("int use = Math.min(threads, CHUNKS)")
+                .beginControlFlow("if (pool != null && pool.threads() != use)")
+                .addStatement("pool.close()")
+                .addStatement("pool = null")
+                .endControlFlow()
+                .addStatement("this.threads = use").build());
+        type.addMethod(override("threads", int.class).addStatement("return threads").build());
+        type.addMethod(MethodSpec.methodBuilder("defaultThreads").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .returns(int.class)
+                .addJavadoc("The processors this JVM may use, at most one per chunk of a full batch.\n")
+                .addStatement("return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS))").build());
 
         MethodSpec.Builder update = override("applyUpdate", double.class);
         String clipCall = model.clip().map(c -> c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM

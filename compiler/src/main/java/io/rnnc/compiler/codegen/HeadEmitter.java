@@ -104,7 +104,7 @@ final class HeadEmitter {
                     + " is trained with cross_entropy on class ids; the batch has no classes array");
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
-            c.addStatement("double scale = 1.0 / (T_OUT * n)");
+            c.addStatement("double scale = 1.0 / (T_OUT * lossRows)");
             positions(c);
             c.addStatement("int target = y[b * T_OUT + t]");
             new InputEmitter(plan, num, type).checkClass(c, "target", "t");
@@ -138,7 +138,7 @@ final class HeadEmitter {
                     + " is trained on float targets; the batch has no targets array");
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
-            c.addStatement("double scale = 1.0 / (T_OUT * n * O)");
+            c.addStatement("double scale = 1.0 / (T_OUT * lossRows * O)");
             positions(c);
             c.addStatement("int yo = (b * T_OUT + t) * O");
             if (!bce && act == HeadActivation.SOFTMAX) {
@@ -236,11 +236,13 @@ final class HeadEmitter {
         l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         l.beginControlFlow("for (int b = 0; b < n; b++)");
         l.beginControlFlow("for (int j = 0; j < O; j++)");
-        l.addStatement("dst[(b * T_OUT + t) * O + j] = $L[(t * n + b) * O + j]", lg);
+        l.addStatement("dst[dOff + (b * T_OUT + t) * O + j] = $L[(t * n + b) * O + j]", lg);
         l.endControlFlow();
         l.endControlFlow();
         l.endControlFlow();
-        type.addMethod(CodeGenerator.override("copyLogits", void.class).addParameter(double[].class, "dst")
+        type.addMethod(MethodSpec.methodBuilder("chunkLogits").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("This chunk's logits into {@code dst} from {@code dOff} ({@code [rows, T_OUT, O]}).\n")
+                .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(l.build()).build());
 
         HeadActivation act = model.head().activation();
@@ -249,7 +251,7 @@ final class HeadEmitter {
         o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         o.beginControlFlow("for (int b = 0; b < n; b++)");
         o.addStatement("int src = (t * n + b) * O");
-        o.addStatement("int dstOff = (b * T_OUT + t) * O");
+        o.addStatement("int dstOff = dOff + (b * T_OUT + t) * O");
         if (act == HeadActivation.SOFTMAX) {
             o.addStatement("double max = $L[src]", lg);
             o.beginControlFlow("for (int j = 1; j < O; j++)");
@@ -277,8 +279,10 @@ final class HeadEmitter {
         }
         o.endControlFlow();
         o.endControlFlow();
-        type.addMethod(CodeGenerator.override("copyOutputs", void.class).addParameter(double[].class, "dst")
-                .addJavadoc("Head outputs after its activation ($L), {@code [n, T_OUT, O]}.\n", act.keyword())
+        type.addMethod(MethodSpec.methodBuilder("chunkOutputs").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("This chunk's head outputs after the activation ($L) into {@code dst} from {@code dOff}.\n",
+                        act.keyword())
+                .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(o.build()).build());
 
         CodeBlock.Builder s = CodeBlock.builder();
@@ -286,16 +290,18 @@ final class HeadEmitter {
         s.addStatement("int off = 0");
         for (LayerPlan lp : stack.layers()) {
             s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-            s.addStatement("h[off + k] = $L[$L * n * $L + k]", lp.hBuf(), stack.steps(), lp.h());
+            s.addStatement("h[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.hBuf(), stack.steps(), lp.h());
             if (lp.cBuf() != null) {
                 s.beginControlFlow("if (c != null)");
-                s.addStatement("c[off + k] = $L[$L * n * $L + k]", lp.cBuf(), stack.steps(), lp.h());
+                s.addStatement("c[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.cBuf(), stack.steps(), lp.h());
                 s.endControlFlow();
             }
             s.endControlFlow();
-            s.addStatement("off += n * $L", lp.h());
+            s.addStatement("off += total * $L", lp.h());
         }
-        type.addMethod(CodeGenerator.override("copyFinalStates", void.class).addParameter(double[].class, "h")
-                .addParameter(double[].class, "c").addCode(s.build()).build());
+        type.addMethod(MethodSpec.methodBuilder("chunkFinalStates").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("This chunk's final states into rows {@code row0..} of {@code [L, total, H]} blocks.\n")
+                .addParameter(double[].class, "h").addParameter(double[].class, "c").addParameter(int.class, "row0")
+                .addParameter(int.class, "total").addCode(s.build()).build());
     }
 }

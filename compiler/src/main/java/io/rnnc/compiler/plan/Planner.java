@@ -35,7 +35,11 @@ public final class Planner {
 
     private GenerationPlan build() {
         boolean seq2seq = model.mode() == SequenceMode.SEQ2SEQ;
-        constant("B", model.batch(), "Largest batch (the spec's batch); every buffer is sized for it.");
+        constant("B", model.batch(), "Largest batch (the spec's batch).");
+        int chunk = chunkRows(model.batch());
+        constant("CHUNK", chunk, "Batch rows per chunk: a batch is cut into fixed chunks of this many rows, each run"
+                + " with its own buffers and gradients (on any thread), the gradients summed in chunk order.");
+        constant("CHUNKS", (model.batch() + chunk - 1) / chunk, "Chunks of a full batch.");
         for (ParamSpec p : model.parameters()) {
             offsets.add(new ParamOffset(offsetName(p.name()), p));
         }
@@ -52,8 +56,8 @@ public final class Planner {
             constant("T_OUT", model.outputSteps(), "Output steps: positions the head and the loss run on.");
         }
         constant("O", model.head().outputs(), "Outputs of the dense head.");
-        String logits = buffer("logits", false, "T_OUT * B * O", "[T_OUT, n, O] head output before its activation");
-        String dLogits = buffer("dLogits", false, "T_OUT * B * O", "[T_OUT, n, O] d loss / d logits");
+        String logits = buffer("logits", false, "T_OUT * CHUNK * O", "[T_OUT, n, O] head output before its activation");
+        String dLogits = buffer("dLogits", false, "T_OUT * CHUNK * O", "[T_OUT, n, O] d loss / d logits");
         Optional<GenerationBuffers> generation = generation(main);
         String fcW = offsetOf(model.head().prefix() + "fc.weight");
         String fcB = offsetOf(model.head().prefix() + "fc.bias");
@@ -143,21 +147,21 @@ public final class Planner {
         switch (s.input().kind()) {
             case FEATURES -> {
                 constant(cp + "I", s.input().size(), "Input features per step" + where + ".");
-                inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * B * " + cp + "IN0",
+                inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * CHUNK * " + cp + "IN0",
                         "[" + steps + ", n, " + cp + "IN0] layer-0 input per step"
                                 + (model.mode() == SequenceMode.ONE_TO_MANY ? ": concat(x, feedback f_t)" : ""));
             }
             case TOKENS, TOKENS_EMBED -> {
                 vocab = cp + "V";
                 constant(vocab, s.input().vocab(), "Token vocabulary" + where + "; ids are 0.." + vocab + "-1.");
-                tokenBuf = buffer(bp.isEmpty() ? "tokens" : bp + "Tokens", true, steps + " * B",
+                tokenBuf = buffer(bp.isEmpty() ? "tokens" : bp + "Tokens", true, steps + " * CHUNK",
                         "[" + steps + ", n] token ids per step, time-major");
                 if (s.input().kind() == InputKind.TOKENS_EMBED) {
                     constant(cp + "E", s.input().embed(), "Embedding width" + where + ".");
                     embedding = offsetOf(s.prefix() + "embedding.weight");
-                    inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * B * " + cp + "E",
+                    inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * CHUNK * " + cp + "E",
                             "[" + steps + ", n, " + cp + "E] embedding rows of the step's tokens");
-                    dInputBuf = buffer(bp.isEmpty() ? "dX" : bp + "DX", false, steps + " * B * " + cp + "E",
+                    dInputBuf = buffer(bp.isEmpty() ? "dX" : bp + "DX", false, steps + " * CHUNK * " + cp + "E",
                             "[" + steps + ", n, " + cp + "E] d loss / d embedding rows");
                 }
             }
@@ -184,32 +188,32 @@ public final class Planner {
         String name = bp.isEmpty() ? "layer" + l : stackName + "Layer" + l;
         CellType cell = layer.cell();
         String hs = "[" + steps + " + 1, n, " + h + "]";
-        String hBuf = buffer(b + "h" + l, false, "(" + steps + " + 1) * B * " + h, hs + " h_t of layer " + l + " in slot t+1; slot 0 = initial state");
+        String hBuf = buffer(b + "h" + l, false, "(" + steps + " + 1) * CHUNK * " + h, hs + " h_t of layer " + l + " in slot t+1; slot 0 = initial state");
         String cBuf = null;
         String tcBuf = null;
         if (cell == CellType.LSTM) {
-            cBuf = buffer(b + "c" + l, false, "(" + steps + " + 1) * B * " + h, hs + " c_t in slot t+1; slot 0 = initial state");
-            tcBuf = buffer(b + "tc" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
+            cBuf = buffer(b + "c" + l, false, "(" + steps + " + 1) * CHUNK * " + h, hs + " c_t in slot t+1; slot 0 = initial state");
+            tcBuf = buffer(b + "tc" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
         }
-        String gates = buffer(b + "gates" + l, false, steps + " * B * " + g,
+        String gates = buffer(b + "gates" + l, false, steps + " * CHUNK * " + g,
                 "[" + steps + ", n, " + g + "] gate pre-activations, then activations (" + gateNames(cell) + ")");
         String hn = null;
         String rec = null;
         if (cell == CellType.GRU) {
-            hn = buffer(b + "hn" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
-            rec = buffer(b + "rec" + l, false, "B * " + g, "[n, " + g + "] scratch: h_{t-1} W_hh^T of one step");
+            hn = buffer(b + "hn" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
+            rec = buffer(b + "rec" + l, false, "CHUNK * " + g, "[n, " + g + "] scratch: h_{t-1} W_hh^T of one step");
         }
-        String dGates = buffer(b + "dGates" + l, false, steps + " * B * " + g,
+        String dGates = buffer(b + "dGates" + l, false, steps + " * CHUNK * " + g,
                 "[" + steps + ", n, " + g + "] d loss / d gate pre-activations");
         String dRec = dGates;
         if (cell == CellType.GRU) {
-            dRec = buffer(b + "dRec" + l, false, steps + " * B * " + g,
+            dRec = buffer(b + "dRec" + l, false, steps + " * CHUNK * " + g,
                     "[" + steps + ", n, " + g + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
         }
-        String dh = buffer(b + "dh" + l, false, steps + " * B * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
-        String dhNext = buffer(b + "dhNext" + l, false, "B * " + h, "[n, " + h + "] d loss / d h_{t-1} through the recurrence");
+        String dh = buffer(b + "dh" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
+        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d h_{t-1} through the recurrence");
         String dcNext = cell == CellType.LSTM
-                ? buffer(b + "dcNext" + l, false, "B * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
+                ? buffer(b + "dcNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
         String packedFwd = null;
         String packedBwd = null;
         if (model.precision() == Precision.FLOAT32) {
@@ -280,6 +284,18 @@ public final class Planner {
             throw new IllegalStateException("unknown constant " + e);
         }
         return c.value();
+    }
+
+    /**
+     * Rows per chunk for a batch of {@code batch}: whole batches up to 32 rows, else at least 32 rows
+     * (so the products keep their speed) and at most four chunks' worth, a multiple of four.
+     */
+    static int chunkRows(int batch) {
+        if (batch <= 32) {
+            return batch;
+        }
+        int quarter = ((batch + 3) / 4 + 3) / 4 * 4;
+        return Math.min(batch, Math.max(32, quarter));
     }
 
     private String offsetOf(String paramName) {

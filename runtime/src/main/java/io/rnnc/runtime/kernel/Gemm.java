@@ -55,4 +55,34 @@ public final class Gemm {
                              boolean accumulate, float[] c, int cOff, int ldc) {
         KERNELS.sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
     }
+
+    /**
+     * Row strides that are a multiple of this let the vector kernels store whole vectors of C
+     * (see {@link #sgemmPadded}); a multiple of every vector width the kernels use.
+     */
+    public static final int PAD = 16;
+
+    /** {@code n} rounded up to a multiple of {@link #PAD}: the row stride of a padded C. */
+    public static int padded(int n) {
+        return (n + PAD - 1) / PAD * PAD;
+    }
+
+    /**
+     * {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)}
+     * for a C whose rows are padded ({@code ldc >= padded(n)}): the columns {@code n .. padded(n)}
+     * of each C row are scratch and may be overwritten (with zero, or left as they were plus zero
+     * products), which lets the kernels store whole vectors instead of taking a tail path. The
+     * columns {@code 0 .. n} get exactly what the unpadded form gives them.
+     */
+    public static void sgemmPadded(boolean transA, boolean transB, int m, int n, int k,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   boolean accumulate, float[] c, int cOff, int ldc) {
+        KERNELS.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, true);
+    }
+
+    /** The packed form of {@link #sgemmPadded(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)}. */
+    public static void sgemmPadded(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
+                                   boolean accumulate, float[] c, int cOff, int ldc) {
+        KERNELS.sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc, true);
+    }
 }

@@ -18,4 +18,17 @@ interface GemmKernels {
 
     void sgemmPacked(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
                      boolean accumulate, float[] c, int cOff, int ldc);
+
+    /** As above; with {@code cPadded}, columns n .. {@link Gemm#padded}(n) of C's rows may be overwritten. */
+    default void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       boolean accumulate, float[] c, int cOff, int ldc, boolean cPadded) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+    }
+
+    /** As above; with {@code cPadded}, columns n .. {@link Gemm#padded}(n) of C's rows may be overwritten. */
+    default void sgemmPacked(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
+                             boolean accumulate, float[] c, int cOff, int ldc, boolean cPadded) {
+        sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
+    }
 }

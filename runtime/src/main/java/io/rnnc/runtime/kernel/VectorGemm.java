@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
  * and a register-blocked micro-kernel keeps a 4-row × NV-vector tile of C in registers for the
  * whole k loop: per k it loads NV vectors of B, broadcasts four elements of A and issues 4·NV
- * fused multiply-adds. Columns past n exist only in the padded panels; the last, partial vector of
- * a C row is written through a small scratch tile instead of a masked store (masked stores are
- * slow on JDK 17). Kernels are one small method per tile width so that both JIT tiers compile them.
+ * fused multiply-adds. Columns past n exist only in the padded panels (zeros); when C's rows
+ * have room for them (row stride padded to whole vectors, as generated models lay out their
+ * buffers) tiles store whole vectors straight into C, otherwise a partial panel goes through a
+ * small scratch tile instead of masked stores (masked stores are slow on JDK 17). Kernels are one small method per tile width so that both JIT tiers compile them.
  * Scratch buffers are per thread and grow once, so calls allocate nothing after warm-up.
  */
 final class VectorGemm implements GemmKernels {
@@ -25,7 +26,7 @@ final class VectorGemm implements GemmKernels {
     private static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[L];
+        final float[] tile = new float[4 * NV * L];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -58,6 +59,13 @@ final class VectorGemm implements GemmKernels {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       boolean accumulate, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, false);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      boolean accumulate, float[] c, int cOff, int ldc, boolean cPadded) {
         if (m <= 0 || n <= 0) {
             return;
         }
@@ -70,12 +78,18 @@ final class VectorGemm implements GemmKernels {
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
         float[] ap = s.a(((m + 3) & ~3) * k);
         packA(transA, m, k, a, aOff, lda, ap);
-        run(m, n, k, ap, bp, accumulate, c, cOff, ldc, s.tile);
+        run(m, n, k, ap, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     @Override
     public void sgemmPacked(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
                             boolean accumulate, float[] c, int cOff, int ldc) {
+        sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc, false);
+    }
+
+    @Override
+    public void sgemmPacked(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
+                            boolean accumulate, float[] c, int cOff, int ldc, boolean cPadded) {
         if (!b.layout().equals(packedLayout())) {
             PackedFloatMatrix.sgemmAnyLayout(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
             return;
@@ -92,7 +106,7 @@ final class VectorGemm implements GemmKernels {
         Scratch s = scratch.get();
         float[] ap = s.a(((m + 3) & ~3) * k);
         packA(false, m, k, a, aOff, lda, ap);
-        run(m, n, k, ap, b.data(), accumulate, c, cOff, ldc, s.tile);
+        run(m, n, k, ap, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     private static void zeroUnlessAccumulating(int m, int n, boolean accumulate, float[] c, int cOff, int ldc) {
@@ -133,8 +147,16 @@ final class VectorGemm implements GemmKernels {
         }
     }
 
+    /**
+     * Tiles of whole valid vectors, and every tile when the caller lets the padding columns of C's
+     * rows be overwritten ({@code cPadded}), are stored straight into C (padding lanes get C's value
+     * plus zero products, or zero). Other tiles run into the scratch tile, preloaded with C, and are
+     * copied back.
+     */
     private static void run(int m, int n, int k, float[] ap, float[] bp, boolean acc,
-                            float[] c, int cOff, int ldc, float[] tile) {
+                            float[] c, int cOff, int ldc, boolean cPadded, float[] tile) {
+        int padded = Panels.paddedCols(n, L);
+        boolean roomy = cPadded && ldc >= padded && (long) cOff + (long) (m - 1) * ldc + padded <= c.length;
         int panels = Panels.count(n, L, NV);
         for (int q = 0; q < panels; q++) {
             int col0 = Panels.start(q, n, L, NV);
@@ -142,50 +164,83 @@ final class VectorGemm implements GemmKernels {
             int w = nv * L;
             int bi = k * col0;
             int cols = Math.min(w, n - col0);
+            boolean direct = roomy || cols == w;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
                 int ci = cOff + i * ldc + col0;
-                switch (nv) {
-                    case 5 -> k4x5(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 4 -> k4x4(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 3 -> k4x3(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    case 2 -> k4x2(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
-                    default -> k4x1(k, ap, i * k, bp, bi, w, c, ci, ldc, cols, acc, tile);
+                if (direct) {
+                    tile4(nv, k, ap, i * k, bp, bi, w, c, ci, ldc, acc);
+                } else {
+                    tileIn(4, cols, w, acc, c, ci, ldc, tile);
+                    tile4(nv, k, ap, i * k, bp, bi, w, tile, 0, w, true);
+                    tileOut(4, cols, w, c, ci, ldc, tile);
                 }
             }
             for (; i < m; i++) {
                 int ai = (i & ~3) * k + (i & 3);
                 int ci = cOff + i * ldc + col0;
-                switch (nv) {
-                    case 5 -> k1x5(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
-                    case 4 -> k1x4(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
-                    case 3 -> k1x3(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
-                    case 2 -> k1x2(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
-                    default -> k1x1(k, ap, ai, bp, bi, w, c, ci, cols, acc, tile);
+                if (direct) {
+                    tile1(nv, k, ap, ai, bp, bi, w, c, ci, acc);
+                } else {
+                    tileIn(1, cols, w, acc, c, ci, ldc, tile);
+                    tile1(nv, k, ap, ai, bp, bi, w, tile, 0, true);
+                    tileOut(1, cols, w, c, ci, ldc, tile);
                 }
             }
         }
     }
 
-    /** Writes (or adds) the first {@code valid} lanes of v at c[i..]; a partial vector goes via the tile. */
-    private static void put(FloatVector v, float[] c, int i, int valid, boolean acc, float[] tile) {
-        if (valid >= L) {
-            (acc ? v.add(FloatVector.fromArray(S, c, i)) : v).intoArray(c, i);
-        } else if (valid > 0) {
-            v.intoArray(tile, 0);
+    /*
+     * Vectors never cross a method boundary here: a FloatVector passed to a method that C2 does not
+     * inline is boxed on the heap (a Float512Vector and its float[] per call). Each kernel below
+     * loads, multiplies and stores on its own, and is small enough for C2 to inline every Vector API
+     * call in it; run() calls them with plain arguments only.
+     */
+
+    private static void tile4(int nv, int k, float[] ap, int ai, float[] bp, int bi, int w,
+                              float[] c, int ci, int ldc, boolean acc) {
+        switch (nv) {
+            case 5 -> k4x5(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+            case 4 -> k4x4(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+            case 3 -> k4x3(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+            case 2 -> k4x2(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+            default -> k4x1(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+        }
+    }
+
+    private static void tile1(int nv, int k, float[] ap, int ai, float[] bp, int bi, int w,
+                              float[] c, int ci, boolean acc) {
+        switch (nv) {
+            case 5 -> k1x5(k, ap, ai, bp, bi, w, c, ci, acc);
+            case 4 -> k1x4(k, ap, ai, bp, bi, w, c, ci, acc);
+            case 3 -> k1x3(k, ap, ai, bp, bi, w, c, ci, acc);
+            case 2 -> k1x2(k, ap, ai, bp, bi, w, c, ci, acc);
+            default -> k1x1(k, ap, ai, bp, bi, w, c, ci, acc);
+        }
+    }
+
+    /** The scratch tile [rows × w] gets C's valid columns (or zeros) and zeros past them. */
+    private static void tileIn(int rows, int cols, int w, boolean acc, float[] c, int ci, int ldc, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * w;
             if (acc) {
-                for (int j = 0; j < valid; j++) {
-                    c[i + j] += tile[j];
-                }
+                System.arraycopy(c, ci + r * ldc, tile, t, cols);
+                Arrays.fill(tile, t + cols, t + w, 0f);
             } else {
-                System.arraycopy(tile, 0, c, i, valid);
+                Arrays.fill(tile, t, t + w, 0f);
             }
+        }
+    }
+
+    private static void tileOut(int rows, int cols, int w, float[] c, int ci, int ldc, float[] tile) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(tile, r * w, c, ci + r * ldc, cols);
         }
     }
 
     /** 4 rows × 5 vectors: 20 accumulators, 5 loads of B and 4 broadcasts of A per k. */
     private static void k4x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
@@ -222,34 +277,52 @@ final class VectorGemm implements GemmKernels {
             c33 = a3.fma(b3, c33);
             c34 = a3.fma(b4, c34);
         }
-        put(c00, c, ci, cols, acc, tile);
-        put(c01, c, ci + L, cols - L, acc, tile);
-        put(c02, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c03, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        put(c04, c, ci + 4 * L, cols - 4 * L, acc, tile);
-        ci += ldc;
-        put(c10, c, ci, cols, acc, tile);
-        put(c11, c, ci + L, cols - L, acc, tile);
-        put(c12, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c13, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        put(c14, c, ci + 4 * L, cols - 4 * L, acc, tile);
-        ci += ldc;
-        put(c20, c, ci, cols, acc, tile);
-        put(c21, c, ci + L, cols - L, acc, tile);
-        put(c22, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c23, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        put(c24, c, ci + 4 * L, cols - 4 * L, acc, tile);
-        ci += ldc;
-        put(c30, c, ci, cols, acc, tile);
-        put(c31, c, ci + L, cols - L, acc, tile);
-        put(c32, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c33, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        put(c34, c, ci + 4 * L, cols - 4 * L, acc, tile);
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c04 = c04.add(FloatVector.fromArray(S, c, ci + 4 * L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
+            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * L));
+            c14 = c14.add(FloatVector.fromArray(S, c, ci + ldc + 4 * L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c24 = c24.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+            c34 = c34.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 4 * L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c04.intoArray(c, ci + 4 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c13.intoArray(c, ci + ldc + 3 * L);
+        c14.intoArray(c, ci + ldc + 4 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c23.intoArray(c, ci + 2 * ldc + 3 * L);
+        c24.intoArray(c, ci + 2 * ldc + 4 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c33.intoArray(c, ci + 3 * ldc + 3 * L);
+        c34.intoArray(c, ci + 3 * ldc + 4 * L);
     }
-
     /** 4 rows × 4 vectors: 16 accumulators, 4 loads of B and 4 broadcasts of A per k. */
     private static void k4x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -281,30 +354,44 @@ final class VectorGemm implements GemmKernels {
             c32 = a3.fma(b2, c32);
             c33 = a3.fma(b3, c33);
         }
-        put(c00, c, ci, cols, acc, tile);
-        put(c01, c, ci + L, cols - L, acc, tile);
-        put(c02, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c03, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        ci += ldc;
-        put(c10, c, ci, cols, acc, tile);
-        put(c11, c, ci + L, cols - L, acc, tile);
-        put(c12, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c13, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        ci += ldc;
-        put(c20, c, ci, cols, acc, tile);
-        put(c21, c, ci + L, cols - L, acc, tile);
-        put(c22, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c23, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        ci += ldc;
-        put(c30, c, ci, cols, acc, tile);
-        put(c31, c, ci + L, cols - L, acc, tile);
-        put(c32, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c33, c, ci + 3 * L, cols - 3 * L, acc, tile);
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
+            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c13.intoArray(c, ci + ldc + 3 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c23.intoArray(c, ci + 2 * ldc + 3 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c33.intoArray(c, ci + 3 * ldc + 3 * L);
     }
-
     /** 4 rows × 3 vectors: 12 accumulators, 3 loads of B and 4 broadcasts of A per k. */
     private static void k4x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -331,26 +418,36 @@ final class VectorGemm implements GemmKernels {
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
         }
-        put(c00, c, ci, cols, acc, tile);
-        put(c01, c, ci + L, cols - L, acc, tile);
-        put(c02, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        ci += ldc;
-        put(c10, c, ci, cols, acc, tile);
-        put(c11, c, ci + L, cols - L, acc, tile);
-        put(c12, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        ci += ldc;
-        put(c20, c, ci, cols, acc, tile);
-        put(c21, c, ci + L, cols - L, acc, tile);
-        put(c22, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        ci += ldc;
-        put(c30, c, ci, cols, acc, tile);
-        put(c31, c, ci + L, cols - L, acc, tile);
-        put(c32, c, ci + 2 * L, cols - 2 * L, acc, tile);
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
     }
-
     /** 4 rows × 2 vectors: 8 accumulators, 2 loads of B and 4 broadcasts of A per k. */
     private static void k4x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -372,22 +469,28 @@ final class VectorGemm implements GemmKernels {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        put(c00, c, ci, cols, acc, tile);
-        put(c01, c, ci + L, cols - L, acc, tile);
-        ci += ldc;
-        put(c10, c, ci, cols, acc, tile);
-        put(c11, c, ci + L, cols - L, acc, tile);
-        ci += ldc;
-        put(c20, c, ci, cols, acc, tile);
-        put(c21, c, ci + L, cols - L, acc, tile);
-        ci += ldc;
-        put(c30, c, ci, cols, acc, tile);
-        put(c31, c, ci + L, cols - L, acc, tile);
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
     }
-
-    /** 4 rows × 1 vectors: 4 accumulators, 1 loads of B and 4 broadcasts of A per k. */
+    /** 4 rows × 1 vector: 4 accumulators, 1 load of B and 4 broadcasts of A per k. */
     private static void k4x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
         FloatVector c10 = z;
@@ -404,18 +507,20 @@ final class VectorGemm implements GemmKernels {
             FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = a3.fma(b0, c30);
         }
-        put(c00, c, ci, cols, acc, tile);
-        ci += ldc;
-        put(c10, c, ci, cols, acc, tile);
-        ci += ldc;
-        put(c20, c, ci, cols, acc, tile);
-        ci += ldc;
-        put(c30, c, ci, cols, acc, tile);
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        }
+        c00.intoArray(c, ci);
+        c10.intoArray(c, ci + ldc);
+        c20.intoArray(c, ci + 2 * ldc);
+        c30.intoArray(c, ci + 3 * ldc);
     }
-
     /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
     private static void k1x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z;
         for (int p = 0; p < k; p++, ai += 4, bi += w) {
@@ -426,16 +531,22 @@ final class VectorGemm implements GemmKernels {
             c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
             c4 = a.fma(FloatVector.fromArray(S, bp, bi + 4 * L), c4);
         }
-        put(c0, c, ci, cols, acc, tile);
-        put(c1, c, ci + L, cols - L, acc, tile);
-        put(c2, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c3, c, ci + 3 * L, cols - 3 * L, acc, tile);
-        put(c4, c, ci + 4 * L, cols - 4 * L, acc, tile);
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+            c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
+        c3.intoArray(c, ci + 3 * L);
+        c4.intoArray(c, ci + 4 * L);
     }
-
     /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
     private static void k1x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
         for (int p = 0; p < k; p++, ai += 4, bi += w) {
@@ -445,15 +556,20 @@ final class VectorGemm implements GemmKernels {
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
             c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
         }
-        put(c0, c, ci, cols, acc, tile);
-        put(c1, c, ci + L, cols - L, acc, tile);
-        put(c2, c, ci + 2 * L, cols - 2 * L, acc, tile);
-        put(c3, c, ci + 3 * L, cols - 3 * L, acc, tile);
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
+        c3.intoArray(c, ci + 3 * L);
     }
-
     /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
     private static void k1x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z;
         for (int p = 0; p < k; p++, ai += 4, bi += w) {
@@ -462,14 +578,18 @@ final class VectorGemm implements GemmKernels {
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
         }
-        put(c0, c, ci, cols, acc, tile);
-        put(c1, c, ci + L, cols - L, acc, tile);
-        put(c2, c, ci + 2 * L, cols - 2 * L, acc, tile);
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
+        c2.intoArray(c, ci + 2 * L);
     }
-
     /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
     private static void k1x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z;
         for (int p = 0; p < k; p++, ai += 4, bi += w) {
@@ -477,19 +597,25 @@ final class VectorGemm implements GemmKernels {
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
         }
-        put(c0, c, ci, cols, acc, tile);
-        put(c1, c, ci + L, cols - L, acc, tile);
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + L);
     }
-
-    /** One row × 1 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
+    /** One row × 1 vector (rows past the last multiple of four; batch 1). A is read with stride 4. */
     private static void k1x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
-                             float[] c, int ci, int cols, boolean acc, float[] tile) {
+                             float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z;
         for (int p = 0; p < k; p++, ai += 4, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
         }
-        put(c0, c, ci, cols, acc, tile);
+        if (acc) {
+            c0 = c0.add(FloatVector.fromArray(S, c, ci));
+        }
+        c0.intoArray(c, ci);
     }
 }

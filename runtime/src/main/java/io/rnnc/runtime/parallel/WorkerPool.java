@@ -1,0 +1,140 @@
+package io.rnnc.runtime.parallel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A small fixed set of daemon threads that, with the calling thread, run the numbered tasks
+ * {@code 0 .. tasks-1} of one {@link #run} call and return when all are done. Made for the chunks of
+ * a training step: started once per model, then {@code run} allocates nothing (tasks are handed
+ * out through an atomic counter; threads sleep with {@link LockSupport#park} between calls). Which
+ * thread runs which task is not fixed, so tasks must not depend on it; a model gets results
+ * independent of the thread count by giving every task its own output.
+ *
+ * <p>One caller at a time. The first exception a task throws is rethrown by {@code run} after all
+ * tasks have finished (unchecked exceptions as they are, others wrapped).
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final Thread[] workers;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int generation;
+    private volatile boolean closed;
+    private volatile IntConsumer task;
+    private volatile int taskCount;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    /** A pool of {@code threads} in all: the caller plus {@code threads - 1} started daemon threads. */
+    public WorkerPool(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        workers = new Thread[threads - 1];
+        int id = POOLS.incrementAndGet();
+        for (int i = 0; i < workers.length; i++) {
+            Thread t = new Thread(this::work, "rnnc-worker-" + id + "-" + (i + 1));
+            t.setDaemon(true);
+            workers[i] = t;
+            t.start();
+        }
+    }
+
+    /** Threads that run tasks, the caller included. */
+    public int threads() {
+        return workers.length + 1;
+    }
+
+    /** Runs {@code task.accept(i)} for every i in {@code 0 .. tasks-1} and waits for all of them. */
+    public void run(int tasks, IntConsumer task) {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
+        }
+        if (workers.length == 0 || tasks <= 1) {
+            for (int i = 0; i < tasks; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        this.task = task;
+        this.taskCount = tasks;
+        this.failure = null;
+        this.caller = Thread.currentThread();
+        next.set(0);
+        pending.set(workers.length);
+        generation++; // publishes the fields above to the workers
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+        drain(task, tasks);
+        for (int spins = 0; pending.get() != 0; spins++) {
+            if (spins < 2000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        this.task = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(f);
+        }
+    }
+
+    private void drain(IntConsumer t, int count) {
+        for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+            try {
+                t.accept(i);
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+    }
+
+    private void work() {
+        int seen = 0;
+        while (true) {
+            int g;
+            for (int spins = 0; (g = generation) == seen; spins++) {
+                if (closed) {
+                    return;
+                }
+                if (spins < 2000) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            seen = g;
+            IntConsumer t = task;
+            if (t != null) {
+                drain(t, taskCount);
+            }
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** Stops the worker threads (they are daemons, so an unclosed pool does not keep the JVM alive). */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+}
