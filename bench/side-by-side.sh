@@ -5,8 +5,8 @@
 #   --threads N  threads for both sides (rnnc: RnnModel.setThreads; PyTorch: torch.set_num_threads and
 #                OpenBLAS); default 1
 #   --quick      smoke run of both harnesses (seconds, not a measurement)
-# Writes bench/results/<date>-t<N>[-quick]/ (gitignored): rnnc.json, pytorch.json, jmh.json, table.txt,
-# table.md, and the load (uptime) before and after. Full run: about 5 minutes.
+# Writes bench/results/<date>-t<N>[-quick]/ (gitignored): rnnc.json, pytorch.json, jmh.json, jmh.log,
+# table.txt, table.md, and the load (uptime) before, between and after. Full run: about 4 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,8 @@ mkdir -p "$out"
 echo "== rnnc (JMH) ==" >&2
 benchmarks/run-models.sh --threads "$threads" ${quick[@]+"${quick[@]}"} --json "$out/rnnc.json"
 cp benchmarks/target/models-jmh.json "$out/jmh.json"
+cp benchmarks/target/models-jmh.log "$out/jmh.log"
+echo "between: $(uptime)" | tee -a "$out/load.txt"
 
 echo "== PyTorch ==" >&2
 OMP_WAIT_POLICY=PASSIVE "$PY" bench/pytorch_bench.py --threads "$threads" ${quick[@]+"${quick[@]}"} \

@@ -36,7 +36,14 @@ fi
 
 if [ -n "${JAVA_HOME:-}" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 echo "building benchmarks/target/benchmarks.jar ..." >&2
-mvn -q -B -o -Dstyle.color=never package -pl benchmarks -am -DskipTests >&2
+build_log="$(mktemp "${TMPDIR:-/tmp}/rnnc-bench-build.XXXXXX")"
+if ! mvn -q -B -o -Dstyle.color=never package -pl benchmarks -am -DskipTests >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  rm -f "$build_log"
+  echo "run-models.sh: the build failed (output above)" >&2
+  exit 1
+fi
+rm -f "$build_log"
 
 jmh_json="benchmarks/target/models-jmh.json"
 jmh_log="benchmarks/target/models-jmh.log"
