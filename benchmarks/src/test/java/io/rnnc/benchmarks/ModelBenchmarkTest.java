@@ -6,15 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Keeps the JMH harness from rotting without measuring anything: every {@code @Benchmark} method of
  * {@link ModelBenchmark} runs a few times on every model, with its {@code @Setup} done by hand, and
- * the batch-256 specs must stay the samples' specs but for name and batch.
+ * the batch-256 specs must stay the samples' specs but for name and batch; and JMH itself runs one
+ * short iteration of each method in this JVM (its generated harness and the parameters are wired).
  */
 class ModelBenchmarkTest {
 
@@ -33,7 +41,8 @@ class ModelBenchmarkTest {
             assertEquals(batch > 64 ? 256 : 64, s.net.info().maxBatch(), "the class sized for the row");
             double first = bench.train(s);
             double last = first;
-            for (int i = 0; i < 4; i++) {
+            // a few steps only: the test runs the code cold, and batch 256 is 4× the work
+            for (int i = 0; i < (batch > 64 ? 2 : 4); i++) {
                 last = bench.train(s);
             }
             // random labels: ln(10) ≈ 2.30 at the start; Adam on one fixed batch must bring it down
@@ -88,5 +97,20 @@ class ModelBenchmarkTest {
         assertEquals(expected, body, "benchmarks/src/main/rnn/mnist_" + model + "_b256.rnn drifted from the sample");
         assertTrue(copy.subList(0, copy.size() - expected.size()).stream().allMatch(l -> l.startsWith("#")));
         assertTrue(body.contains("    batch 256") && body.contains("model " + name + "B256 {"));
+    }
+
+    @Test
+    void jmhRunsOneShortIterationOfEachMethod() throws RunnerException {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(ModelBenchmark.class.getName() + "\\.(train|inferLatency|inferThroughput)$")
+                .param("model", "rnn").param("threads", "1").param("batch", "64")
+                .forks(0).threads(1)
+                .warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100))
+                .shouldFailOnError(true).build()).run();
+        assertEquals(List.of("inferLatency", "inferThroughput", "train"), results.stream()
+                .map(r -> r.getParams().getBenchmark().replaceAll(".*\\.", "")).sorted().toList());
+        for (RunResult r : results) {
+            assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().getBenchmark());
+        }
     }
 }
