@@ -45,6 +45,11 @@ OMP_WAIT_POLICY=PASSIVE "$PY" bench/pytorch_bench.py --threads "$threads" ${quic
 
 echo "after:  $(uptime)" | tee -a "$out/load.txt"
 "$PY" bench/side_by_side.py "$out/rnnc.json" "$out/pytorch.json" --markdown > "$out/table.md"
-"$PY" bench/side_by_side.py "$out/rnnc.json" "$out/pytorch.json" | tee "$out/table.txt"
+{
+  if [ ${#quick[@]} -gt 0 ]; then
+    echo "QUICK RUN: a smoke test of both harnesses (a fraction of a second per row, cold JIT) — not a measurement"
+  fi
+  "$PY" bench/side_by_side.py "$out/rnnc.json" "$out/pytorch.json"
+} | tee "$out/table.txt"
 echo
 echo "results: $out"

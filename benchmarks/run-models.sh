@@ -54,7 +54,7 @@ echo "running ModelBenchmark (JMH log: $jmh_log) ..." >&2
 # the model's own threads do the work; JMH itself runs one benchmark thread
 "$JAVA" --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar 'ModelBenchmark' -t 1 \
     "${opts[@]}" ${extra[@]+"${extra[@]}"} >"$jmh_log" 2>&1 || { tail -n 40 "$jmh_log" >&2; exit 1; }
-grep -h '^note:' "$jmh_log" | sort -u >&2 || true
+grep -ho 'note: .*' "$jmh_log" | sort -u >&2 || true
 echo >&2
 if [ -n "$rows_json" ]; then
   python3 benchmarks/jmh_rows.py "$jmh_json" --json "$rows_json"
