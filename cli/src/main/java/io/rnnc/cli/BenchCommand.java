@@ -36,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
     Integer batch;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "threads (accepted; this version runs on one thread)")
+            description = "threads the model may use (RnnModel.setThreads; default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3", description = "warm-up per phase (default: ${DEFAULT-VALUE})")
@@ -59,15 +59,20 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException("--batch " + b + " is larger than model " + model.name() + " is sized for ("
                     + model.batch() + "); raise 'batch' in the spec");
         }
-        RnnModel net = Specs.instantiate(model);
+        Memory memory = Memory.construct(model);
+        RnnModel net = memory.net();
         net.initialize(model.seed());
+        net.setThreads(threads);
+        int used = net.threads();
         Batch data = randomBatch(net.info(), b);
         Flops flops = Flops.of(model);
-        out.printf(Locale.ROOT, "%s: batch %d, 1 thread; matmul MFLOP per sample: %s forward, %s per training step%n",
-                model.name(), b, SummaryCommand.mega(flops.forward()), SummaryCommand.mega(flops.train()));
-        if (threads > 1) {
-            out.println("note: --threads " + threads + " accepted; this version runs on one thread");
+        out.printf(Locale.ROOT, "%s: batch %d, %d thread%s; matmul MFLOP per sample: %s forward, %s per training step%n",
+                model.name(), b, used, used == 1 ? "" : "s", SummaryCommand.mega(flops.forward()),
+                SummaryCommand.mega(flops.train()));
+        if (used != threads) {
+            out.printf(Locale.ROOT, "note: --threads %d asked; this model runs on %d%n", threads, used);
         }
+        out.println(memoryLine(memory, model.batch()));
         out.flush();
         double train = measure(() -> net.trainStep(data), b);
         out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%n", Progress.rate(train), train * flops.train() / 1e9);
@@ -76,6 +81,14 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%n", Progress.rate(infer), infer * flops.forward() / 1e9);
         out.flush();
         return Main.OK;
+    }
+
+    /** {@code memory: X MB per instance at batch B (BPTT minimum Y MB)}; sizes in MB of 10^6 bytes. */
+    static String memoryLine(Memory memory, int batch) {
+        String instance = memory.instanceBytes() < 0 ? "not measurable on this JVM"
+                : String.format(Locale.ROOT, "%.1f MB per instance", memory.instanceBytes() / 1e6);
+        return String.format(Locale.ROOT, "memory: %s at batch %d (BPTT minimum %.1f MB)", instance, batch,
+                memory.bpttMinimumBytes() / 1e6);
     }
 
     /** Samples per second over {@code seconds}, after {@code warmup} seconds of the same work. */

@@ -29,6 +29,7 @@ final class BenchmarkSource {
                 import org.openjdk.jmh.annotations.Measurement;
                 import org.openjdk.jmh.annotations.Mode;
                 import org.openjdk.jmh.annotations.OutputTimeUnit;
+                import org.openjdk.jmh.annotations.Param;
                 import org.openjdk.jmh.annotations.Scope;
                 import org.openjdk.jmh.annotations.Setup;
                 import org.openjdk.jmh.annotations.State;
@@ -37,7 +38,8 @@ final class BenchmarkSource {
                 /**
                  * JMH benchmark of {@link %1$s}, written by {@code rnnc compile --benchmark}. Scores are operations
                  * (batches) per second; samples/s = score × %2$d; matmul FLOPs per sample: %3$d forward,
-                 * %4$d per training step (GFLOP/s = samples/s × FLOPs / 1e9).
+                 * %4$d per training step (GFLOP/s = samples/s × FLOPs / 1e9). Compare thread counts with
+                 * {@code -p threads=1,2}.
                  */
                 @State(Scope.Thread)
                 @BenchmarkMode(Mode.Throughput)
@@ -50,6 +52,10 @@ final class BenchmarkSource {
                     /** Samples per batch. */
                     public static final int BATCH = %2$d;
 
+                    /** Passed to {@code setThreads}: the threads the model may use. */
+                    @Param({"1"})
+                    public int threads;
+
                     private %1$s model;
                     private Batch batch;
 
@@ -57,6 +63,7 @@ final class BenchmarkSource {
                     public void setUp() {
                         model = new %1$s();
                         model.initialize(0);
+                        model.setThreads(threads);
                         ModelInfo info = model.info();
                         batch = Batch.forModel(info, BATCH);
                         SplittableRandom random = new SplittableRandom(1);

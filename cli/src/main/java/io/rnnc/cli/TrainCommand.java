@@ -77,9 +77,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE", description = "PNG of the training curves (default: rnnc-out/<Model>-training.png)")
     Path chart;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "training threads (accepted; this version trains on one thread)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads a training step may use (RnnModel.setThreads; default: the available processors)")
+    Integer threads;
 
     @Option(names = "--progress", paramLabel = "KIND",
             description = "bar (redrawn in place), lines (periodic lines) or none; default: bar on a terminal, else lines")
@@ -126,17 +126,20 @@ final class TrainCommand implements Callable<Integer> {
         // checks the data against the model before any work: a wrong kind of data is a user error
         train.layout().checkFits(net.info());
         net.initialize(runSeed);
-        if (threads > 1) {
-            out.println("note: --threads " + threads + " accepted; this version trains on one thread");
+        int asked = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        net.setThreads(asked);
+        if (net.threads() != asked) {
+            out.printf(Locale.ROOT, "note: %d thread%s asked; this model trains on %d%n", asked, asked == 1 ? "" : "s",
+                    net.threads());
         }
         Progress.Kind kind = progress != null ? progress : System.console() != null ? Progress.Kind.BAR : Progress.Kind.LINES;
         RecordingDataset recorded = new RecordingDataset(train);
         Progress listener = new Progress(out, kind, net, recorded);
         Trainer trainer = new Trainer(net, recorded, test, new Trainer.Options(epochs, batchSize, runSeed, ckpt), listener);
-        out.printf(Locale.ROOT, "training %s: %,d parameters, %,d training images, %s, batch %d, %d epoch%s, seed %d%n",
+        out.printf(Locale.ROOT, "training %s: %,d parameters, %,d training images, %s, batch %d, %d epoch%s, seed %d, %d thread%s%n",
                 model.name(), model.parameterCount(), train.size(),
                 test == null ? "no test images" : String.format(Locale.ROOT, "%,d test images", test.size()), batchSize,
-                epochs, epochs == 1 ? "" : "s", runSeed);
+                epochs, epochs == 1 ? "" : "s", runSeed, net.threads(), net.threads() == 1 ? "" : "s");
         out.flush();
         Trainer.Result result = resume != null ? trainer.resume(resume) : trainer.run();
         if (!listener.history().isEmpty()) {
@@ -170,7 +173,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException("--test-images and --test-labels go together");
         }
         positive("--epochs", epochs);
-        positive("--threads", threads);
+        if (threads != null) {
+            positive("--threads", threads);
+        }
         if (batch != null) {
             positive("--batch", batch);
         }

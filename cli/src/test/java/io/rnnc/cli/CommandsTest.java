@@ -116,6 +116,7 @@ class CommandsTest {
         assertTrue(bench.contains("public class MnistRnnBenchmark"), bench);
         assertTrue(bench.contains("@Benchmark") && bench.contains("model.trainStep(batch)"), bench);
         assertTrue(bench.contains("5516400 per training step"), bench);
+        assertTrue(bench.contains("model.setThreads(threads);"), bench);
         // it compiles, with the model, against the runtime and JMH, warnings as errors
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         StringWriter diagnostics = new StringWriter();

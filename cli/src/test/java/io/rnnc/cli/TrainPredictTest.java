@@ -42,7 +42,15 @@ class TrainPredictTest {
         assertEquals(0, trained.exit(), trained.toString());
         String out = trained.out();
         assertTrue(out.contains("training MnistRnn: 34,210 parameters, 2,000 training images, 1,000 test images, batch 64, "
-                + "6 epochs, seed 0"), out);
+                + "6 epochs, seed 0, "), out);
+        // no --threads: the available processors are asked for; the line says what the model uses
+        Matcher threads = Pattern.compile("(?m)^training MnistRnn: .*, seed 0, (\\d+) threads?$").matcher(out);
+        assertTrue(threads.find(), out);
+        int asked = Runtime.getRuntime().availableProcessors();
+        if (Integer.parseInt(threads.group(1)) != asked) {
+            assertTrue(out.contains("note: " + asked + " thread" + (asked == 1 ? "" : "s") + " asked; this model trains on "
+                    + threads.group(1)), out);
+        }
         assertTrue(out.contains("epoch 1/6  step 3/32  loss "), out);
         for (int e = 1; e <= 6; e++) {
             assertTrue(out.contains("epoch " + e + "/6: train loss "), out);
