@@ -562,7 +562,7 @@ public final class CodeGenerator {
                 for (int l = 0; l < s.layers().size(); l++) {
                     LayerPlan e = s.layers().get(l);
                     LayerPlan d = dec.layers().get(l);
-                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.h());
+                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.hs());
                     if (e.dcNextBuf() != null) {
                         b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dcNextBuf(), e.dcNextBuf(), e.h());
                     }
@@ -590,7 +590,7 @@ public final class CodeGenerator {
     }
 
     private void zeroNext(MethodSpec.Builder b, LayerPlan lp) {
-        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.h(), num.lit(0));
+        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.hs(), num.lit(0));
         if (lp.dcNextBuf() != null) {
             b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dcNextBuf(), lp.h(), num.lit(0));
         }

@@ -119,6 +119,13 @@ final class LayerEmitter {
         switch (lp.cell()) {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: h_t = $L(pre-activation)\n", lp.cell() == CellType.RNN_TANH ? "tanh" : "relu");
+                if (num.isFloat() && lp.cell() == CellType.RNN_TANH) {
+                    c.add("// (array form per row: C2 on JDK 17 leaves a scalar loop over offset rows unvectorised)\n");
+                    c.beginControlFlow("for (int r = 0; r < n; r++)");
+                    c.addStatement("$T.tanh($L, gt + r * $L, $L, sn + r * $L, $L)", ACT, gates, GS, h, H, H);
+                    c.endControlFlow();
+                    break;
+                }
                 rowLoop(c, H, GS);
                 if (lp.cell() == CellType.RNN_TANH) {
                     c.addStatement("$L[sn + k] = $T.tanh($L[ga + j])", h, ACT, gates);
@@ -128,6 +135,10 @@ final class LayerEmitter {
                 endRowLoop(c);
             }
             case LSTM -> {
+                if (num.isFloat()) {
+                    lstmRowsFloat(c, H, GS);
+                    break;
+                }
                 c.add("// Fused: gate non-linearities, c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t)\n");
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
@@ -147,6 +158,10 @@ final class LayerEmitter {
                 endRowLoop(c);
             }
             case GRU -> {
+                if (num.isFloat()) {
+                    gruRowsFloat(c, H, GS);
+                    break;
+                }
                 c.add("// Fused: r, z, n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)), h_t = (1 - z) * n + z * h_{t-1}\n");
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
@@ -172,6 +187,60 @@ final class LayerEmitter {
                 + (lp.hnBuf() != null ? ", " + lp.hnBuf() : "") + ".\n";
         return MethodSpec.methodBuilder(lp.name() + "Forward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("$L", doc).addParameter(int.class, "n").addCode(c.build()).build();
+    }
+
+    /**
+     * float32 LSTM step, row by row: the non-linearities as array calls (vectorised; C2 on JDK 17
+     * leaves scalar loops over offset rows unvectorised), the cell update in plain loops.
+     */
+    private void lstmRowsFloat(CodeBlock.Builder c, String H, String GS) {
+        String gates = lp.gateBuf();
+        c.add("// Gate non-linearities in place (i, f: sigmoid; g: tanh; o: sigmoid), c_t = f * c_{t-1} + i * g,\n");
+        c.add("// h_t = o * tanh(c_t); the activations run as array calls per row, which vectorise\n");
+        c.beginControlFlow("for (int r = 0; r < n; r++)");
+        c.addStatement("int ga = gt + r * $L", GS);
+        c.addStatement("int hr = r * $L", H);
+        c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
+        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.addStatement("$T.sigmoid($L, ga + 3 * $L, $L, ga + 3 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("int gi = ga + j");
+        c.addStatement("$L[sn + hr + j] = $L[gi + $L] * $L[st + hr + j] + $L[gi] * $L[gi + 2 * $L]", lp.cBuf(), gates, H,
+                lp.cBuf(), gates, gates, H);
+        c.endControlFlow();
+        c.addStatement("$T.tanh($L, sn + hr, $L, st + hr, $L)", ACT, lp.cBuf(), lp.tcBuf(), H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L[sn + hr + j] = $L[ga + 3 * $L + j] * $L[st + hr + j]", lp.hBuf(), gates, H, lp.tcBuf());
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** float32 GRU step, row by row, the non-linearities as array calls (see {@link #lstmRowsFloat}). */
+    private void gruRowsFloat(CodeBlock.Builder c, String H, String GS) {
+        String gates = lp.gateBuf();
+        String rec = lp.recBuf();
+        c.add("// r, z = sigmoid(x W_i[rz]^T + b_i[rz] + h W_h[rz]^T + b_h[rz]); hn = h W_hn^T + b_hn;\n");
+        c.add("// n = tanh(x W_in^T + b_in + r * hn); h_t = (1 - z) * n + z * h_{t-1}; activations in place, per row\n");
+        c.beginControlFlow("for (int r = 0; r < n; r++)");
+        c.addStatement("int ga = gt + r * $L", GS);
+        c.addStatement("int ra = r * $L", GS);
+        c.addStatement("int hr = r * $L", H);
+        c.beginControlFlow("for (int j = 0; j < 2 * $L; j++)", H);
+        c.addStatement("$L[ga + j] += $L[ra + j]", gates, rec);
+        c.endControlFlow();
+        c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L hn = $L[ra + 2 * $L + j] + w[$L + 2 * $L + j]", num.t(), rec, H, lp.bHh(), H);
+        c.addStatement("$L[st + hr + j] = hn", lp.hnBuf());
+        c.addStatement("$L[ga + 2 * $L + j] += $L[ga + j] * hn", gates, H, gates);
+        c.endControlFlow();
+        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L z = $L[ga + $L + j]", num.t(), gates, H);
+        c.addStatement("$L[sn + hr + j] = ($L - z) * $L[ga + 2 * $L + j] + z * $L[st + hr + j]", lp.hBuf(), num.lit(1),
+                gates, H, lp.hBuf());
+        c.endControlFlow();
+        c.endControlFlow();
     }
 
     /** {@code sgemmPadded} (C's rows padded to whole vectors) or {@code dgemm}. */
@@ -248,7 +317,7 @@ final class LayerEmitter {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: dh = from above + through the recurrence; d pre = dh * act'(pre)\n");
                 rowLoop(c, H, GS);
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L h = $L[sn + k]", t, lp.hBuf());
                 if (lp.cell() == CellType.RNN_TANH) {
                     c.addStatement("$L[ga + j] = d * ($L - h * h)", dG, one);
@@ -262,7 +331,7 @@ final class LayerEmitter {
                 c.add("// dc_{t-1} = dc * f\n");
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L i = $L[gi]", t, lp.gateBuf());
                 c.addStatement("$L f = $L[gi + $L]", t, lp.gateBuf(), H);
                 c.addStatement("$L g = $L[gi + 2 * $L]", t, lp.gateBuf(), H);
@@ -281,7 +350,7 @@ final class LayerEmitter {
                 c.add("// the direct path dh_{t-1} = dh * z (the product below adds dRec · W_hh)\n");
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L rg = $L[gi]", t, lp.gateBuf());
                 c.addStatement("$L z = $L[gi + $L]", t, lp.gateBuf(), H);
                 c.addStatement("$L nn = $L[gi + 2 * $L]", t, lp.gateBuf(), H);
@@ -294,7 +363,7 @@ final class LayerEmitter {
                 c.addStatement("$L[gi] = dr", dR);
                 c.addStatement("$L[gi + $L] = dz", dR, H);
                 c.addStatement("$L[gi + 2 * $L] = dn * rg", dR, H);
-                c.addStatement("$L[k] = d * z", dhNext);
+                c.addStatement("$L[r * $L + j] = d * z", dhNext, lp.hs());
                 endRowLoop(c);
             }
             default -> throw new IllegalStateException();
@@ -306,10 +375,11 @@ final class LayerEmitter {
         }
         c.add("// $L $L $L[t] · W_hh   [n × $L] · [$L × $L]\n", dhNext, gru ? "+=" : "=", dR, G, G, H);
         if (num.isFloat()) {
-            c.addStatement("$T.sgemm(n, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, dR, GS, lp.packedBwd(), gru, dhNext, H);
+            c.addStatement("$T.sgemmPadded(n, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, dR, GS, lp.packedBwd(), gru, dhNext,
+                    lp.hs());
         } else {
             c.addStatement("$T.dgemm(false, false, n, $L, $L, $L, gt, $L, w, $L, $L, $L, $L, 0, $L)", GEMM, H, G, dR,
-                    GS, lp.wHh(), H, gru, dhNext, H);
+                    GS, lp.wHh(), H, gru, dhNext, lp.hs());
         }
         if (stack.zeroInitial()) {
             c.endControlFlow();

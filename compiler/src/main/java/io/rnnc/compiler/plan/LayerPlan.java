@@ -9,6 +9,7 @@ import io.rnnc.compiler.model.CellType;
  *
  * @param name         method-name stem: {@code layer0}, {@code encoderLayer1}
  * @param h            size constant of the hidden width ({@code H0})
+ * @param hs           size constant of the row stride of dhNextBuf ({@code HS0}): H padded like gs
  * @param g            size constant of the gate rows G·H ({@code G0})
  * @param gs           size constant of the row stride of the gate buffers ({@code GS0}): G rounded up to
  *                     whole vectors in float32 ({@code Gemm.padded(G)}), so the products into them store
@@ -24,14 +25,14 @@ import io.rnnc.compiler.model.CellType;
  * @param dGateBuf     {@code [T, n, GS]}: d loss / d gate pre-activations (input side)
  * @param dRecBuf      GRU: {@code [T, n, GS]} d loss / d (W_hh h + b_hh); for other cells equal to dGateBuf
  * @param dhBuf        {@code [T, n, H]}: d loss / d h_t arriving from above (head or next layer)
- * @param dhNextBuf    {@code [n, H]}: d loss / d h_{t-1} through the recurrence; after the backward loop,
+ * @param dhNextBuf    {@code [n, HS]}: d loss / d h_{t-1} through the recurrence; after the backward loop,
  *                     d loss / d initial h
  * @param dcNextBuf    LSTM: {@code [n, H]} the same for c; else null
  * @param packedFwd    float32: name of the packed W_hhᵀ [H × G] for the forward step products; else null
  * @param packedBwd    float32: name of the packed W_hh [G × H] for the backward dh products; else null
  */
 public record LayerPlan(String name, int index, CellType cell, int hidden, int inputWidth,
-                        String h, String g, String gs, String in,
+                        String h, String hs, String g, String gs, String in,
                         String wIh, String wHh, String bIh, String bHh,
                         String hBuf, String cBuf, String tcBuf, String gateBuf, String hnBuf, String recBuf,
                         String dGateBuf, String dRecBuf, String dhBuf, String dhNextBuf, String dcNextBuf,

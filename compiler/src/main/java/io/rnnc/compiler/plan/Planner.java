@@ -180,8 +180,11 @@ public final class Planner {
         constant(h, layer.hidden(), "Hidden width of " + where + "layer " + l + " (" + layer.cell().fixtureName() + ").");
         constant(g, layer.gateRows(), "Gate rows of " + where + "layer " + l + ": " + layer.cell().gates() + " x " + h + ".");
         constant(in, layer.inputWidth(), "Input width of " + where + "layer " + l + ".");
+        String hStride = cp + "HS" + l;
         String gs = cp + "GS" + l;
         boolean f32 = model.precision() == Precision.FLOAT32;
+        constant(hStride, f32 ? Gemm.padded(layer.hidden()) : layer.hidden(), "Row stride of " + where + "layer " + l
+                + "'s dhNext: " + h + (f32 ? " rounded up to whole vectors, like the gate buffers." : "."));
         constant(gs, f32 ? Gemm.padded(layer.gateRows()) : layer.gateRows(), "Row stride of " + where + "layer " + l
                 + "'s gate buffers: " + g + (f32 ? " rounded up to whole vectors, so the products store whole"
                 + " vectors; the padding columns are scratch." : "."));
@@ -217,7 +220,7 @@ public final class Planner {
                     "[" + steps + ", n, " + gs + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
         }
         String dh = buffer(b + "dh" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
-        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d h_{t-1} through the recurrence");
+        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + hStride, "[n, " + hStride + "] d loss / d h_{t-1} through the recurrence");
         String dcNext = cell == CellType.LSTM
                 ? buffer(b + "dcNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
         String packedFwd = null;
@@ -226,7 +229,7 @@ public final class Planner {
             packedFwd = b + "whhT" + l;
             packedBwd = b + "whh" + l;
         }
-        return new LayerPlan(name, l, cell, layer.hidden(), width, h, g, gs, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
+        return new LayerPlan(name, l, cell, layer.hidden(), width, h, hStride, g, gs, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
                 gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd);
     }
 
