@@ -92,8 +92,13 @@ final class LayerEmitter {
         } else {
             c.add("// Input projection of all steps in one product: $L[$L·n × $L] = X[$L·n × $L] · W_ih^T\n",
                     gates, T, G, T, IN);
-            c.addStatement("$T.$L(false, true, $L * n, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    padded(), T, G, IN, inputArray(), inputOffset(), IN, lp.wIh(), IN, gates, GS);
+            if (num.isFloat()) {
+                c.addStatement("$T.sgemmPadded($L * n, $L, $L, $L, $L, false, $L, 0, $L)", GEMM, T, inputArray(),
+                        inputOffset(), IN, lp.packedIh(), gates, GS);
+            } else {
+                c.addStatement("$T.dgemm(false, true, $L * n, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
+                        T, G, IN, inputArray(), inputOffset(), IN, lp.wIh(), IN, gates, GS);
+            }
             c.add(lp.cell() == CellType.GRU
                     ? "// + b_ih + b_hh (the n block takes b_hn inside r * (...), so only b_in there)\n"
                     : "// + b_ih + b_hh\n");
@@ -241,11 +246,6 @@ final class LayerEmitter {
                 gates, H, lp.hBuf());
         c.endControlFlow();
         c.endControlFlow();
-    }
-
-    /** {@code sgemmPadded} (C's rows padded to whole vectors) or {@code dgemm}. */
-    private String padded() {
-        return num.isFloat() ? "sgemmPadded" : "dgemm";
     }
 
     private String describe() {

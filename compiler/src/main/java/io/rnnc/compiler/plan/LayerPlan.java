@@ -30,13 +30,15 @@ import io.rnnc.compiler.model.CellType;
  * @param dcNextBuf    LSTM: {@code [n, H]} the same for c; else null
  * @param packedFwd    float32: name of the packed W_hhᵀ [H × G] for the forward step products; else null
  * @param packedBwd    float32: name of the packed W_hh [G × H] for the backward dh products; else null
+ * @param packedIh     float32 with a dense input: name of the packed W_ih^T [IN × G] for the forward input
+ *                     projection; else null (one-hot layer 0 gathers columns, float64 reads W_ih in place)
  */
 public record LayerPlan(String name, int index, CellType cell, int hidden, int inputWidth,
                         String h, String hs, String g, String gs, String in,
                         String wIh, String wHh, String bIh, String bHh,
                         String hBuf, String cBuf, String tcBuf, String gateBuf, String hnBuf, String recBuf,
                         String dGateBuf, String dRecBuf, String dhBuf, String dhNextBuf, String dcNextBuf,
-                        String packedFwd, String packedBwd) {
+                        String packedFwd, String packedBwd, String packedIh) {
 
     public int gateRows() {
         return cell.gates() * hidden;

@@ -225,12 +225,16 @@ public final class Planner {
                 ? buffer(b + "dcNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
         String packedFwd = null;
         String packedBwd = null;
+        String packedIh = null;
         if (model.precision() == Precision.FLOAT32) {
             packedFwd = b + "whhT" + l;
             packedBwd = b + "whh" + l;
+            if (!(l == 0 && s.input().kind() == InputKind.TOKENS)) {
+                packedIh = b + "wihT" + l;
+            }
         }
         return new LayerPlan(name, l, cell, layer.hidden(), width, h, hStride, g, gs, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
-                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd);
+                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd, packedIh);
     }
 
     private static String gateNames(CellType cell) {
