@@ -22,7 +22,8 @@ import io.rnnc.compiler.model.CellType;
  * @param gateBuf      {@code [T, n, GS]}: gate pre-activations, then activations after the step's fused pass
  * @param hnBuf        GRU: {@code [T, n, H]} W_hn h_{t-1} + b_hn; else null
  * @param recBuf       GRU: {@code [n, GS]} scratch for h_{t-1}·W_hhᵀ; else null
- * @param dGateBuf     {@code [T, n, GS]}: d loss / d gate pre-activations (input side)
+ * @param dGateBuf     {@code [T, n, GS]}: d loss / d gate pre-activations (input side); the same array as gateBuf,
+ *                     whose step t the backward pass reads just before overwriting it
  * @param dRecBuf      GRU: {@code [T, n, GS]} d loss / d (W_hh h + b_hh); for other cells equal to dGateBuf
  * @param dhBuf        {@code [T, n, H]}: d loss / d h_t arriving from above (head or next layer)
  * @param dhNextBuf    {@code [n, HS]}: d loss / d h_{t-1} through the recurrence; after the backward loop,

@@ -205,15 +205,17 @@ public final class Planner {
             tcBuf = buffer(b + "tc" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
         }
         String gates = buffer(b + "gates" + l, false, steps + " * CHUNK * " + gs,
-                "[" + steps + ", n, " + gs + "] gate pre-activations, then activations (" + gateNames(cell) + ")");
+                "[" + steps + ", n, " + gs + "] gate pre-activations, then activations (" + gateNames(cell) + "), then in"
+                        + " the backward pass d loss / d gate pre-activations");
         String hn = null;
         String rec = null;
         if (cell == CellType.GRU) {
             hn = buffer(b + "hn" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
             rec = buffer(b + "rec" + l, false, "CHUNK * " + gs, "[n, " + gs + "] scratch: h_{t-1} W_hh^T of one step");
         }
-        String dGates = buffer(b + "dGates" + l, false, steps + " * CHUNK * " + gs,
-                "[" + steps + ", n, " + gs + "] d loss / d gate pre-activations");
+        // The backward pass reads step t's gate activations just before it writes step t's gate gradients,
+        // element by element, and never reads them again: both share one buffer.
+        String dGates = gates;
         String dRec = dGates;
         if (cell == CellType.GRU) {
             dRec = buffer(b + "dRec" + l, false, steps + " * CHUNK * " + gs,
