@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float products on the Vector API (loaded only when {@code jdk.incubator.vector} is present; see
- * {@link Vectorization}). op(A) is copied into blocks of four rows interleaved along k, op(B) into
- * column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
+ * {@link Vectorization}). op(A) is read in place (the kernels only broadcast its elements, so a
+ * transposed A just swaps its row and k strides), op(B) is copied into column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
  * and a register-blocked micro-kernel keeps a 4-row × NV-vector tile of C in registers for the
  * whole k loop: per k it loads NV vectors of B, broadcasts four elements of A and issues 4·NV
  * fused multiply-adds. Columns past n exist only in the padded panels (zeros); when C's rows
@@ -24,16 +24,8 @@ final class VectorGemm implements GemmKernels {
     static final int NV = L >= 16 ? 5 : 3;
 
     private static final class Scratch {
-        float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[4 * NV * L];
-
-        float[] a(int size) {
-            if (a.length < size) {
-                a = new float[size];
-            }
-            return a;
-        }
 
         float[] b(int size) {
             if (b.length < size) {
@@ -76,14 +68,8 @@ final class VectorGemm implements GemmKernels {
         Scratch s = scratch.get();
         float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
-        if (transA) {
-            float[] ap = s.a(((m + 3) & ~3) * k);
-            packA(true, m, k, a, aOff, lda, ap);
-            run(m, n, k, ap, 0, -1, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
-        } else {
-            // A's rows are read in place: the kernels broadcast single elements, which needs no packing
-            run(m, n, k, a, aOff, lda, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
-        }
+        // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
+        run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     @Override
@@ -109,7 +95,7 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
-        run(m, n, k, a, aOff, lda, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
+        run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     private static void zeroUnlessAccumulating(int m, int n, boolean accumulate, float[] c, int cOff, int ldc) {
@@ -121,49 +107,17 @@ final class VectorGemm implements GemmKernels {
     }
 
     /**
-     * Block r of four rows of op(A) goes to {@code ap[4k·r ..]} as k groups of four (row-interleaved),
-     * zero-filled past row m.
-     */
-    private static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap) {
-        for (int i0 = 0; i0 < m; i0 += 4) {
-            int base = i0 * k;
-            int rows = Math.min(4, m - i0);
-            if (transA) {
-                // op(A)(i, p) = a[p*lda + i]: four neighbouring elements of one stored row per k.
-                for (int p = 0, src = aOff + i0, dst = base; p < k; p++, src += lda, dst += 4) {
-                    for (int r = 0; r < rows; r++) {
-                        ap[dst + r] = a[src + r];
-                    }
-                }
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    for (int p = 0, src = aOff + (i0 + r) * lda, dst = base + r; p < k; p++, dst += 4) {
-                        ap[dst] = a[src + p];
-                    }
-                }
-            }
-            for (int r = rows; r < 4; r++) {
-                for (int p = 0, dst = base + r; p < k; p++, dst += 4) {
-                    ap[dst] = 0f;
-                }
-            }
-        }
-    }
-
-    /**
      * Tiles of whole valid vectors, and every tile when the caller lets the padding columns of C's
      * rows be overwritten ({@code cPadded}), are stored straight into C (padding lanes get C's value
      * plus zero products, or zero). Other tiles run into the scratch tile, preloaded with C, and are
      * copied back.
      */
-    private static void run(int m, int n, int k, float[] ap, int aOff, int lda, float[] bp, boolean acc,
+    private static void run(int m, int n, int k, float[] ap, int aOff, int ar, int as, float[] bp, boolean acc,
                             float[] c, int cOff, int ldc, boolean cPadded, float[] tile) {
         int padded = Panels.paddedCols(n, L);
         boolean roomy = cPadded && ldc >= padded && (long) cOff + (long) (m - 1) * ldc + padded <= c.length;
         int panels = Panels.count(n, L, NV);
-        // A as packed by packA (lda < 0: groups of four rows interleaved per k) or read in place
-        int as = lda < 0 ? 4 : 1;
-        int ar = lda < 0 ? 1 : lda;
+        // op(A)(i, p) = ap[aOff + i * ar + p * as]
         for (int q = 0; q < panels; q++) {
             int col0 = Panels.start(q, n, L, NV);
             int nv = Panels.vectorsIn(q, n, L, NV);
@@ -175,15 +129,15 @@ final class VectorGemm implements GemmKernels {
             for (; i + 4 <= m; i += 4) {
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
-                    tile4(nv, k, ap, a4(i, k, aOff, lda), as, ar, bp, bi, w, c, ci, ldc, acc);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, c, ci, ldc, acc);
                 } else {
                     tileIn(4, cols, w, acc, c, ci, ldc, tile);
-                    tile4(nv, k, ap, a4(i, k, aOff, lda), as, ar, bp, bi, w, tile, 0, w, true);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, tile, 0, w, true);
                     tileOut(4, cols, w, c, ci, ldc, tile);
                 }
             }
             for (; i < m; i++) {
-                int ai = lda < 0 ? (i & ~3) * k + (i & 3) : aOff + i * lda;
+                int ai = aOff + i * ar;
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
                     tile1(nv, k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
@@ -194,11 +148,6 @@ final class VectorGemm implements GemmKernels {
                 }
             }
         }
-    }
-
-    /** Where the block of four rows from row i starts: in packed A (lda < 0) or in A itself. */
-    private static int a4(int i, int k, int aOff, int lda) {
-        return lda < 0 ? i * k : aOff + i * lda;
     }
 
     /*
