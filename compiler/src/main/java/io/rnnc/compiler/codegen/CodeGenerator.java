@@ -280,8 +280,18 @@ public final class CodeGenerator {
                     field(ClassName.get(PackedFloatMatrix.class), lp.packedBwd(),
                             "W_hh of " + lp.name() + ", packed once per update for the backward dh products.",
                             "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.g(), lp.h(), lp.packedBwd());
+                    if (lp.packedIh() != null) {
+                        field(ClassName.get(PackedFloatMatrix.class), lp.packedIh(),
+                                "W_ih^T of " + lp.name() + ", packed once per update for the forward input projection.",
+                                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.in(), lp.g(),
+                                lp.packedIh());
+                    }
                 }
             }
+            field(ClassName.get(PackedFloatMatrix.class), HeadEmitter.FC_PACKED,
+                    "fc.weight^T, packed once per update for the head's forward product.",
+                    "own ? $T.allocate($L, O) : root.$L", PackedFloatMatrix.class, plan.stack().top().h(),
+                    HeadEmitter.FC_PACKED);
         }
         type.addField(FieldSpec.builder(int.class, "rows", Modifier.PRIVATE)
                 .addJavadoc("Rows of this chunk in the last forward pass.\n").build());
@@ -351,13 +361,18 @@ public final class CodeGenerator {
 
         MethodSpec.Builder changed = override("parametersChanged", void.class);
         if (num.isFloat()) {
-            changed.addComment("Repack the recurrent weights the step products read");
+            changed.addComment("Repack the weights the forward and step products read");
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.layers()) {
                     changed.addStatement("$L.pack(true, w, $L, $L)", lp.packedFwd(), lp.wHh(), lp.h());
                     changed.addStatement("$L.pack(false, w, $L, $L)", lp.packedBwd(), lp.wHh(), lp.h());
+                    if (lp.packedIh() != null) {
+                        changed.addStatement("$L.pack(true, w, $L, $L)", lp.packedIh(), lp.wIh(), lp.in());
+                    }
                 }
             }
+            changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(),
+                    plan.stack().top().h());
         } else {
             changed.addComment("float64 products read W_hh in place: nothing is cached");
         }
@@ -562,7 +577,7 @@ public final class CodeGenerator {
                 for (int l = 0; l < s.layers().size(); l++) {
                     LayerPlan e = s.layers().get(l);
                     LayerPlan d = dec.layers().get(l);
-                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.h());
+                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.hs());
                     if (e.dcNextBuf() != null) {
                         b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dcNextBuf(), e.dcNextBuf(), e.h());
                     }
@@ -590,7 +605,7 @@ public final class CodeGenerator {
     }
 
     private void zeroNext(MethodSpec.Builder b, LayerPlan lp) {
-        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.h(), num.lit(0));
+        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.hs(), num.lit(0));
         if (lp.dcNextBuf() != null) {
             b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dcNextBuf(), lp.h(), num.lit(0));
         }

@@ -16,6 +16,9 @@ import javax.lang.model.element.Modifier;
 /** Emits the dense head (forward, backward), the fused loss + d loss / d logits, and the output copies. */
 final class HeadEmitter {
 
+    /** Field name of the packed fc.weight^T [H × O] (float32) the head's forward product reads. */
+    static final String FC_PACKED = "fcWT";
+
     private final GenerationPlan plan;
     private final Model model;
     private final Num num;
@@ -48,8 +51,13 @@ final class HeadEmitter {
         String dl = plan.dLogitsBuf();
         CodeBlock.Builder f = CodeBlock.builder();
         f.add("// $L[T_OUT·n × O] = h_top · fc.weight^T + fc.bias\n", lg);
-        f.addStatement("$T.$L(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM,
-                num.gemm(), H, top.hBuf(), topOffset(), H, plan.fcWeight(), H, lg);
+        if (num.isFloat()) {
+            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, top.hBuf(),
+                    topOffset(), H, FC_PACKED, lg);
+        } else {
+            f.addStatement("$T.dgemm(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)",
+                    CodeGenerator.GEMM, H, top.hBuf(), topOffset(), H, plan.fcWeight(), H, lg);
+        }
         f.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         f.beginControlFlow("for (int j = 0; j < O; j++)");
         f.addStatement("$L[r * O + j] += w[$L + j]", lg, plan.fcBias());

@@ -75,6 +75,7 @@ final class LayerEmitter {
     MethodSpec forward() {
         String H = lp.h();
         String G = lp.g();
+        String GS = lp.gs();
         String IN = lp.in();
         String T = stack.steps();
         String t = num.t();
@@ -85,26 +86,31 @@ final class LayerEmitter {
             c.add("// [$L, $L], gathered (never multiplied), plus both biases.\n", G, IN);
             c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
             c.addStatement("int tok = $L[r]", stack.tokenBuf());
-            c.addStatement("int o = r * $L", G);
+            c.addStatement("int o = r * $L", GS);
             emitBiasLoop(c, "=", "w[" + lp.wIh() + " + j * " + IN + " + tok] + ");
             c.endControlFlow();
         } else {
             c.add("// Input projection of all steps in one product: $L[$L·n × $L] = X[$L·n × $L] · W_ih^T\n",
                     gates, T, G, T, IN);
-            c.addStatement("$T.$L(false, true, $L * n, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    num.gemm(), T, G, IN, inputArray(), inputOffset(), IN, lp.wIh(), IN, gates, G);
+            if (num.isFloat()) {
+                c.addStatement("$T.sgemmPadded($L * n, $L, $L, $L, $L, false, $L, 0, $L)", GEMM, T, inputArray(),
+                        inputOffset(), IN, lp.packedIh(), gates, GS);
+            } else {
+                c.addStatement("$T.dgemm(false, true, $L * n, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
+                        T, G, IN, inputArray(), inputOffset(), IN, lp.wIh(), IN, gates, GS);
+            }
             c.add(lp.cell() == CellType.GRU
                     ? "// + b_ih + b_hh (the n block takes b_hn inside r * (...), so only b_in there)\n"
                     : "// + b_ih + b_hh\n");
             c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
-            c.addStatement("int o = r * $L", G);
+            c.addStatement("int o = r * $L", GS);
             emitBiasLoop(c, "+=", "");
             c.endControlFlow();
         }
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
         c.add("// gt: step t's gate block; st: slot t of h/c (= h_{t-1}), also step t of [T, n, H] buffers;"
                 + " sn: slot t + 1 (= h_t)\n");
-        c.addStatement("int gt = t * n * $L", G);
+        c.addStatement("int gt = t * n * $L", GS);
         c.addStatement("int st = t * n * $L", H);
         c.addStatement("int sn = st + n * $L", H);
         if (lp.cell() == CellType.GRU) {
@@ -118,18 +124,28 @@ final class LayerEmitter {
         switch (lp.cell()) {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: h_t = $L(pre-activation)\n", lp.cell() == CellType.RNN_TANH ? "tanh" : "relu");
-                c.beginControlFlow("for (int k = 0; k < n * $L; k++)", H);
-                if (lp.cell() == CellType.RNN_TANH) {
-                    c.addStatement("$L v = $T.tanh($L[gt + k])", t, ACT, gates);
-                } else {
-                    c.addStatement("$L v = Math.max($L, $L[gt + k])", t, num.lit(0), gates);
+                if (num.isFloat() && lp.cell() == CellType.RNN_TANH) {
+                    c.add("// (array form per row: C2 on JDK 17 leaves a scalar loop over offset rows unvectorised)\n");
+                    c.beginControlFlow("for (int r = 0; r < n; r++)");
+                    c.addStatement("$T.tanh($L, gt + r * $L, $L, sn + r * $L, $L)", ACT, gates, GS, h, H, H);
+                    c.endControlFlow();
+                    break;
                 }
-                c.addStatement("$L[sn + k] = v", h);
-                c.endControlFlow();
+                rowLoop(c, H, GS);
+                if (lp.cell() == CellType.RNN_TANH) {
+                    c.addStatement("$L[sn + k] = $T.tanh($L[ga + j])", h, ACT, gates);
+                } else {
+                    c.addStatement("$L[sn + k] = Math.max($L, $L[ga + j])", h, num.lit(0), gates);
+                }
+                endRowLoop(c);
             }
             case LSTM -> {
+                if (num.isFloat()) {
+                    lstmRowsFloat(c, H, GS);
+                    break;
+                }
                 c.add("// Fused: gate non-linearities, c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t)\n");
-                rowLoop(c, H, G);
+                rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
                 c.addStatement("$L i = $T.sigmoid($L[gi])", t, ACT, gates);
                 c.addStatement("$L f = $T.sigmoid($L[gi + $L])", t, ACT, gates, H);
@@ -147,10 +163,14 @@ final class LayerEmitter {
                 endRowLoop(c);
             }
             case GRU -> {
+                if (num.isFloat()) {
+                    gruRowsFloat(c, H, GS);
+                    break;
+                }
                 c.add("// Fused: r, z, n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)), h_t = (1 - z) * n + z * h_{t-1}\n");
-                rowLoop(c, H, G);
+                rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
-                c.addStatement("int ri = r * $L + j", G);
+                c.addStatement("int ri = r * $L + j", GS);
                 c.addStatement("$L rg = $T.sigmoid($L[gi] + $L[ri])", t, ACT, gates, lp.recBuf());
                 c.addStatement("$L z = $T.sigmoid($L[gi + $L] + $L[ri + $L])", t, ACT, gates, H, lp.recBuf(), H);
                 c.addStatement("$L hn = $L[ri + 2 * $L] + w[$L + 2 * $L + j]", t, lp.recBuf(), H, lp.bHh(), H);
@@ -172,6 +192,60 @@ final class LayerEmitter {
                 + (lp.hnBuf() != null ? ", " + lp.hnBuf() : "") + ".\n";
         return MethodSpec.methodBuilder(lp.name() + "Forward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("$L", doc).addParameter(int.class, "n").addCode(c.build()).build();
+    }
+
+    /**
+     * float32 LSTM step, row by row: the non-linearities as array calls (vectorised; C2 on JDK 17
+     * leaves scalar loops over offset rows unvectorised), the cell update in plain loops.
+     */
+    private void lstmRowsFloat(CodeBlock.Builder c, String H, String GS) {
+        String gates = lp.gateBuf();
+        c.add("// Gate non-linearities in place (i, f: sigmoid; g: tanh; o: sigmoid), c_t = f * c_{t-1} + i * g,\n");
+        c.add("// h_t = o * tanh(c_t); the activations run as array calls per row, which vectorise\n");
+        c.beginControlFlow("for (int r = 0; r < n; r++)");
+        c.addStatement("int ga = gt + r * $L", GS);
+        c.addStatement("int hr = r * $L", H);
+        c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
+        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.addStatement("$T.sigmoid($L, ga + 3 * $L, $L, ga + 3 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("int gi = ga + j");
+        c.addStatement("$L[sn + hr + j] = $L[gi + $L] * $L[st + hr + j] + $L[gi] * $L[gi + 2 * $L]", lp.cBuf(), gates, H,
+                lp.cBuf(), gates, gates, H);
+        c.endControlFlow();
+        c.addStatement("$T.tanh($L, sn + hr, $L, st + hr, $L)", ACT, lp.cBuf(), lp.tcBuf(), H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L[sn + hr + j] = $L[ga + 3 * $L + j] * $L[st + hr + j]", lp.hBuf(), gates, H, lp.tcBuf());
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** float32 GRU step, row by row, the non-linearities as array calls (see {@link #lstmRowsFloat}). */
+    private void gruRowsFloat(CodeBlock.Builder c, String H, String GS) {
+        String gates = lp.gateBuf();
+        String rec = lp.recBuf();
+        c.add("// r, z = sigmoid(x W_i[rz]^T + b_i[rz] + h W_h[rz]^T + b_h[rz]); hn = h W_hn^T + b_hn;\n");
+        c.add("// n = tanh(x W_in^T + b_in + r * hn); h_t = (1 - z) * n + z * h_{t-1}; activations in place, per row\n");
+        c.beginControlFlow("for (int r = 0; r < n; r++)");
+        c.addStatement("int ga = gt + r * $L", GS);
+        c.addStatement("int ra = r * $L", GS);
+        c.addStatement("int hr = r * $L", H);
+        c.beginControlFlow("for (int j = 0; j < 2 * $L; j++)", H);
+        c.addStatement("$L[ga + j] += $L[ra + j]", gates, rec);
+        c.endControlFlow();
+        c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L hn = $L[ra + 2 * $L + j] + w[$L + 2 * $L + j]", num.t(), rec, H, lp.bHh(), H);
+        c.addStatement("$L[st + hr + j] = hn", lp.hnBuf());
+        c.addStatement("$L[ga + 2 * $L + j] += $L[ga + j] * hn", gates, H, gates);
+        c.endControlFlow();
+        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+        c.addStatement("$L z = $L[ga + $L + j]", num.t(), gates, H);
+        c.addStatement("$L[sn + hr + j] = ($L - z) * $L[ga + 2 * $L + j] + z * $L[st + hr + j]", lp.hBuf(), num.lit(1),
+                gates, H, lp.hBuf());
+        c.endControlFlow();
+        c.endControlFlow();
     }
 
     private String describe() {
@@ -199,11 +273,11 @@ final class LayerEmitter {
     /** dst[dOff..] (+)= h_{t-1} [n × H] · W_hh^T [H × G]: packed in float32. */
     private void recurrentProduct(CodeBlock.Builder c, String dst, String dOff, boolean accumulate) {
         if (num.isFloat()) {
-            c.addStatement("$T.sgemm(n, $L, st, $L, $L, $L, $L, $L, $L)", GEMM, lp.hBuf(), lp.h(), lp.packedFwd(),
-                    accumulate, dst, dOff, lp.g());
+            c.addStatement("$T.sgemmPadded(n, $L, st, $L, $L, $L, $L, $L, $L)", GEMM, lp.hBuf(), lp.h(), lp.packedFwd(),
+                    accumulate, dst, dOff, lp.gs());
         } else {
             c.addStatement("$T.dgemm(false, true, n, $L, $L, $L, st, $L, w, $L, $L, $L, $L, $L, $L)", GEMM, lp.g(),
-                    lp.h(), lp.hBuf(), lp.h(), lp.wHh(), lp.h(), accumulate, dst, dOff, lp.g());
+                    lp.h(), lp.hBuf(), lp.h(), lp.wHh(), lp.h(), accumulate, dst, dOff, lp.gs());
         }
     }
 
@@ -222,6 +296,7 @@ final class LayerEmitter {
     MethodSpec backward() {
         String H = lp.h();
         String G = lp.g();
+        String GS = lp.gs();
         String IN = lp.in();
         String T = stack.steps();
         String t = num.t();
@@ -235,28 +310,28 @@ final class LayerEmitter {
         c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
         c.add("// gt: step t's gate block; st: slot t of h/c (= h_{t-1}), also step t of [T, n, H] buffers;"
                 + " sn: slot t + 1 (= h_t)\n");
-        c.addStatement("int gt = t * n * $L", G);
+        c.addStatement("int gt = t * n * $L", GS);
         c.addStatement("int st = t * n * $L", H);
         c.addStatement("int sn = st + n * $L", H);
         switch (lp.cell()) {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: dh = from above + through the recurrence; d pre = dh * act'(pre)\n");
-                c.beginControlFlow("for (int k = 0; k < n * $L; k++)", H);
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                rowLoop(c, H, GS);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L h = $L[sn + k]", t, lp.hBuf());
                 if (lp.cell() == CellType.RNN_TANH) {
-                    c.addStatement("$L[gt + k] = d * ($L - h * h)", dG, one);
+                    c.addStatement("$L[ga + j] = d * ($L - h * h)", dG, one);
                 } else {
-                    c.addStatement("$L[gt + k] = h > $L ? d : $L", dG, num.lit(0), num.lit(0));
+                    c.addStatement("$L[ga + j] = h > $L ? d : $L", dG, num.lit(0), num.lit(0));
                 }
-                c.endControlFlow();
+                endRowLoop(c);
             }
             case LSTM -> {
                 c.add("// Fused: dc = dc_next + dh * o * (1 - tanh^2 c); di, df, dg, do through the gate derivatives;\n");
                 c.add("// dc_{t-1} = dc * f\n");
-                rowLoop(c, H, G);
+                rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L i = $L[gi]", t, lp.gateBuf());
                 c.addStatement("$L f = $L[gi + $L]", t, lp.gateBuf(), H);
                 c.addStatement("$L g = $L[gi + 2 * $L]", t, lp.gateBuf(), H);
@@ -273,9 +348,9 @@ final class LayerEmitter {
             case GRU -> {
                 c.add("// Fused: dn, dz, dr through the gate derivatives; dRec = dGates with the n block times r;\n");
                 c.add("// the direct path dh_{t-1} = dh * z (the product below adds dRec · W_hh)\n");
-                rowLoop(c, H, G);
+                rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
-                c.addStatement("$L d = $L[st + k] + $L[k]", t, dh, dhNext);
+                c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L rg = $L[gi]", t, lp.gateBuf());
                 c.addStatement("$L z = $L[gi + $L]", t, lp.gateBuf(), H);
                 c.addStatement("$L nn = $L[gi + 2 * $L]", t, lp.gateBuf(), H);
@@ -288,7 +363,7 @@ final class LayerEmitter {
                 c.addStatement("$L[gi] = dr", dR);
                 c.addStatement("$L[gi + $L] = dz", dR, H);
                 c.addStatement("$L[gi + 2 * $L] = dn * rg", dR, H);
-                c.addStatement("$L[k] = d * z", dhNext);
+                c.addStatement("$L[r * $L + j] = d * z", dhNext, lp.hs());
                 endRowLoop(c);
             }
             default -> throw new IllegalStateException();
@@ -300,10 +375,11 @@ final class LayerEmitter {
         }
         c.add("// $L $L $L[t] · W_hh   [n × $L] · [$L × $L]\n", dhNext, gru ? "+=" : "=", dR, G, G, H);
         if (num.isFloat()) {
-            c.addStatement("$T.sgemm(n, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, dR, G, lp.packedBwd(), gru, dhNext, H);
+            c.addStatement("$T.sgemmPadded(n, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, dR, GS, lp.packedBwd(), gru, dhNext,
+                    lp.hs());
         } else {
             c.addStatement("$T.dgemm(false, false, n, $L, $L, $L, gt, $L, w, $L, $L, $L, $L, 0, $L)", GEMM, H, G, dR,
-                    G, lp.wHh(), H, gru, dhNext, H);
+                    GS, lp.wHh(), H, gru, dhNext, lp.hs());
         }
         if (stack.zeroInitial()) {
             c.endControlFlow();
@@ -316,7 +392,7 @@ final class LayerEmitter {
             c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, lp.wIh(), lp.wIh(), G, IN, num.lit(0));
             c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
             c.addStatement("int tok = $L[r]", stack.tokenBuf());
-            c.addStatement("int o = r * $L", G);
+            c.addStatement("int o = r * $L", GS);
             c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
             c.addStatement("dw[$L + j * $L + tok] += $L[o + j]", lp.wIh(), IN, dG);
             c.endControlFlow();
@@ -324,7 +400,7 @@ final class LayerEmitter {
         } else {
             c.add("// dW_ih[$L × $L] = dGates^T · X   over all $L·n rows\n", G, IN, T);
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, $L, $L, false, dw, $L, $L)", GEMM,
-                    num.gemm(), G, IN, T, dG, G, inputArray(), inputOffset(), IN, lp.wIh(), IN);
+                    num.gemm(), G, IN, T, dG, GS, inputArray(), inputOffset(), IN, lp.wIh(), IN);
         }
         if (stack.zeroInitial()) {
             if (stack.stepCount() == 1) {
@@ -333,18 +409,18 @@ final class LayerEmitter {
             } else {
                 c.add("// dW_hh[$L × $L] = dRec[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H);
                 c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, n * $L, $L, $L, n * $L, $L, false, dw, $L, $L)",
-                        GEMM, num.gemm(), G, H, T, dR, G, G, lp.hBuf(), H, H, lp.wHh(), H);
+                        GEMM, num.gemm(), G, H, T, dR, GS, GS, lp.hBuf(), H, H, lp.wHh(), H);
             }
         } else {
             c.add("// dW_hh[$L × $L] = dRec[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H);
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
-                    GEMM, num.gemm(), G, H, T, dR, G, lp.hBuf(), H, lp.wHh(), H);
+                    GEMM, num.gemm(), G, H, T, dR, GS, lp.hBuf(), H, lp.wHh(), H);
         }
         c.add("// db_ih = sum of dGates over steps and rows; db_hh = sum of dRec\n");
         c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bIh(), lp.bIh(), G, num.lit(0));
         c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bHh(), lp.bHh(), G, num.lit(0));
         c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
-        c.addStatement("int o = r * $L", G);
+        c.addStatement("int o = r * $L", GS);
         c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
         c.addStatement("dw[$L + j] += $L[o + j]", lp.bIh(), dG);
         c.addStatement("dw[$L + j] += $L[o + j]", lp.bHh(), dR);
@@ -354,11 +430,11 @@ final class LayerEmitter {
             c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", below.dhBuf(),
                     T, IN);
             c.addStatement("$T.$L(false, false, $L * n, $L, $L, $L, 0, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    num.gemm(), T, IN, G, dG, G, lp.wIh(), IN, below.dhBuf(), IN);
+                    num.gemm(), T, IN, G, dG, GS, lp.wIh(), IN, below.dhBuf(), IN);
         } else if (stack.inputKind() == InputKind.TOKENS_EMBED) {
             c.add("// d loss / d embedding rows of all steps: $L[$L·n × $L] = dGates · W_ih\n", stack.dInputBuf(), T, IN);
             c.addStatement("$T.$L(false, false, $L * n, $L, $L, $L, 0, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    num.gemm(), T, IN, G, dG, G, lp.wIh(), IN, stack.dInputBuf(), IN);
+                    num.gemm(), T, IN, G, dG, GS, lp.wIh(), IN, stack.dInputBuf(), IN);
         }
         String doc = "Backward of " + describe() + ", steps in reverse (backpropagation through time).\n"
                 + "Reads " + dh + " [" + T + ", n, " + H + "] (d loss / d h_t from above) and " + dhNext

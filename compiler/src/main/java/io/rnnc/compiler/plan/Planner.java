@@ -8,6 +8,7 @@ import io.rnnc.compiler.model.ParamSpec;
 import io.rnnc.compiler.model.Precision;
 import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.model.Stack;
+import io.rnnc.runtime.kernel.Gemm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,6 +180,14 @@ public final class Planner {
         constant(h, layer.hidden(), "Hidden width of " + where + "layer " + l + " (" + layer.cell().fixtureName() + ").");
         constant(g, layer.gateRows(), "Gate rows of " + where + "layer " + l + ": " + layer.cell().gates() + " x " + h + ".");
         constant(in, layer.inputWidth(), "Input width of " + where + "layer " + l + ".");
+        String hStride = cp + "HS" + l;
+        String gs = cp + "GS" + l;
+        boolean f32 = model.precision() == Precision.FLOAT32;
+        constant(hStride, f32 ? Gemm.padded(layer.hidden()) : layer.hidden(), "Row stride of " + where + "layer " + l
+                + "'s dhNext: " + h + (f32 ? " rounded up to whole vectors, like the gate buffers." : "."));
+        constant(gs, f32 ? Gemm.padded(layer.gateRows()) : layer.gateRows(), "Row stride of " + where + "layer " + l
+                + "'s gate buffers: " + g + (f32 ? " rounded up to whole vectors, so the products store whole"
+                + " vectors; the padding columns are scratch." : "."));
         String pre = s.prefix() + "rnn.";
         String wIh = offsetOf(pre + "weight_ih_l" + l);
         String wHh = offsetOf(pre + "weight_hh_l" + l);
@@ -195,33 +204,39 @@ public final class Planner {
             cBuf = buffer(b + "c" + l, false, "(" + steps + " + 1) * CHUNK * " + h, hs + " c_t in slot t+1; slot 0 = initial state");
             tcBuf = buffer(b + "tc" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
         }
-        String gates = buffer(b + "gates" + l, false, steps + " * CHUNK * " + g,
-                "[" + steps + ", n, " + g + "] gate pre-activations, then activations (" + gateNames(cell) + ")");
+        String gates = buffer(b + "gates" + l, false, steps + " * CHUNK * " + gs,
+                "[" + steps + ", n, " + gs + "] gate pre-activations, then activations (" + gateNames(cell) + "), then in"
+                        + " the backward pass d loss / d gate pre-activations");
         String hn = null;
         String rec = null;
         if (cell == CellType.GRU) {
             hn = buffer(b + "hn" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
-            rec = buffer(b + "rec" + l, false, "CHUNK * " + g, "[n, " + g + "] scratch: h_{t-1} W_hh^T of one step");
+            rec = buffer(b + "rec" + l, false, "CHUNK * " + gs, "[n, " + gs + "] scratch: h_{t-1} W_hh^T of one step");
         }
-        String dGates = buffer(b + "dGates" + l, false, steps + " * CHUNK * " + g,
-                "[" + steps + ", n, " + g + "] d loss / d gate pre-activations");
+        // The backward pass reads step t's gate activations just before it writes step t's gate gradients,
+        // element by element, and never reads them again: both share one buffer.
+        String dGates = gates;
         String dRec = dGates;
         if (cell == CellType.GRU) {
-            dRec = buffer(b + "dRec" + l, false, steps + " * CHUNK * " + g,
-                    "[" + steps + ", n, " + g + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
+            dRec = buffer(b + "dRec" + l, false, steps + " * CHUNK * " + gs,
+                    "[" + steps + ", n, " + gs + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
         }
         String dh = buffer(b + "dh" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
-        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d h_{t-1} through the recurrence");
+        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + hStride, "[n, " + hStride + "] d loss / d h_{t-1} through the recurrence");
         String dcNext = cell == CellType.LSTM
                 ? buffer(b + "dcNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
         String packedFwd = null;
         String packedBwd = null;
+        String packedIh = null;
         if (model.precision() == Precision.FLOAT32) {
             packedFwd = b + "whhT" + l;
             packedBwd = b + "whh" + l;
+            if (!(l == 0 && s.input().kind() == InputKind.TOKENS)) {
+                packedIh = b + "wihT" + l;
+            }
         }
-        return new LayerPlan(name, l, cell, layer.hidden(), width, h, g, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
-                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd);
+        return new LayerPlan(name, l, cell, layer.hidden(), width, h, hStride, g, gs, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
+                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd, packedIh);
     }
 
     private static String gateNames(CellType cell) {

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float products on the Vector API (loaded only when {@code jdk.incubator.vector} is present; see
- * {@link Vectorization}). op(A) is copied into blocks of four rows interleaved along k, op(B) into
- * column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
+ * {@link Vectorization}). op(A) is read in place (the kernels only broadcast its elements, so a
+ * transposed A just swaps its row and k strides), op(B) is copied into column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
  * and a register-blocked micro-kernel keeps a 4-row × NV-vector tile of C in registers for the
  * whole k loop: per k it loads NV vectors of B, broadcasts four elements of A and issues 4·NV
  * fused multiply-adds. Columns past n exist only in the padded panels (zeros); when C's rows
@@ -24,16 +24,8 @@ final class VectorGemm implements GemmKernels {
     static final int NV = L >= 16 ? 5 : 3;
 
     private static final class Scratch {
-        float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[4 * NV * L];
-
-        float[] a(int size) {
-            if (a.length < size) {
-                a = new float[size];
-            }
-            return a;
-        }
 
         float[] b(int size) {
             if (b.length < size) {
@@ -76,9 +68,8 @@ final class VectorGemm implements GemmKernels {
         Scratch s = scratch.get();
         float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
-        float[] ap = s.a(((m + 3) & ~3) * k);
-        packA(transA, m, k, a, aOff, lda, ap);
-        run(m, n, k, ap, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
+        // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
+        run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     @Override
@@ -104,9 +95,7 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
-        float[] ap = s.a(((m + 3) & ~3) * k);
-        packA(false, m, k, a, aOff, lda, ap);
-        run(m, n, k, ap, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
+        run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
     }
 
     private static void zeroUnlessAccumulating(int m, int n, boolean accumulate, float[] c, int cOff, int ldc) {
@@ -118,46 +107,17 @@ final class VectorGemm implements GemmKernels {
     }
 
     /**
-     * Block r of four rows of op(A) goes to {@code ap[4k·r ..]} as k groups of four (row-interleaved),
-     * zero-filled past row m.
-     */
-    private static void packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap) {
-        for (int i0 = 0; i0 < m; i0 += 4) {
-            int base = i0 * k;
-            int rows = Math.min(4, m - i0);
-            if (transA) {
-                // op(A)(i, p) = a[p*lda + i]: four neighbouring elements of one stored row per k.
-                for (int p = 0, src = aOff + i0, dst = base; p < k; p++, src += lda, dst += 4) {
-                    for (int r = 0; r < rows; r++) {
-                        ap[dst + r] = a[src + r];
-                    }
-                }
-            } else {
-                for (int r = 0; r < rows; r++) {
-                    for (int p = 0, src = aOff + (i0 + r) * lda, dst = base + r; p < k; p++, dst += 4) {
-                        ap[dst] = a[src + p];
-                    }
-                }
-            }
-            for (int r = rows; r < 4; r++) {
-                for (int p = 0, dst = base + r; p < k; p++, dst += 4) {
-                    ap[dst] = 0f;
-                }
-            }
-        }
-    }
-
-    /**
      * Tiles of whole valid vectors, and every tile when the caller lets the padding columns of C's
      * rows be overwritten ({@code cPadded}), are stored straight into C (padding lanes get C's value
      * plus zero products, or zero). Other tiles run into the scratch tile, preloaded with C, and are
      * copied back.
      */
-    private static void run(int m, int n, int k, float[] ap, float[] bp, boolean acc,
+    private static void run(int m, int n, int k, float[] ap, int aOff, int ar, int as, float[] bp, boolean acc,
                             float[] c, int cOff, int ldc, boolean cPadded, float[] tile) {
         int padded = Panels.paddedCols(n, L);
         boolean roomy = cPadded && ldc >= padded && (long) cOff + (long) (m - 1) * ldc + padded <= c.length;
         int panels = Panels.count(n, L, NV);
+        // op(A)(i, p) = ap[aOff + i * ar + p * as]
         for (int q = 0; q < panels; q++) {
             int col0 = Panels.start(q, n, L, NV);
             int nv = Panels.vectorsIn(q, n, L, NV);
@@ -169,21 +129,21 @@ final class VectorGemm implements GemmKernels {
             for (; i + 4 <= m; i += 4) {
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
-                    tile4(nv, k, ap, i * k, bp, bi, w, c, ci, ldc, acc);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, c, ci, ldc, acc);
                 } else {
                     tileIn(4, cols, w, acc, c, ci, ldc, tile);
-                    tile4(nv, k, ap, i * k, bp, bi, w, tile, 0, w, true);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, tile, 0, w, true);
                     tileOut(4, cols, w, c, ci, ldc, tile);
                 }
             }
             for (; i < m; i++) {
-                int ai = (i & ~3) * k + (i & 3);
+                int ai = aOff + i * ar;
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
-                    tile1(nv, k, ap, ai, bp, bi, w, c, ci, acc);
+                    tile1(nv, k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
                 } else {
                     tileIn(1, cols, w, acc, c, ci, ldc, tile);
-                    tile1(nv, k, ap, ai, bp, bi, w, tile, 0, true);
+                    tile1(nv, k, ap, ai, as, ar, bp, bi, w, tile, 0, true);
                     tileOut(1, cols, w, c, ci, ldc, tile);
                 }
             }
@@ -197,25 +157,25 @@ final class VectorGemm implements GemmKernels {
      * call in it; run() calls them with plain arguments only.
      */
 
-    private static void tile4(int nv, int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void tile4(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, int ldc, boolean acc) {
         switch (nv) {
-            case 5 -> k4x5(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
-            case 4 -> k4x4(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
-            case 3 -> k4x3(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
-            case 2 -> k4x2(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
-            default -> k4x1(k, ap, ai, bp, bi, w, c, ci, ldc, acc);
+            case 5 -> k4x5(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
+            case 4 -> k4x4(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
+            case 3 -> k4x3(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
+            case 2 -> k4x2(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
+            default -> k4x1(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
         }
     }
 
-    private static void tile1(int nv, int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void tile1(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, boolean acc) {
         switch (nv) {
-            case 5 -> k1x5(k, ap, ai, bp, bi, w, c, ci, acc);
-            case 4 -> k1x4(k, ap, ai, bp, bi, w, c, ci, acc);
-            case 3 -> k1x3(k, ap, ai, bp, bi, w, c, ci, acc);
-            case 2 -> k1x2(k, ap, ai, bp, bi, w, c, ci, acc);
-            default -> k1x1(k, ap, ai, bp, bi, w, c, ci, acc);
+            case 5 -> k1x5(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+            case 4 -> k1x4(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+            case 3 -> k1x3(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+            case 2 -> k1x2(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+            default -> k1x1(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
         }
     }
 
@@ -239,14 +199,14 @@ final class VectorGemm implements GemmKernels {
     }
 
     /** 4 rows × 5 vectors: 20 accumulators, 5 loads of B and 4 broadcasts of A per k. */
-    private static void k4x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void k4x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c24 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z, c34 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -258,19 +218,19 @@ final class VectorGemm implements GemmKernels {
             c02 = a0.fma(b2, c02);
             c03 = a0.fma(b3, c03);
             c04 = a0.fma(b4, c04);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
             c13 = a1.fma(b3, c13);
             c14 = a1.fma(b4, c14);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
             c23 = a2.fma(b3, c23);
             c24 = a2.fma(b4, c24);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
@@ -321,14 +281,14 @@ final class VectorGemm implements GemmKernels {
         c34.intoArray(c, ci + 3 * ldc + 4 * L);
     }
     /** 4 rows × 4 vectors: 16 accumulators, 4 loads of B and 4 broadcasts of A per k. */
-    private static void k4x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void k4x4(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
         FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
         FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -338,17 +298,17 @@ final class VectorGemm implements GemmKernels {
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
             c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
             c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
             c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
@@ -390,14 +350,14 @@ final class VectorGemm implements GemmKernels {
         c33.intoArray(c, ci + 3 * ldc + 3 * L);
     }
     /** 4 rows × 3 vectors: 12 accumulators, 3 loads of B and 4 broadcasts of A per k. */
-    private static void k4x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void k4x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
         FloatVector c20 = z, c21 = z, c22 = z;
         FloatVector c30 = z, c31 = z, c32 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -405,15 +365,15 @@ final class VectorGemm implements GemmKernels {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
@@ -446,26 +406,26 @@ final class VectorGemm implements GemmKernels {
         c32.intoArray(c, ci + 3 * ldc + 2 * L);
     }
     /** 4 rows × 2 vectors: 8 accumulators, 2 loads of B and 4 broadcasts of A per k. */
-    private static void k4x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void k4x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
         FloatVector c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
@@ -489,22 +449,22 @@ final class VectorGemm implements GemmKernels {
         c31.intoArray(c, ci + 3 * ldc + L);
     }
     /** 4 rows × 1 vector: 4 accumulators, 1 load of B and 4 broadcasts of A per k. */
-    private static void k4x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    private static void k4x1(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, int ldc, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
         FloatVector c10 = z;
         FloatVector c20 = z;
         FloatVector c30 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
             c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
             c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
             c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
         }
         if (acc) {
@@ -518,12 +478,12 @@ final class VectorGemm implements GemmKernels {
         c20.intoArray(c, ci + 2 * ldc);
         c30.intoArray(c, ci + 3 * ldc);
     }
-    /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
-    private static void k1x5(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
@@ -544,12 +504,12 @@ final class VectorGemm implements GemmKernels {
         c3.intoArray(c, ci + 3 * L);
         c4.intoArray(c, ci + 4 * L);
     }
-    /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
-    private static void k1x4(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    private static void k1x4(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
@@ -567,12 +527,12 @@ final class VectorGemm implements GemmKernels {
         c2.intoArray(c, ci + 2 * L);
         c3.intoArray(c, ci + 3 * L);
     }
-    /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
-    private static void k1x3(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    private static void k1x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
@@ -587,12 +547,12 @@ final class VectorGemm implements GemmKernels {
         c1.intoArray(c, ci + L);
         c2.intoArray(c, ci + 2 * L);
     }
-    /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride 4. */
-    private static void k1x2(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    private static void k1x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
@@ -604,12 +564,12 @@ final class VectorGemm implements GemmKernels {
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
     }
-    /** One row × 1 vector (rows past the last multiple of four; batch 1). A is read with stride 4. */
-    private static void k1x1(int k, float[] ap, int ai, float[] bp, int bi, int w,
+    /** One row × 1 vector (rows past the last multiple of four; batch 1). A is read with stride as. */
+    private static void k1x1(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z;
-        for (int p = 0; p < k; p++, ai += 4, bi += w) {
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
         }
