@@ -1,0 +1,271 @@
+package io.rnnc.runtime.io;
+
+import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.TensorInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Replays a PyTorch reference file (the format of {@code shared/fixtures/README.md}: initial parameters
+ * under state_dict names, {@code x}, {@code y}, and the results of two training steps) on a model and
+ * measures the worst error of every group of reference tensors: {@code loss}, {@code logits},
+ * {@code h_n}, {@code c_n}, {@code grad.*}, {@code grad_norm}, {@code adam1.*}/{@code sgd1.*},
+ * {@code loss_after_*1}, {@code adam2.*}/{@code sgd2.*}. Used by {@code rnnc verify} and by the parity
+ * tests, so that both judge a model the same way.
+ *
+ * <p>Error = max|ours - ref| / max(1, max|ref|). In optimizer steps, elements whose gradient is below
+ * 1e-6 may differ by 5 % of lr in float32: Adam's g/(|g|+eps) amplifies tiny gradient differences there.
+ */
+public final class ReferenceCheck {
+
+    /** Worst error of one group, and the tensor where it was seen. */
+    public record Group(String name, int tensors, double worst, String where, double tolerance) {
+        public boolean ok() {
+            return worst <= tolerance;
+        }
+    }
+
+    /** Every group in the order compared, and the reference tensors that were not compared. */
+    public record Report(int batch, double tolerance, List<Group> groups, List<String> notCompared) {
+        public Report {
+            groups = List.copyOf(groups);
+            notCompared = List.copyOf(notCompared);
+        }
+
+        public boolean ok() {
+            return !groups.isEmpty() && groups.stream().allMatch(Group::ok);
+        }
+
+        /** The worst error over all groups. */
+        public double worst() {
+            return groups.stream().mapToDouble(Group::worst).max().orElse(Double.NaN);
+        }
+
+        public int tensors() {
+            return groups.stream().mapToInt(Group::tensors).sum();
+        }
+    }
+
+    private final Map<String, double[]> groups = new LinkedHashMap<>(); // name -> {tensors, worst}
+    private final Map<String, String> where = new LinkedHashMap<>();
+    private final Set<String> compared = new TreeSet<>();
+    private final String file;
+    private final SafeTensors.Contents ref;
+    private final RnnModel net;
+    private final ModelInfo info;
+
+    private ReferenceCheck(String file, SafeTensors.Contents ref, RnnModel net) {
+        this.file = file;
+        this.ref = ref;
+        this.net = net;
+        this.info = net.info();
+    }
+
+    /**
+     * Loads the reference's initial parameters into {@code net}, runs two training steps on its x and y
+     * and compares every reference tensor the file holds.
+     *
+     * @param file      the reference file's name, for messages
+     * @param lr        the model's learning rate (the tolerance of optimizer steps on tiny gradients)
+     * @param tolerance the largest acceptable error
+     * @throws RnncIoException naming every problem when the file does not fit the model
+     */
+    public static Report run(String file, SafeTensors.Contents ref, RnnModel net, double lr, double tolerance) {
+        return new ReferenceCheck(file, ref, net).check(lr, tolerance);
+    }
+
+    private Report check(double lr, double tol) {
+        int n = checkFits();
+        for (TensorInfo t : info.parameters()) {
+            net.parameters().copyIn(t.name(), ref.get(t.name()).values());
+            compared.add(t.name());
+        }
+        net.parametersChanged();
+        Batch batch = batch(n);
+        compared.add("x");
+        compared.add("y");
+
+        scalar("loss", net.computeGradients(batch));
+        if (ref.has("logits")) {
+            double[] logits = new double[info.maxBatch() * info.logitsPerSample()];
+            net.copyLogits(logits);
+            tensor("logits", "logits", logits, ref.get("logits").values());
+        }
+        if (ref.has("h_n") || ref.has("c_n")) {
+            int width = info.hidden().stream().mapToInt(Integer::intValue).sum();
+            double[] h = new double[width * info.maxBatch()];
+            double[] c = new double[width * info.maxBatch()];
+            net.copyFinalStates(h, info.cells().contains("lstm") ? c : null);
+            if (ref.has("h_n")) {
+                tensor("h_n", "h_n", h, ref.get("h_n").values());
+            }
+            if (ref.has("c_n")) {
+                tensor("c_n", "c_n", c, ref.get("c_n").values());
+            }
+        }
+        Map<String, double[]> grads = gradients();
+        for (TensorInfo t : info.parameters()) {
+            if (ref.has("grad." + t.name())) {
+                tensor("grad.*", "grad." + t.name(), grads.get(t.name()), ref.get("grad." + t.name()).values());
+            }
+        }
+        scalar("grad_norm", net.applyUpdate());
+        String opt = info.optimizer();
+        boolean f64 = info.precision().equals("float64");
+        optimizerStep(opt + "1", grads, lr, f64);
+        scalar("loss_after_" + opt + "1", net.computeGradients(batch));
+        Map<String, double[]> grads2 = gradients();
+        net.applyUpdate();
+        optimizerStep(opt + "2", grads2, lr, f64);
+
+        List<Group> out = new ArrayList<>();
+        groups.forEach((name, g) -> out.add(new Group(name, (int) g[0], g[1], where.getOrDefault(name, ""), tol)));
+        List<String> skipped = new ArrayList<>();
+        for (String name : ref.tensors().keySet()) {
+            if (!compared.contains(name)) {
+                skipped.add(name);
+            }
+        }
+        return new Report(n, tol, out, skipped);
+    }
+
+    private Map<String, double[]> gradients() {
+        Map<String, double[]> grads = new LinkedHashMap<>();
+        for (TensorInfo t : info.parameters()) {
+            grads.put(t.name(), net.gradients().copyOut(t.name()));
+        }
+        return grads;
+    }
+
+    /** Checks names and shapes; returns the batch size n of the file's x. */
+    private int checkFits() {
+        List<String> problems = new ArrayList<>();
+        for (TensorInfo t : info.parameters()) {
+            if (!ref.has(t.name())) {
+                problems.add(t.name() + ": missing (expected " + Arrays.toString(t.shape()) + ")");
+            } else if (!Arrays.equals(ref.get(t.name()).shape(), t.shape())) {
+                problems.add(t.name() + ": expected " + Arrays.toString(t.shape()) + ", file has "
+                        + ref.get(t.name()).shapeString());
+            }
+        }
+        int n = 0;
+        if (!ref.has("x") || !ref.has("y")) {
+            problems.add("x and y (the input and target of the training step) are missing");
+        } else {
+            int[] xs = ref.get("x").shape();
+            n = xs.length == 0 ? 0 : xs[0];
+            if (n < 1 || n > info.maxBatch()) {
+                problems.add("x has " + n + " samples; the model takes 1.." + info.maxBatch() + " (its 'batch')");
+            } else {
+                if (ref.get("x").values().length != (long) n * info.inputValuesPerSample()) {
+                    problems.add("x: " + ref.get("x").shapeString() + " does not hold " + info.inputValuesPerSample()
+                            + " input values per sample");
+                }
+                if (ref.get("y").values().length != (long) n * info.targetValuesPerSample()) {
+                    problems.add("y: " + ref.get("y").shapeString() + " does not hold " + info.targetValuesPerSample()
+                            + " target values per sample");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RnncIoException(file + " does not match model " + info.name() + " (" + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + "):\n  " + String.join("\n  ", problems));
+        }
+        return n;
+    }
+
+    private Batch batch(int n) {
+        Batch b = Batch.forModel(info);
+        b.setSize(n);
+        double[] x = ref.get("x").values();
+        double[] y = ref.get("y").values();
+        if (b.features != null) {
+            System.arraycopy(x, 0, b.features, 0, x.length);
+        } else {
+            for (int i = 0; i < x.length; i++) {
+                b.tokens[i] = (int) x[i];
+            }
+        }
+        if (b.classes != null) {
+            for (int i = 0; i < y.length; i++) {
+                b.classes[i] = (int) y[i];
+            }
+        } else {
+            System.arraycopy(y, 0, b.targets, 0, y.length);
+        }
+        return b;
+    }
+
+    private void optimizerStep(String prefix, Map<String, double[]> ourGrads, double lr, boolean f64) {
+        for (TensorInfo t : info.parameters()) {
+            String name = prefix + "." + t.name();
+            if (!ref.has(name)) {
+                continue;
+            }
+            double[] ours = net.parameters().copyOut(t.name());
+            double[] want = ref.get(name).values();
+            double[] refGrad = ref.has("grad." + t.name()) ? ref.get("grad." + t.name()).values() : null;
+            double[] ourGrad = ourGrads.get(t.name());
+            double scale = Math.max(1, maxAbs(want));
+            double err = ours.length != want.length ? Double.POSITIVE_INFINITY : 0;
+            for (int i = 0; i < want.length && i < ours.length; i++) {
+                double d = Math.abs(ours[i] - want[i]);
+                double g = Math.abs(ourGrad[i]);
+                if (refGrad != null && prefix.endsWith("1")) {
+                    g = Math.min(g, Math.abs(refGrad[i]));
+                }
+                if (!f64 && g < 1e-6 && d <= 0.05 * lr) {
+                    continue; // Adam's step is ill-conditioned where the gradient is tiny
+                }
+                err = Math.max(err, d / scale);
+            }
+            add(prefix + ".*", name, err);
+        }
+    }
+
+    private void scalar(String name, double ours) {
+        if (!ref.has(name)) {
+            return;
+        }
+        double want = ref.get(name).values()[0];
+        add(name, name, Math.abs(ours - want) / Math.max(1, Math.abs(want)));
+    }
+
+    private void tensor(String group, String name, double[] ours, double[] want) {
+        double scale = Math.max(1, maxAbs(want));
+        double err = 0;
+        if (ours.length < want.length) {
+            err = Double.POSITIVE_INFINITY;
+        } else {
+            for (int i = 0; i < want.length; i++) {
+                err = Math.max(err, Math.abs(ours[i] - want[i]) / scale);
+            }
+        }
+        add(group, name, err);
+    }
+
+    private void add(String group, String name, double err) {
+        double[] g = groups.computeIfAbsent(group, k -> new double[2]);
+        g[0]++;
+        if (!(err <= g[1])) {
+            g[1] = err;
+            where.put(group, name);
+        }
+        compared.add(name);
+    }
+
+    private static double maxAbs(double[] a) {
+        double m = 0;
+        for (double v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}
