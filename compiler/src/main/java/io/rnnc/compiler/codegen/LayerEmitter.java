@@ -9,6 +9,7 @@ import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.kernel.Gemm;
 import io.rnnc.runtime.math.Activations;
+import io.rnnc.runtime.math.Cells;
 import java.util.Arrays;
 import javax.lang.model.element.Modifier;
 
@@ -22,6 +23,7 @@ final class LayerEmitter {
 
     static final ClassName GEMM = ClassName.get(Gemm.class);
     static final ClassName ACT = ClassName.get(Activations.class);
+    static final ClassName CELLS = ClassName.get(Cells.class);
     static final ClassName ARRAYS = ClassName.get(Arrays.class);
 
     private final Num num;
@@ -195,28 +197,21 @@ final class LayerEmitter {
     }
 
     /**
-     * float32 LSTM step, row by row: the non-linearities as array calls (vectorised; C2 on JDK 17
-     * leaves scalar loops over offset rows unvectorised), the cell update in plain loops.
+     * float32 LSTM step, row by row: the non-linearities and the cell update as array calls
+     * (vectorised; C2 on JDK 17 leaves scalar loops over offset rows unvectorised).
      */
     private void lstmRowsFloat(CodeBlock.Builder c, String H, String GS) {
         String gates = lp.gateBuf();
         c.add("// Gate non-linearities in place (i, f: sigmoid; g: tanh; o: sigmoid), c_t = f * c_{t-1} + i * g,\n");
-        c.add("// h_t = o * tanh(c_t); the activations run as array calls per row, which vectorise\n");
+        c.add("// h_t = o * tanh(c_t); array calls per row, which vectorise\n");
         c.beginControlFlow("for (int r = 0; r < n; r++)");
         c.addStatement("int ga = gt + r * $L", GS);
         c.addStatement("int hr = r * $L", H);
         c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
         c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
         c.addStatement("$T.sigmoid($L, ga + 3 * $L, $L, ga + 3 * $L, $L)", ACT, gates, H, gates, H, H);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-        c.addStatement("int gi = ga + j");
-        c.addStatement("$L[sn + hr + j] = $L[gi + $L] * $L[st + hr + j] + $L[gi] * $L[gi + 2 * $L]", lp.cBuf(), gates, H,
-                lp.cBuf(), gates, gates, H);
-        c.endControlFlow();
-        c.addStatement("$T.tanh($L, sn + hr, $L, st + hr, $L)", ACT, lp.cBuf(), lp.tcBuf(), H);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-        c.addStatement("$L[sn + hr + j] = $L[ga + 3 * $L + j] * $L[st + hr + j]", lp.hBuf(), gates, H, lp.tcBuf());
-        c.endControlFlow();
+        c.addStatement("$T.lstmCell($L, ga, $L, st + hr, sn + hr, $L, st + hr, $L, sn + hr, $L)", CELLS, gates,
+                lp.cBuf(), lp.tcBuf(), lp.hBuf(), H);
         c.endControlFlow();
     }
 
@@ -230,21 +225,11 @@ final class LayerEmitter {
         c.addStatement("int ga = gt + r * $L", GS);
         c.addStatement("int ra = r * $L", GS);
         c.addStatement("int hr = r * $L", H);
-        c.beginControlFlow("for (int j = 0; j < 2 * $L; j++)", H);
-        c.addStatement("$L[ga + j] += $L[ra + j]", gates, rec);
-        c.endControlFlow();
+        c.addStatement("$T.addTo($L, ra, $L, ga, 2 * $L)", CELLS, rec, gates, H);
         c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-        c.addStatement("$L hn = $L[ra + 2 * $L + j] + w[$L + 2 * $L + j]", num.t(), rec, H, lp.bHh(), H);
-        c.addStatement("$L[st + hr + j] = hn", lp.hnBuf());
-        c.addStatement("$L[ga + 2 * $L + j] += $L[ga + j] * hn", gates, H, gates);
-        c.endControlFlow();
-        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-        c.addStatement("$L z = $L[ga + $L + j]", num.t(), gates, H);
-        c.addStatement("$L[sn + hr + j] = ($L - z) * $L[ga + 2 * $L + j] + z * $L[st + hr + j]", lp.hBuf(), num.lit(1),
-                gates, H, lp.hBuf());
-        c.endControlFlow();
+        c.addStatement("$T.gruCandidate($L, ra + 2 * $L, w, $L + 2 * $L, $L, st + hr, $L, ga, $L)", CELLS, rec, H,
+                lp.bHh(), H, lp.hnBuf(), gates, H);
+        c.addStatement("$T.gruCell($L, ga, $L, st + hr, sn + hr, $L)", CELLS, gates, lp.hBuf(), H);
         c.endControlFlow();
     }
 
@@ -329,6 +314,16 @@ final class LayerEmitter {
             case LSTM -> {
                 c.add("// Fused: dc = dc_next + dh * o * (1 - tanh^2 c); di, df, dg, do through the gate derivatives;\n");
                 c.add("// dc_{t-1} = dc * f\n");
+                if (num.isFloat()) {
+                    c.beginControlFlow("for (int r = 0; r < n; r++)");
+                    c.addStatement("int ga = gt + r * $L", GS);
+                    c.addStatement("int hr = r * $L", H);
+                    c.addStatement("$T.lstmCellBackward($L, st + hr, $L, r * $L, $L, ga, $L, st + hr, $L, st + hr, $L, hr,"
+                            + " $L, ga, $L)", CELLS, dh, dhNext, lp.hs(), lp.gateBuf(), lp.tcBuf(), lp.cBuf(),
+                            lp.dcNextBuf(), dG, H);
+                    c.endControlFlow();
+                    break;
+                }
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
                 c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
@@ -348,6 +343,15 @@ final class LayerEmitter {
             case GRU -> {
                 c.add("// Fused: dn, dz, dr through the gate derivatives; dRec = dGates with the n block times r;\n");
                 c.add("// the direct path dh_{t-1} = dh * z (the product below adds dRec · W_hh)\n");
+                if (num.isFloat()) {
+                    c.beginControlFlow("for (int r = 0; r < n; r++)");
+                    c.addStatement("int ga = gt + r * $L", GS);
+                    c.addStatement("int hr = r * $L", H);
+                    c.addStatement("$T.gruCellBackward($L, st + hr, $L, r * $L, $L, ga, $L, st + hr, $L, st + hr, $L, $L,"
+                            + " ga, $L)", CELLS, dh, dhNext, lp.hs(), lp.gateBuf(), lp.hBuf(), lp.hnBuf(), dG, dR, H);
+                    c.endControlFlow();
+                    break;
+                }
                 rowLoop(c, H, GS);
                 c.addStatement("int gi = ga + j");
                 c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());

@@ -36,4 +36,96 @@ class ArrayOps {
             dst[dstOff + i] = Activations.sigmoid(src[srcOff + i]);
         }
     }
+
+    // ---- recurrent cell updates, one batch row of n hidden units (see Cells for the contracts)
+
+    void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
+
+    void lstmCell(float[] gates, int ga, float[] c, int cPrev, int cNext, float[] tc, int tcOff, float[] h, int hOff,
+            int n) {
+        lstmCellTail(gates, ga, c, cPrev, cNext, tc, tcOff, h, hOff, n, 0);
+    }
+
+    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    static void lstmCellTail(float[] gates, int ga, float[] c, int cPrev, int cNext, float[] tc, int tcOff, float[] h, int hOff,
+            int n, int from) {
+        for (int j = from; j < n; j++) {
+            float cNew = gates[ga + n + j] * c[cPrev + j] + gates[ga + j] * gates[ga + 2 * n + j];
+            c[cNext + j] = cNew;
+            float t = Activations.tanh(cNew);
+            tc[tcOff + j] = t;
+            h[hOff + j] = gates[ga + 3 * n + j] * t;
+        }
+    }
+
+    void gruCandidate(float[] rec, int recOff, float[] b, int bOff, float[] hn, int hnOff, float[] gates, int ga, int n) {
+        for (int j = 0; j < n; j++) {
+            float v = rec[recOff + j] + b[bOff + j];
+            hn[hnOff + j] = v;
+            gates[ga + 2 * n + j] += gates[ga + j] * v;
+        }
+    }
+
+    void gruCell(float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
+        for (int j = 0; j < n; j++) {
+            float z = gates[ga + n + j];
+            float nn = Activations.tanh(gates[ga + 2 * n + j]);
+            gates[ga + 2 * n + j] = nn;
+            h[hNext + j] = (1f - z) * nn + z * h[hPrev + j];
+        }
+    }
+
+    void lstmCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] tc,
+            int tcOff, float[] c, int cOff, float[] dcNext, int dcOff, float[] dG, int dgOff, int n) {
+        lstmBackwardTail(dh, dhOff, dhNext, dhNextOff, gates, ga, tc, tcOff, c, cOff, dcNext, dcOff, dG, dgOff, n, 0);
+    }
+
+    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    static void lstmBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] tc,
+            int tcOff, float[] c, int cOff, float[] dcNext, int dcOff, float[] dG, int dgOff, int n, int from) {
+        for (int j = from; j < n; j++) {
+            float d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            float i = gates[ga + j];
+            float f = gates[ga + n + j];
+            float g = gates[ga + 2 * n + j];
+            float o = gates[ga + 3 * n + j];
+            float t = tc[tcOff + j];
+            float dc = dcNext[dcOff + j] + d * o * (1f - t * t);
+            dG[dgOff + j] = dc * g * i * (1f - i);
+            dG[dgOff + n + j] = dc * c[cOff + j] * f * (1f - f);
+            dG[dgOff + 2 * n + j] = dc * i * (1f - g * g);
+            dG[dgOff + 3 * n + j] = d * t * o * (1f - o);
+            dcNext[dcOff + j] = dc * f;
+        }
+    }
+
+    void gruCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] h,
+            int hOff, float[] hn, int hnOff, float[] dG, float[] dR, int dgOff, int n) {
+        gruBackwardTail(dh, dhOff, dhNext, dhNextOff, gates, ga, h, hOff, hn, hnOff, dG, dR, dgOff, n, 0);
+    }
+
+    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    static void gruBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] h,
+            int hOff, float[] hn, int hnOff, float[] dG, float[] dR, int dgOff, int n, int from) {
+        for (int j = from; j < n; j++) {
+            float d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            float rg = gates[ga + j];
+            float z = gates[ga + n + j];
+            float nn = gates[ga + 2 * n + j];
+            float dn = d * (1f - z) * (1f - nn * nn);
+            float dz = d * (h[hOff + j] - nn) * z * (1f - z);
+            float dr = dn * hn[hnOff + j] * rg * (1f - rg);
+            dG[dgOff + j] = dr;
+            dG[dgOff + n + j] = dz;
+            dG[dgOff + 2 * n + j] = dn;
+            dR[dgOff + j] = dr;
+            dR[dgOff + n + j] = dz;
+            dR[dgOff + 2 * n + j] = dn * rg;
+            dhNext[dhNextOff + j] = d * z;
+        }
+    }
 }

@@ -1,0 +1,65 @@
+package io.rnnc.runtime.math;
+
+/**
+ * float32 elementwise work of the LSTM and GRU cells for one batch row of {@code n} hidden units,
+ * called once per row from generated code. Gate blocks are laid out PyTorch-style at {@code ga}:
+ * LSTM i, f, g, o and GRU r, z, n, each {@code n} wide. Like the array non-linearities in
+ * {@link Activations}, these run on the Vector API when it is active (C2 on JDK 17 leaves scalar loops
+ * over offset rows unvectorised) and as plain loops otherwise; both forms give the same results
+ * except for the last bit of tanh (the vector polynomial uses fused multiply-adds).
+ */
+public final class Cells {
+
+    private static final ArrayOps OPS = ArrayOps.create();
+
+    private Cells() {
+    }
+
+    /** {@code dst[dstOff..+n) += src[srcOff..+n)}. */
+    public static void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        OPS.addTo(src, srcOff, dst, dstOff, n);
+    }
+
+    /**
+     * LSTM cell update from activated gates: {@code c_t = f·c_{t-1} + i·g} into {@code c[cNext..]},
+     * {@code tanh(c_t)} into {@code tc[tcOff..]}, {@code h_t = o·tanh(c_t)} into {@code h[hOff..]}.
+     */
+    public static void lstmCell(float[] gates, int ga, float[] c, int cPrev, int cNext, float[] tc, int tcOff,
+            float[] h, int hOff, int n) {
+        OPS.lstmCell(gates, ga, c, cPrev, cNext, tc, tcOff, h, hOff, n);
+    }
+
+    /**
+     * GRU candidate pre-activation: {@code hn = rec[recOff..] + b[bOff..]} (h·W_hn^T + b_hn) stored in
+     * {@code hn[hnOff..]}, then the n block {@code gates[ga + 2n + j] += r_j · hn_j} (r activated).
+     */
+    public static void gruCandidate(float[] rec, int recOff, float[] b, int bOff, float[] hn, int hnOff, float[] gates,
+            int ga, int n) {
+        OPS.gruCandidate(rec, recOff, b, bOff, hn, hnOff, gates, ga, n);
+    }
+
+    /**
+     * GRU update: {@code n = tanh(n block)} in place, {@code h[hNext + j] = (1 - z)·n + z·h[hPrev + j]}.
+     */
+    public static void gruCell(float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
+        OPS.gruCell(gates, ga, h, hPrev, hNext, n);
+    }
+
+    /**
+     * LSTM backward through the cell: {@code d = dh + dhNext}, {@code dc = dcNext + d·o·(1 - tc²)}; the four
+     * gate gradients (through the activations) into {@code dG[dgOff..]}; {@code dcNext = dc·f} in place.
+     */
+    public static void lstmCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga,
+            float[] tc, int tcOff, float[] c, int cOff, float[] dcNext, int dcOff, float[] dG, int dgOff, int n) {
+        OPS.lstmCellBackward(dh, dhOff, dhNext, dhNextOff, gates, ga, tc, tcOff, c, cOff, dcNext, dcOff, dG, dgOff, n);
+    }
+
+    /**
+     * GRU backward through the cell: {@code d = dh + dhNext}; dr, dz, dn into {@code dG[dgOff..]}, the same
+     * with the n block times r into {@code dR[dgOff..]}; the direct path {@code dhNext = d·z} in place.
+     */
+    public static void gruCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga,
+            float[] h, int hOff, float[] hn, int hnOff, float[] dG, float[] dR, int dgOff, int n) {
+        OPS.gruCellBackward(dh, dhOff, dhNext, dhNextOff, gates, ga, h, hOff, hn, hnOff, dG, dR, dgOff, n);
+    }
+}

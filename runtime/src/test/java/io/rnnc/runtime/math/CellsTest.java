@@ -1,0 +1,192 @@
+package io.rnnc.runtime.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each cell helper, plain and vector form, against a scalar reference written out here in double:
+ * widths that fill whole vectors, leave a remainder and are smaller than one vector, at odd offsets.
+ */
+class CellsTest {
+
+    private static final int[] WIDTHS = {1, 7, 16, 37, 100};
+    private static final int OFF = 3;
+
+    private static float[] random(Random rnd, int len, double scale) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+        }
+        return a;
+    }
+
+    private static float[] gates01(Random rnd, int len) {
+        float[] a = new float[len];
+        for (int i = 0; i < len; i++) {
+            a[i] = (float) rnd.nextDouble();
+        }
+        return a;
+    }
+
+    private static void close(double expected, float actual, String what) {
+        assertEquals(expected, actual, 1e-6 * Math.max(1, Math.abs(expected)), what);
+    }
+
+    @Test
+    void addToAddsRows() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(n);
+                float[] src = random(rnd, n + 2 * OFF, 3);
+                float[] dst = random(rnd, n + 2 * OFF, 3);
+                float[] before = dst.clone();
+                ops.addTo(src, OFF, dst, OFF + 1, n);
+                for (int i = 0; i < dst.length; i++) {
+                    boolean in = i >= OFF + 1 && i < OFF + 1 + n;
+                    assertEquals(in ? before[i] + src[i - 1] : before[i], dst[i], 0f, ops.name() + " n=" + n + " i=" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void lstmCellForwardMatchesReference() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(10 + n);
+                float[] gates = gates01(rnd, OFF + 4 * n);
+                float[] c = random(rnd, OFF + 2 * n, 4);
+                float[] tc = new float[OFF + n];
+                float[] h = new float[OFF + n + 5];
+                ops.lstmCell(gates, OFF, c, OFF, OFF + n, tc, OFF, h, 5, n);
+                for (int j = 0; j < n; j++) {
+                    double i = gates[OFF + j], f = gates[OFF + n + j], g = gates[OFF + 2 * n + j];
+                    double o = gates[OFF + 3 * n + j];
+                    double cNew = f * c[OFF + j] + i * g;
+                    String at = ops.name() + " n=" + n + " j=" + j;
+                    close(cNew, c[OFF + n + j], "c " + at);
+                    close(Math.tanh(cNew), tc[OFF + j], "tanh c " + at);
+                    close(o * Math.tanh(cNew), h[5 + j], "h " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gruForwardMatchesReference() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(20 + n);
+                float[] gates = gates01(rnd, OFF + 3 * n);
+                for (int j = 0; j < n; j++) {
+                    gates[OFF + 2 * n + j] = (float) (rnd.nextDouble() * 4 - 2);
+                }
+                float[] orig = gates.clone();
+                float[] rec = random(rnd, 1 + n, 2);
+                float[] b = random(rnd, 2 + n, 1);
+                float[] hn = new float[OFF + n];
+                float[] h = random(rnd, OFF + 2 * n, 1);
+                ops.gruCandidate(rec, 1, b, 2, hn, OFF, gates, OFF, n);
+                ops.gruCell(gates, OFF, h, OFF, OFF + n, n);
+                for (int j = 0; j < n; j++) {
+                    double r = orig[OFF + j], z = orig[OFF + n + j];
+                    double hnj = (double) rec[1 + j] + b[2 + j];
+                    double nn = Math.tanh(orig[OFF + 2 * n + j] + r * hnj);
+                    String at = ops.name() + " n=" + n + " j=" + j;
+                    close(hnj, hn[OFF + j], "hn " + at);
+                    close(nn, gates[OFF + 2 * n + j], "n " + at);
+                    close((1 - z) * nn + z * h[OFF + j], h[OFF + n + j], "h " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void lstmBackwardMatchesReference() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(30 + n);
+                float[] dh = random(rnd, OFF + n, 1);
+                float[] dhNext = random(rnd, 2 + n, 1);
+                float[] gates = gates01(rnd, OFF + 4 * n);
+                float[] tc = random(rnd, OFF + n, 1);
+                float[] c = random(rnd, OFF + n, 3);
+                float[] dc = random(rnd, 1 + n, 1);
+                float[] dc0 = dc.clone();
+                float[] dG = new float[OFF + 4 * n];
+                ops.lstmCellBackward(dh, OFF, dhNext, 2, gates, OFF, tc, OFF, c, OFF, dc, 1, dG, OFF, n);
+                for (int j = 0; j < n; j++) {
+                    double d = (double) dh[OFF + j] + dhNext[2 + j];
+                    double i = gates[OFF + j], f = gates[OFF + n + j], g = gates[OFF + 2 * n + j];
+                    double o = gates[OFF + 3 * n + j], t = tc[OFF + j];
+                    double dcj = dc0[1 + j] + d * o * (1 - t * t);
+                    String at = ops.name() + " n=" + n + " j=" + j;
+                    close(dcj * g * i * (1 - i), dG[OFF + j], "di " + at);
+                    close(dcj * c[OFF + j] * f * (1 - f), dG[OFF + n + j], "df " + at);
+                    close(dcj * i * (1 - g * g), dG[OFF + 2 * n + j], "dg " + at);
+                    close(d * t * o * (1 - o), dG[OFF + 3 * n + j], "do " + at);
+                    close(dcj * f, dc[1 + j], "dc " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void gruBackwardMatchesReference() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(40 + n);
+                float[] dh = random(rnd, OFF + n, 1);
+                float[] dhNext = random(rnd, 2 + n, 1);
+                float[] dhNext0 = dhNext.clone();
+                float[] gates = gates01(rnd, OFF + 3 * n);
+                float[] h = random(rnd, OFF + n, 1);
+                float[] hn = random(rnd, OFF + n, 2);
+                float[] dG = new float[OFF + 3 * n];
+                float[] dR = new float[OFF + 3 * n];
+                ops.gruCellBackward(dh, OFF, dhNext, 2, gates, OFF, h, OFF, hn, OFF, dG, dR, OFF, n);
+                for (int j = 0; j < n; j++) {
+                    double d = (double) dh[OFF + j] + dhNext0[2 + j];
+                    double r = gates[OFF + j], z = gates[OFF + n + j], nn = gates[OFF + 2 * n + j];
+                    double dn = d * (1 - z) * (1 - nn * nn);
+                    double dz = d * (h[OFF + j] - nn) * z * (1 - z);
+                    double dr = dn * hn[OFF + j] * r * (1 - r);
+                    String at = ops.name() + " n=" + n + " j=" + j;
+                    close(dr, dG[OFF + j], "dr " + at);
+                    close(dz, dG[OFF + n + j], "dz " + at);
+                    close(dn, dG[OFF + 2 * n + j], "dn " + at);
+                    close(dr, dR[OFF + j], "dRr " + at);
+                    close(dz, dR[OFF + n + j], "dRz " + at);
+                    close(dn * r, dR[OFF + 2 * n + j], "dRn " + at);
+                    close(d * z, dhNext[2 + j], "dhNext " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorAndPlainFormsAgree() throws ReflectiveOperationException {
+        var all = ActivationsTest.arrayOps();
+        int n = 37;
+        float[][] out = new float[all.size()][];
+        for (int k = 0; k < all.size(); k++) {
+            Random rnd = new Random(7);
+            float[] gates = gates01(rnd, 4 * n);
+            float[] c = random(rnd, 2 * n, 4);
+            float[] tc = new float[n];
+            float[] h = new float[n];
+            all.get(k).lstmCell(gates, 0, c, 0, n, tc, 0, h, 0, n);
+            float[] dG = new float[4 * n];
+            float[] dc = random(rnd, n, 1);
+            all.get(k).lstmCellBackward(h, 0, tc, 0, gates, 0, tc, 0, c, 0, dc, 0, dG, 0, n);
+            out[k] = dG;
+        }
+        for (int k = 1; k < all.size(); k++) {
+            // the forms differ only in the last bit of tanh (fused polynomial)
+            assertArrayEquals(out[0], out[k], 1e-6f, all.get(k).name());
+        }
+    }
+}
