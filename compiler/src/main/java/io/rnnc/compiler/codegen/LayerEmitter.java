@@ -425,10 +425,15 @@ final class LayerEmitter {
         c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bHh(), lp.bHh(), G, num.lit(0));
         c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
         c.addStatement("int o = r * $L", GS);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
-        c.addStatement("dw[$L + j] += $L[o + j]", lp.bIh(), dG);
-        c.addStatement("dw[$L + j] += $L[o + j]", lp.bHh(), dR);
-        c.endControlFlow();
+        if (num.isFloat()) {
+            c.addStatement("$T.addTo($L, o, dw, $L, $L)", CELLS, dG, lp.bIh(), G);
+            c.addStatement("$T.addTo($L, o, dw, $L, $L)", CELLS, dR, lp.bHh(), G);
+        } else {
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
+            c.addStatement("dw[$L + j] += $L[o + j]", lp.bIh(), dG);
+            c.addStatement("dw[$L + j] += $L[o + j]", lp.bHh(), dR);
+            c.endControlFlow();
+        }
         c.endControlFlow();
         if (below != null) {
             c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", below.dhBuf(),
