@@ -116,14 +116,7 @@ final class HeadEmitter {
             positions(c);
             c.addStatement("int target = y[b * T_OUT + t]");
             new InputEmitter(plan, num, type).checkClass(c, "target", "t");
-            c.addStatement("double max = $L[o]", lg);
-            c.beginControlFlow("for (int j = 1; j < O; j++)");
-            c.addStatement("max = Math.max(max, $L[o + j])", lg);
-            c.endControlFlow();
-            c.addStatement("double sum = 0");
-            c.beginControlFlow("for (int j = 0; j < O; j++)");
-            c.addStatement("sum += Math.exp($L[o + j] - max)", lg);
-            c.endControlFlow();
+            rowExpSum(c, lg, "o");
             c.addStatement("double lse = max + Math.log(sum)");
             c.addStatement("total += lse - $L[o + target]", lg);
             c.beginControlFlow("if (backward)");
@@ -203,14 +196,7 @@ final class HeadEmitter {
      * d loss / d z_j = a_j (g_j - sum_k g_k a_k) with g = d loss / d a = 2 (a - y) / N.
      */
     private static void softmaxMse(CodeBlock.Builder c, String lg, String dl, String cast) {
-        c.addStatement("double max = $L[o]", lg);
-        c.beginControlFlow("for (int j = 1; j < O; j++)");
-        c.addStatement("max = Math.max(max, $L[o + j])", lg);
-        c.endControlFlow();
-        c.addStatement("double sum = 0");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("sum += Math.exp($L[o + j] - max)", lg);
-        c.endControlFlow();
+        rowExpSum(c, lg, "o");
         c.addStatement("double dot = 0");
         c.beginControlFlow("for (int j = 0; j < O; j++)");
         c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
@@ -223,6 +209,23 @@ final class HeadEmitter {
         c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
         c.addStatement("$L[o + j] = $L(a * (2 * (a - y[yo + j]) * scale - dot))", dl, cast);
         c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** Emits {@code double max}: the largest logit of the row at {@code buf[off .. off + O)}, for a stable softmax. */
+    private static void rowMax(CodeBlock.Builder c, String buf, String off) {
+        c.addStatement("double max = $L[$L]", buf, off);
+        c.beginControlFlow("for (int j = 1; j < O; j++)");
+        c.addStatement("max = Math.max(max, $L[$L + j])", buf, off);
+        c.endControlFlow();
+    }
+
+    /** Emits {@code max} (see {@link #rowMax}) and {@code double sum}: the row's sum of exp(z - max). */
+    private static void rowExpSum(CodeBlock.Builder c, String buf, String off) {
+        rowMax(c, buf, off);
+        c.addStatement("double sum = 0");
+        c.beginControlFlow("for (int j = 0; j < O; j++)");
+        c.addStatement("sum += Math.exp($L[$L + j] - max)", buf, off);
         c.endControlFlow();
     }
 
@@ -261,10 +264,7 @@ final class HeadEmitter {
         o.addStatement("int src = (t * n + b) * O");
         o.addStatement("int dstOff = dOff + (b * T_OUT + t) * O");
         if (act == HeadActivation.SOFTMAX) {
-            o.addStatement("double max = $L[src]", lg);
-            o.beginControlFlow("for (int j = 1; j < O; j++)");
-            o.addStatement("max = Math.max(max, $L[src + j])", lg);
-            o.endControlFlow();
+            rowMax(o, lg, "src");
             o.addStatement("double sum = 0");
             o.beginControlFlow("for (int j = 0; j < O; j++)");
             o.addStatement("double e = Math.exp($L[src + j] - max)", lg);
