@@ -29,6 +29,15 @@ public final class PackedFloatMatrix {
     private final Layout layout;
     private final float[] data;
     private final float[][] rowData;
+    /** Panel layouts: first padded column of each panel, then the padded width (panels + 1 entries). */
+    private final int[] panelStarts;
+    /**
+     * Which way the next batch-1 product visits the panels ({@link VectorGemm}): alternate steps run
+     * them in opposite orders, so a step starts on the panels the previous one read last, which are
+     * still in L1. Only the order of independent column panels changes, never a sum, so results do
+     * not depend on it; threads sharing this matrix may race on it harmlessly.
+     */
+    private boolean visitBackward;
 
     private PackedFloatMatrix(int rows, int cols, Layout layout) {
         if (rows < 0 || cols < 0) {
@@ -43,6 +52,16 @@ public final class PackedFloatMatrix {
         } else {
             this.data = new float[rows * Panels.paddedCols(cols, layout.lanes())];
             this.rowData = null;
+        }
+        if (layout.rowArrays() || cols == 0) {
+            this.panelStarts = new int[] {0};
+        } else {
+            int panels = Panels.count(cols, layout.lanes(), layout.maxVectors());
+            this.panelStarts = new int[panels + 1];
+            for (int q = 0; q < panels; q++) {
+                panelStarts[q] = Panels.start(q, cols, layout.lanes(), layout.maxVectors());
+            }
+            panelStarts[panels] = Panels.paddedCols(cols, layout.lanes());
         }
     }
 
@@ -112,6 +131,18 @@ public final class PackedFloatMatrix {
 
     float[][] rowData() {
         return rowData;
+    }
+
+    /** Panel q spans padded columns {@code panelStarts()[q] .. panelStarts()[q + 1]}; its data starts at {@code rows * panelStarts()[q]}. */
+    int[] panelStarts() {
+        return panelStarts;
+    }
+
+    /** The order for this batch-1 product (true: last panel first), flipped for the next one. */
+    boolean nextVisitBackward() {
+        boolean backward = visitBackward;
+        visitBackward = !backward;
+        return backward;
     }
 
     @Override

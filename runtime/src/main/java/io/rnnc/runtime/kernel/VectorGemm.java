@@ -22,6 +22,7 @@ final class VectorGemm implements GemmKernels {
     static final int L = S.length();
     /** Vectors per panel: 4×5 tiles use 20 of 32 registers with AVX-512; 4×3 fit AVX2's 16. */
     static final int NV = L >= 16 ? 5 : 3;
+    private static final PackedFloatMatrix.Layout LAYOUT = PackedFloatMatrix.Layout.panels(L, NV);
 
     private static final class Scratch {
         float[] b = new float[0];
@@ -44,7 +45,7 @@ final class VectorGemm implements GemmKernels {
 
     @Override
     public PackedFloatMatrix.Layout packedLayout() {
-        return PackedFloatMatrix.Layout.panels(L, NV);
+        return LAYOUT;
     }
 
     @Override
@@ -81,6 +82,11 @@ final class VectorGemm implements GemmKernels {
     @Override
     public void sgemmPacked(int m, float[] a, int aOff, int lda, PackedFloatMatrix b,
                             boolean accumulate, float[] c, int cOff, int ldc, boolean cPadded) {
+        if (m == 1 && cPadded && b.layout() == LAYOUT && b.rows() > 0 && b.cols() > 0
+                && (long) cOff + b.panelStarts()[b.panelStarts().length - 1] <= c.length) {
+            matvec(b.rows(), a, aOff, b, accumulate, c, cOff);
+            return;
+        }
         if (!b.layout().equals(packedLayout())) {
             PackedFloatMatrix.sgemmAnyLayout(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
             return;
@@ -96,6 +102,25 @@ final class VectorGemm implements GemmKernels {
         }
         Scratch s = scratch.get();
         run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
+    }
+
+    /**
+     * Batch 1 (a recurrent step at batch 1 is a matrix-vector product, bound by streaming B from L2):
+     * the same one-row kernels and sums as {@link #run}, without its per-call set-up, storing whole
+     * vectors into C's padded row. Every other call visits the panels last to first, so that a step
+     * begins with the panels the previous step read last (still in L1); the bits do not change.
+     */
+    private static void matvec(int k, float[] a, int aOff, PackedFloatMatrix b, boolean acc, float[] c, int cOff) {
+        int[] starts = b.panelStarts();
+        float[] bp = b.data();
+        int panels = starts.length - 1;
+        boolean backward = b.nextVisitBackward();
+        for (int i = 0; i < panels; i++) {
+            int q = backward ? panels - 1 - i : i;
+            int col0 = starts[q];
+            int w = starts[q + 1] - col0;
+            tile1(w / L, k, a, aOff, 1, 0, bp, k * col0, w, c, cOff + col0, acc);
+        }
     }
 
     private static void zeroUnlessAccumulating(int m, int n, boolean accumulate, float[] c, int cOff, int ldc) {

@@ -89,6 +89,54 @@ class GemmTest {
 
     @ParameterizedTest
     @MethodSource("impls")
+    void batchOneIntoPaddedRowsGivesTheBatchedRowsBitForBit(GemmKernels impl) {
+        // A recurrent step at batch 1 takes the matrix-vector path; each row must come out exactly as it
+        // does inside a larger batch, on every call (successive calls visit the panels in opposite orders).
+        Random rnd = new Random(31);
+        for (int n : new int[] {1, 16, 45, 100, 300, 400}) {
+            for (int k : new int[] {1, 37, 100}) {
+                boolean accumulate = rnd.nextBoolean();
+                int m = 5;
+                int ldc = Gemm.padded(n);
+                float[] b = random(rnd, n * k);
+                PackedFloatMatrix pb = PackedFloatMatrix.allocate(k, n, impl.packedLayout());
+                pb.pack(true, b, 0, k);
+                float[] a = random(rnd, m * k);
+                float[] c0 = random(rnd, m * ldc);
+                float[] batched = c0.clone();
+                impl.sgemmPacked(m, a, 0, k, pb, accumulate, batched, 0, ldc, true);
+                double[] ref = naiveAll(false, true, m, n, k, a, 0, k, b, 0, k, accumulate ? c0 : null, 0, ldc);
+                String what = impl.name() + " padded m=" + m + " n=" + n + " k=" + k + " acc=" + accumulate;
+                compare(what, m, n, k, batched, 0, ldc, ref, c0);
+                for (int rep = 0; rep < 3; rep++) {
+                    for (int i = 0; i < m; i++) {
+                        // one padded row, a sentinel after it
+                        float[] row = new float[ldc + 3];
+                        java.util.Arrays.fill(row, SENTINEL);
+                        System.arraycopy(c0, i * ldc, row, 0, ldc);
+                        impl.sgemmPacked(1, a, i * k, k, pb, accumulate, row, 0, ldc, true);
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(Float.floatToRawIntBits(batched[i * ldc + j]), Float.floatToRawIntBits(row[j]),
+                                    what + ": row " + i + " column " + j + " call " + rep);
+                        }
+                        for (int j = ldc; j < row.length; j++) {
+                            assertEquals(SENTINEL, row[j], what + ": wrote past the padded row");
+                        }
+                        // a C without room for the padding takes the general path, with the same bits
+                        float[] tight = java.util.Arrays.copyOfRange(c0, i * ldc, i * ldc + n);
+                        impl.sgemmPacked(1, a, i * k, k, pb, accumulate, tight, 0, ldc, true);
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(Float.floatToRawIntBits(batched[i * ldc + j]), Float.floatToRawIntBits(tight[j]),
+                                    what + ": unpadded row " + i + " column " + j);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("impls")
     void zeroInnerDimensionOverwritesOrKeeps(GemmKernels impl) {
         float[] c = {1, 2, 3, 4};
         impl.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, true, c, 0, 2);
