@@ -198,8 +198,8 @@ final class LayerEmitter {
     /**
      * float32: every gate row starts as the summed bias row (row 0 built once, copied to the others), then
      * the input projection of all steps accumulates onto it: one product and one copy sweep instead of a
-     * product and a scalar read-modify-write sweep. The kernel adds its products to C at the end, so the
-     * sums are the same as products + biases.
+     * product and a scalar read-modify-write sweep (the kernel starts its sums from the bias; rounding
+     * differs from products-then-biases by float reassociation only).
      */
     private void floatInputProjection(CodeBlock.Builder c) {
         String gates = lp.gateBuf();
