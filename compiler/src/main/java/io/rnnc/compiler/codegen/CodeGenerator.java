@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import io.rnnc.compiler.model.CellType;
 import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.InputKind;
 import io.rnnc.compiler.model.LossKind;
@@ -32,6 +33,7 @@ import io.rnnc.runtime.TensorStore;
 import io.rnnc.runtime.init.Init;
 import io.rnnc.runtime.init.Rng;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
+import io.rnnc.runtime.math.Cells;
 import io.rnnc.runtime.optim.Adam;
 import io.rnnc.runtime.optim.Clipping;
 import io.rnnc.runtime.optim.Sgd;
@@ -280,6 +282,13 @@ public final class CodeGenerator {
                     field(ClassName.get(PackedFloatMatrix.class), lp.packedBwd(),
                             "W_hh of " + lp.name() + ", packed once per update for the backward dh products.",
                             "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.g(), lp.h(), lp.packedBwd());
+                    if (lp.cell() == CellType.LSTM) {
+                        type.addField(FieldSpec.builder(float[].class, LayerEmitter.activationTable(lp), Modifier.PRIVATE,
+                                        Modifier.STATIC, Modifier.FINAL)
+                                .addJavadoc("Gate activations of $L per column of a gate row: i, f, o sigmoid, g tanh.\n",
+                                        lp.name())
+                                .initializer("$T.lstmActivationTable($L, $L)", Cells.class, lp.h(), lp.gs()).build());
+                    }
                     if (lp.packedIh() != null) {
                         field(ClassName.get(PackedFloatMatrix.class), lp.packedIh(),
                                 "W_ih^T of " + lp.name() + ", packed once per update for the forward input projection.",

@@ -92,22 +92,21 @@ final class LayerEmitter {
             emitBiasLoop(c, "=", "w[" + lp.wIh() + " + j * " + IN + " + tok] + ");
             c.endControlFlow();
         } else {
-            c.add("// Input projection of all steps in one product: $L[$L·n × $L] = X[$L·n × $L] · W_ih^T\n",
-                    gates, T, G, T, IN);
             if (num.isFloat()) {
-                c.addStatement("$T.sgemmPadded($L * n, $L, $L, $L, $L, false, $L, 0, $L)", GEMM, T, inputArray(),
-                        inputOffset(), IN, lp.packedIh(), gates, GS);
+                floatInputProjection(c);
             } else {
+                c.add("// Input projection of all steps in one product: $L[$L·n × $L] = X[$L·n × $L] · W_ih^T\n",
+                        gates, T, G, T, IN);
                 c.addStatement("$T.dgemm(false, true, $L * n, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
                         T, G, IN, inputArray(), inputOffset(), IN, lp.wIh(), IN, gates, GS);
+                c.add(lp.cell() == CellType.GRU
+                        ? "// + b_ih + b_hh (the n block takes b_hn inside r * (...), so only b_in there)\n"
+                        : "// + b_ih + b_hh\n");
+                c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
+                c.addStatement("int o = r * $L", GS);
+                emitBiasLoop(c, "+=", "");
+                c.endControlFlow();
             }
-            c.add(lp.cell() == CellType.GRU
-                    ? "// + b_ih + b_hh (the n block takes b_hn inside r * (...), so only b_in there)\n"
-                    : "// + b_ih + b_hh\n");
-            c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
-            c.addStatement("int o = r * $L", GS);
-            emitBiasLoop(c, "+=", "");
-            c.endControlFlow();
         }
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
         c.add("// gt: step t's gate block; st: slot t of h/c (= h_{t-1}), also step t of [T, n, H] buffers;"
@@ -197,22 +196,53 @@ final class LayerEmitter {
     }
 
     /**
-     * float32 LSTM step, row by row: the non-linearities and the cell update as array calls
-     * (vectorised; C2 on JDK 17 leaves scalar loops over offset rows unvectorised).
+     * float32: every gate row starts as the summed bias row (row 0 built once, copied to the others), then
+     * the input projection of all steps accumulates onto it: one product and one copy sweep instead of a
+     * product and a scalar read-modify-write sweep (the kernel starts its sums from the bias; rounding
+     * differs from products-then-biases by float reassociation only).
+     */
+    private void floatInputProjection(CodeBlock.Builder c) {
+        String gates = lp.gateBuf();
+        String G = lp.g();
+        String GS = lp.gs();
+        String T = stack.steps();
+        c.add(lp.cell() == CellType.GRU
+                ? "// Gate rows start as b_ih + b_hh (the n block: b_in only; b_hn goes inside r * (...))\n"
+                : "// Gate rows start as b_ih + b_hh\n");
+        emitBiasLoop(c, "=", "", "0");
+        c.addStatement("$T.fill($L, $L, $L, 0f)", ARRAYS, gates, G, GS);
+        c.beginControlFlow("for (int r = 1; r < $L * n; r++)", T);
+        c.addStatement("System.arraycopy($L, 0, $L, r * $L, $L)", gates, gates, GS, GS);
+        c.endControlFlow();
+        c.add("// Input projection of all steps in one product: $L[$L·n × $L] += X[$L·n × $L] · W_ih^T\n",
+                gates, T, G, T, lp.in());
+        c.addStatement("$T.sgemmPadded($L * n, $L, $L, $L, $L, true, $L, 0, $L)", GEMM, T, inputArray(),
+                inputOffset(), lp.in(), lp.packedIh(), gates, GS);
+    }
+
+    /**
+     * float32 LSTM step: the gate non-linearities of the whole step block in one vectorised pass (the
+     * layer's activation table says which columns are sigmoid and which tanh, so no gate block ends in a
+     * scalar remainder), then the cell update per row (C2 on JDK 17 leaves scalar loops over offset rows
+     * unvectorised, so these are runtime calls).
      */
     private void lstmRowsFloat(CodeBlock.Builder c, String H, String GS) {
         String gates = lp.gateBuf();
-        c.add("// Gate non-linearities in place (i, f: sigmoid; g: tanh; o: sigmoid), c_t = f * c_{t-1} + i * g,\n");
-        c.add("// h_t = o * tanh(c_t); array calls per row, which vectorise\n");
+        c.add("// Gate non-linearities of the step's [n × $L] block in place, column by column from $L:\n", GS,
+                activationTable(lp));
+        c.add("// i, f, o sigmoid; g tanh\n");
+        c.addStatement("$T.gateActivations($L, gt, n, $L, $L)", CELLS, gates, GS, activationTable(lp));
+        c.add("// c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t), per row\n");
         c.beginControlFlow("for (int r = 0; r < n; r++)");
-        c.addStatement("int ga = gt + r * $L", GS);
         c.addStatement("int hr = r * $L", H);
-        c.addStatement("$T.sigmoid($L, ga, $L, ga, 2 * $L)", ACT, gates, gates, H);
-        c.addStatement("$T.tanh($L, ga + 2 * $L, $L, ga + 2 * $L, $L)", ACT, gates, H, gates, H, H);
-        c.addStatement("$T.sigmoid($L, ga + 3 * $L, $L, ga + 3 * $L, $L)", ACT, gates, H, gates, H, H);
-        c.addStatement("$T.lstmCell($L, ga, $L, st + hr, sn + hr, $L, st + hr, $L, sn + hr, $L)", CELLS, gates,
-                lp.cBuf(), lp.tcBuf(), lp.hBuf(), H);
+        c.addStatement("$T.lstmCell($L, gt + r * $L, $L, st + hr, sn + hr, $L, st + hr, $L, sn + hr, $L)", CELLS,
+                gates, GS, lp.cBuf(), lp.tcBuf(), lp.hBuf(), H);
         c.endControlFlow();
+    }
+
+    /** The static field holding a float32 LSTM layer's gate activation table (Cells.lstmActivationTable). */
+    static String activationTable(LayerPlan lp) {
+        return "ACT_" + lp.name().toUpperCase(java.util.Locale.ROOT);
     }
 
     /** float32 GRU step, row by row, the non-linearities as array calls (see {@link #lstmRowsFloat}). */
@@ -240,17 +270,23 @@ final class LayerEmitter {
 
     /** {@code o + j} over the gate rows: gates (op) [extra +] b_ih + b_hh, with GRU's n block taking b_ih only. */
     private void emitBiasLoop(CodeBlock.Builder c, String op, String extra) {
+        emitBiasLoop(c, op, extra, "o");
+    }
+
+    /** The same at row offset {@code o} (an expression). */
+    private void emitBiasLoop(CodeBlock.Builder c, String op, String extra, String row) {
         String gates = lp.gateBuf();
+        String o = row.equals("0") ? "" : row + " + ";
         if (lp.cell() == CellType.GRU) {
             c.beginControlFlow("for (int j = 0; j < 2 * $L; j++)", lp.h());
-            c.addStatement("$L[o + j] $L $Lw[$L + j] + w[$L + j]", gates, op, extra, lp.bIh(), lp.bHh());
+            c.addStatement("$L[$Lj] $L $Lw[$L + j] + w[$L + j]", gates, o, op, extra, lp.bIh(), lp.bHh());
             c.endControlFlow();
             c.beginControlFlow("for (int j = 2 * $L; j < $L; j++)", lp.h(), lp.g());
-            c.addStatement("$L[o + j] $L $Lw[$L + j]", gates, op, extra, lp.bIh());
+            c.addStatement("$L[$Lj] $L $Lw[$L + j]", gates, o, op, extra, lp.bIh());
             c.endControlFlow();
         } else {
             c.beginControlFlow("for (int j = 0; j < $L; j++)", lp.g());
-            c.addStatement("$L[o + j] $L $Lw[$L + j] + w[$L + j]", gates, op, extra, lp.bIh(), lp.bHh());
+            c.addStatement("$L[$Lj] $L $Lw[$L + j] + w[$L + j]", gates, o, op, extra, lp.bIh(), lp.bHh());
             c.endControlFlow();
         }
     }
@@ -264,6 +300,15 @@ final class LayerEmitter {
             c.addStatement("$T.dgemm(false, true, n, $L, $L, $L, st, $L, w, $L, $L, $L, $L, $L, $L)", GEMM, lp.g(),
                     lp.h(), lp.hBuf(), lp.h(), lp.wHh(), lp.h(), accumulate, dst, dOff, lp.gs());
         }
+    }
+
+    /**
+     * The product for dW = dGatesᵀ · X: in float32 computed as its transpose (Gemm.sgemmByTranspose), which
+     * puts the long gate dimension, a whole number of vectors, across the kernel's vectors instead of the
+     * short input or hidden width (28 or 100 columns: padded to 32 or 112, and narrow tiles).
+     */
+    private String weightGradientGemm() {
+        return num.isFloat() ? "sgemmByTranspose" : num.gemm();
     }
 
     private static void rowLoop(CodeBlock.Builder c, String H, String G) {
@@ -404,7 +449,7 @@ final class LayerEmitter {
         } else {
             c.add("// dW_ih[$L × $L] = dGates^T · X   over all $L·n rows\n", G, IN, T);
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, $L, $L, false, dw, $L, $L)", GEMM,
-                    num.gemm(), G, IN, T, dG, GS, inputArray(), inputOffset(), IN, lp.wIh(), IN);
+                    weightGradientGemm(), G, IN, T, dG, GS, inputArray(), inputOffset(), IN, lp.wIh(), IN);
         }
         if (stack.zeroInitial()) {
             if (stack.stepCount() == 1) {
@@ -413,21 +458,25 @@ final class LayerEmitter {
             } else {
                 c.add("// dW_hh[$L × $L] = dRec[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H);
                 c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, n * $L, $L, $L, n * $L, $L, false, dw, $L, $L)",
-                        GEMM, num.gemm(), G, H, T, dR, GS, GS, lp.hBuf(), H, H, lp.wHh(), H);
+                        GEMM, weightGradientGemm(), G, H, T, dR, GS, GS, lp.hBuf(), H, H, lp.wHh(), H);
             }
         } else {
             c.add("// dW_hh[$L × $L] = dRec[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H);
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
-                    GEMM, num.gemm(), G, H, T, dR, GS, lp.hBuf(), H, lp.wHh(), H);
+                    GEMM, weightGradientGemm(), G, H, T, dR, GS, lp.hBuf(), H, lp.wHh(), H);
         }
         c.add("// db_ih = sum of dGates over steps and rows; db_hh = sum of dRec\n");
         c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bIh(), lp.bIh(), G, num.lit(0));
-        c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bHh(), lp.bHh(), G, num.lit(0));
+        if (!(num.isFloat() && dR.equals(dG))) {
+            c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, lp.bHh(), lp.bHh(), G, num.lit(0));
+        }
         c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
         c.addStatement("int o = r * $L", GS);
         if (num.isFloat()) {
             c.addStatement("$T.addTo($L, o, dw, $L, $L)", CELLS, dG, lp.bIh(), G);
-            c.addStatement("$T.addTo($L, o, dw, $L, $L)", CELLS, dR, lp.bHh(), G);
+            if (!dR.equals(dG)) {
+                c.addStatement("$T.addTo($L, o, dw, $L, $L)", CELLS, dR, lp.bHh(), G);
+            }
         } else {
             c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
             c.addStatement("dw[$L + j] += $L[o + j]", lp.bIh(), dG);
@@ -435,6 +484,10 @@ final class LayerEmitter {
             c.endControlFlow();
         }
         c.endControlFlow();
+        if (num.isFloat() && dR.equals(dG)) {
+            c.add("// dRec is dGates for this cell: db_hh = db_ih\n");
+            c.addStatement("System.arraycopy(dw, $L, dw, $L, $L)", lp.bIh(), lp.bHh(), G);
+        }
         if (below != null) {
             c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", below.dhBuf(),
                     T, IN);

@@ -56,6 +56,73 @@ public final class Gemm {
         KERNELS.sgemmPacked(m, a, aOff, lda, b, accumulate, c, cOff, ldc);
     }
 
+    /** Per-thread scratch for {@link #sgemmByTranspose}: grows once, so calls allocate nothing after warm-up. */
+    private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /**
+     * The same product as {@link #sgemm(boolean, boolean, int, int, int, float[], int, int, float[], int, int, boolean, float[], int, int)},
+     * computed as its transpose {@code Cᵀ[n×m] = op(B)ᵀ · op(A)ᵀ} into a per-thread scratch and then transposed
+     * (added, with {@code accumulate}) into C. Worth it when n is short and m long: the vector kernels put
+     * C's columns across their vectors, so a weight gradient {@code dW[G×IN] = dGᵀ·X} with IN = 28 or 100
+     * would run on narrow, padded tiles, while its transpose has the G gate rows there. Rounding differs
+     * from the direct form (the transpose sums in the same order per element, but the kernels' tiling may
+     * differ); the result does not depend on the calling thread.
+     */
+    public static void sgemmByTranspose(boolean transA, boolean transB, int m, int n, int k,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        boolean accumulate, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        int ldt = padded(m);
+        float[][] holder = TRANSPOSED.get();
+        if (holder[0].length < n * ldt) {
+            holder[0] = new float[n * ldt];
+        }
+        float[] t = holder[0];
+        KERNELS.sgemm(!transB, !transA, n, m, k, b, bOff, ldb, a, aOff, lda, false, t, 0, ldt, true);
+        if (accumulate) {
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0, ti = i; j < n; j++, ti += ldt) {
+                    c[ci + j] += t[ti];
+                }
+            }
+        } else {
+            transpose(n, m, t, 0, ldt, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * {@code dst[dstOff + j·ldd + i] = src[srcOff + i·lds + j]} for {@code i < rows}, {@code j < cols}: writes
+     * the transpose of a {@code rows × cols} block. Generated models compute a weight gradient as its
+     * transpose when that puts the long, whole-vector dimension (the gate rows) across the vectors.
+     */
+    public static void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
+        int i = 0;
+        // Four source rows at a time: four read streams, four adjacent floats per written row
+        for (; i + 4 <= rows; i += 4) {
+            int s0 = srcOff + i * lds;
+            int s1 = s0 + lds;
+            int s2 = s1 + lds;
+            int s3 = s2 + lds;
+            int d = dstOff + i;
+            for (int j = 0; j < cols; j++, d += ldd) {
+                dst[d] = src[s0 + j];
+                dst[d + 1] = src[s1 + j];
+                dst[d + 2] = src[s2 + j];
+                dst[d + 3] = src[s3 + j];
+            }
+        }
+        for (; i < rows; i++) {
+            int s = srcOff + i * lds;
+            int d = dstOff + i;
+            for (int j = 0; j < cols; j++, d += ldd) {
+                dst[d] = src[s + j];
+            }
+        }
+    }
+
     /**
      * Row strides that are a multiple of this let the vector kernels store whole vectors of C
      * (see {@link #sgemmPadded}); a multiple of every vector width the kernels use.

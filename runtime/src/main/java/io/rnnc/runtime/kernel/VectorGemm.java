@@ -184,12 +184,22 @@ final class VectorGemm implements GemmKernels {
 
     private static void tile4(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, int ldc, boolean acc) {
-        switch (nv) {
-            case 5 -> k4x5(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
-            case 4 -> k4x4(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
-            case 3 -> k4x3(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
-            case 2 -> k4x2(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
-            default -> k4x1(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
+        if (acc) {
+            switch (nv) {
+                case 5 -> k4x5Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 4 -> k4x4Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 3 -> k4x3Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 2 -> k4x2Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                default -> k4x1Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+            }
+        } else {
+            switch (nv) {
+                case 5 -> k4x5(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 4 -> k4x4(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 3 -> k4x3(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                case 2 -> k4x2(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+                default -> k4x1(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+            }
         }
     }
 
@@ -223,9 +233,14 @@ final class VectorGemm implements GemmKernels {
         }
     }
 
-    /** 4 rows × 5 vectors: 20 accumulators, 5 loads of B and 4 broadcasts of A per k. */
+    // Two kernels per width, one that overwrites C and one that adds to it, rather than one with an
+    // "accumulate" branch: C2 inlines a method's Vector API calls only while its inlining budget lasts, and
+    // a call left out boxes its vectors (the step then runs 7-10x slower). A kernel that had run both ways
+    // needed ~90 such calls; these need at most 69. The adding kernels start their sums from C.
+
+    /** 4 rows × 5 vectors stored over C: 20 sums from zero; 5 loads of B and 4 broadcasts of A per k. */
     private static void k4x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, boolean acc) {
+            float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
@@ -262,27 +277,81 @@ final class VectorGemm implements GemmKernels {
             c33 = a3.fma(b3, c33);
             c34 = a3.fma(b4, c34);
         }
-        if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * L));
-            c04 = c04.add(FloatVector.fromArray(S, c, ci + 4 * L));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
-            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * L));
-            c14 = c14.add(FloatVector.fromArray(S, c, ci + ldc + 4 * L));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
-            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
-            c24 = c24.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
-            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
-            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
-            c34 = c34.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 4 * L));
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c04.intoArray(c, ci + 4 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c13.intoArray(c, ci + ldc + 3 * L);
+        c14.intoArray(c, ci + ldc + 4 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c23.intoArray(c, ci + 2 * ldc + 3 * L);
+        c24.intoArray(c, ci + 2 * ldc + 4 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c33.intoArray(c, ci + 3 * ldc + 3 * L);
+        c34.intoArray(c, ci + 3 * ldc + 4 * L);
+    }
+
+    /** 4 rows × 5 vectors added to C: 20 sums that start from C; 5 loads of B and 4 broadcasts of A per k. */
+    private static void k4x5Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, ci + 3 * L);
+        FloatVector c04 = FloatVector.fromArray(S, c, ci + 4 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, ci + ldc + 3 * L);
+        FloatVector c14 = FloatVector.fromArray(S, c, ci + ldc + 4 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L);
+        FloatVector c24 = FloatVector.fromArray(S, c, ci + 2 * ldc + 4 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L);
+        FloatVector c34 = FloatVector.fromArray(S, c, ci + 3 * ldc + 4 * L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector b4 = FloatVector.fromArray(S, bp, bi + 4 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            c04 = a0.fma(b4, c04);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            c13 = a1.fma(b3, c13);
+            c14 = a1.fma(b4, c14);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a2.fma(b3, c23);
+            c24 = a2.fma(b4, c24);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            c33 = a3.fma(b3, c33);
+            c34 = a3.fma(b4, c34);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -305,9 +374,10 @@ final class VectorGemm implements GemmKernels {
         c33.intoArray(c, ci + 3 * ldc + 3 * L);
         c34.intoArray(c, ci + 3 * ldc + 4 * L);
     }
-    /** 4 rows × 4 vectors: 16 accumulators, 4 loads of B and 4 broadcasts of A per k. */
+
+    /** 4 rows × 4 vectors stored over C: 16 sums from zero; 4 loads of B and 4 broadcasts of A per k. */
     private static void k4x4(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, boolean acc) {
+            float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -339,23 +409,68 @@ final class VectorGemm implements GemmKernels {
             c32 = a3.fma(b2, c32);
             c33 = a3.fma(b3, c33);
         }
-        if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * L));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
-            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * L));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
-            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
-            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
-            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L));
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c13.intoArray(c, ci + ldc + 3 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c23.intoArray(c, ci + 2 * ldc + 3 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c33.intoArray(c, ci + 3 * ldc + 3 * L);
+    }
+
+    /** 4 rows × 4 vectors added to C: 16 sums that start from C; 4 loads of B and 4 broadcasts of A per k. */
+    private static void k4x4Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, ci + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, ci + ldc + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            c33 = a3.fma(b3, c33);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -374,9 +489,10 @@ final class VectorGemm implements GemmKernels {
         c32.intoArray(c, ci + 3 * ldc + 2 * L);
         c33.intoArray(c, ci + 3 * ldc + 3 * L);
     }
-    /** 4 rows × 3 vectors: 12 accumulators, 3 loads of B and 4 broadcasts of A per k. */
+
+    /** 4 rows × 3 vectors stored over C: 12 sums from zero; 3 loads of B and 4 broadcasts of A per k. */
     private static void k4x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, boolean acc) {
+            float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -403,19 +519,55 @@ final class VectorGemm implements GemmKernels {
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
         }
-        if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * L));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
-            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L));
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+    }
+
+    /** 4 rows × 3 vectors added to C: 12 sums that start from C; 3 loads of B and 4 broadcasts of A per k. */
+    private static void k4x3Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -430,9 +582,10 @@ final class VectorGemm implements GemmKernels {
         c31.intoArray(c, ci + 3 * ldc + L);
         c32.intoArray(c, ci + 3 * ldc + 2 * L);
     }
-    /** 4 rows × 2 vectors: 8 accumulators, 2 loads of B and 4 broadcasts of A per k. */
+
+    /** 4 rows × 2 vectors stored over C: 8 sums from zero; 2 loads of B and 4 broadcasts of A per k. */
     private static void k4x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, boolean acc) {
+            float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -454,15 +607,42 @@ final class VectorGemm implements GemmKernels {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+    }
+
+    /** 4 rows × 2 vectors added to C: 8 sums that start from C; 2 loads of B and 4 broadcasts of A per k. */
+    private static void k4x2Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
@@ -473,9 +653,10 @@ final class VectorGemm implements GemmKernels {
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
     }
-    /** 4 rows × 1 vector: 4 accumulators, 1 load of B and 4 broadcasts of A per k. */
+
+    /** 4 rows × 1 vector stored over C: 4 sums from zero; 1 load of B and 4 broadcasts of A per k. */
     private static void k4x1(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, int ldc, boolean acc) {
+            float[] c, int ci, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z;
         FloatVector c10 = z;
@@ -492,17 +673,36 @@ final class VectorGemm implements GemmKernels {
             FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
             c30 = a3.fma(b0, c30);
         }
-        if (acc) {
-            c00 = c00.add(FloatVector.fromArray(S, c, ci));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        c00.intoArray(c, ci);
+        c10.intoArray(c, ci + ldc);
+        c20.intoArray(c, ci + 2 * ldc);
+        c30.intoArray(c, ci + 3 * ldc);
+    }
+
+    /** 4 rows × 1 vector added to C: 4 sums that start from C; 1 load of B and 4 broadcasts of A per k. */
+    private static void k4x1Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
         }
         c00.intoArray(c, ci);
         c10.intoArray(c, ci + ldc);
         c20.intoArray(c, ci + 2 * ldc);
         c30.intoArray(c, ci + 3 * ldc);
     }
+
     /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci, boolean acc) {

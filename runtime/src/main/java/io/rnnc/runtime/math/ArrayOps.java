@@ -37,6 +37,15 @@ class ArrayOps {
         }
     }
 
+    void gateActivations(float[] x, int off, int rows, int stride, float[] table) {
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * stride;
+            for (int j = 0; j < stride; j++) {
+                x[o + j] = table[stride + j] * Activations.tanh(x[o + j] * table[j]) + table[2 * stride + j];
+            }
+        }
+    }
+
     // ---- recurrent cell updates, one batch row of n hidden units (see Cells for the contracts)
 
     void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {

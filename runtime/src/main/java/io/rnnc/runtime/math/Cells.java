@@ -21,6 +21,38 @@ public final class Cells {
     }
 
     /**
+     * Gate non-linearities of a whole step block in one pass, column by column from a table:
+     * {@code x = tanh(x·in[j])·out[j] + add[j]} for column {@code j} of each of {@code rows} rows of
+     * {@code stride} floats from {@code off}, where {@code table} holds {@code in}, {@code out} and
+     * {@code add}, each {@code stride} long ({@link #lstmActivationTable}). With (0.5, 0.5, 0.5) that is
+     * sigmoid, with (1, 1, 0) tanh, bit for bit as {@link Activations#sigmoid(float[], int, float[], int, int)}
+     * and {@link Activations#tanh(float[], int, float[], int, int)}. Vectorised rows need {@code stride} to be
+     * a multiple of the vector width ({@code Gemm.padded} strides are): then no row has a scalar remainder,
+     * which the per-block calls had at every gate block whose width is not a whole number of vectors.
+     */
+    public static void gateActivations(float[] x, int off, int rows, int stride, float[] table) {
+        OPS.gateActivations(x, off, rows, stride, table);
+    }
+
+    /**
+     * The {@link #gateActivations} table of an LSTM gate row: i and f sigmoid, g tanh, o sigmoid, each
+     * {@code h} wide; the padding columns up to {@code stride} tanh (they hold zeros, which stay zero).
+     */
+    public static float[] lstmActivationTable(int h, int stride) {
+        if (stride < 4 * h) {
+            throw new IllegalArgumentException("stride " + stride + " is shorter than the 4 x " + h + " gate row");
+        }
+        float[] t = new float[3 * stride];
+        for (int j = 0; j < stride; j++) {
+            boolean sigmoid = j < 2 * h || (j >= 3 * h && j < 4 * h);
+            t[j] = sigmoid ? 0.5f : 1f;
+            t[stride + j] = sigmoid ? 0.5f : 1f;
+            t[2 * stride + j] = sigmoid ? 0.5f : 0f;
+        }
+        return t;
+    }
+
+    /**
      * LSTM cell update from activated gates: {@code c_t = f·c_{t-1} + i·g} into {@code c[cNext..]},
      * {@code tanh(c_t)} into {@code tc[tcOff..]}, {@code h_t = o·tanh(c_t)} into {@code h[hOff..]}.
      */

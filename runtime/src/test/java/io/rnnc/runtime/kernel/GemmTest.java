@@ -203,6 +203,61 @@ class GemmTest {
         }
     }
 
+    @Test
+    void byTransposeMatchesTheDirectProduct() {
+        Random rnd = new Random(7);
+        // (m, n, k): a weight gradient's shape (long m, short n), odd sizes, one row
+        int[][] shapes = {{400, 28, 64}, {300, 100, 33}, {37, 5, 9}, {1, 17, 3}};
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (boolean acc : new boolean[] {false, true}) {
+                        int lda = (transA ? m : k) + 1;
+                        int ldb = (transB ? k : n) + 2;
+                        int ldc = n + 3;
+                        float[] a = random(rnd, 2 + (transA ? k : m) * lda);
+                        float[] b = random(rnd, 1 + (transB ? n : k) * ldb);
+                        float[] c0 = random(rnd, 4 + m * ldc);
+                        float[] direct = c0.clone();
+                        float[] viaT = c0.clone();
+                        Gemm.sgemm(transA, transB, m, n, k, a, 2, lda, b, 1, ldb, acc, direct, 4, ldc);
+                        Gemm.sgemmByTranspose(transA, transB, m, n, k, a, 2, lda, b, 1, ldb, acc, viaT, 4, ldc);
+                        String what = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
+                                + " acc=" + acc;
+                        for (int i = 0; i < c0.length; i++) {
+                            int rel = i - 4;
+                            boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+                            if (inside) {
+                                assertEquals(direct[i], viaT[i], 1e-5f * (k + 2) * (1 + Math.abs(direct[i])), what + " at " + i);
+                            } else {
+                                assertEquals(c0[i], viaT[i], 0f, what + ": wrote outside C at " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void transposeWritesTheTransposedBlockOnly() {
+        int rows = 7, cols = 5, lds = 9, ldd = 10;
+        float[] src = new float[2 + rows * lds];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = i;
+        }
+        float[] dst = new float[3 + cols * ldd];
+        java.util.Arrays.fill(dst, SENTINEL);
+        Gemm.transpose(rows, cols, src, 2, lds, dst, 3, ldd);
+        for (int idx = 0; idx < dst.length; idx++) {
+            int rel = idx - 3;
+            int j = rel / ldd, i = rel % ldd;
+            boolean inside = rel >= 0 && j < cols && i < rows;
+            assertEquals(inside ? src[2 + i * lds + j] : SENTINEL, dst[idx], 0f, "index " + idx);
+        }
+    }
+
     // ---- helpers
 
     private static void check(GemmKernels impl, Random rnd, boolean transA, boolean transB,

@@ -53,6 +53,33 @@ class CellsTest {
     }
 
     @Test
+    void gateActivationsFollowTheLstmTable() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            // strides that are whole vectors (the generated gate rows) and one that is not (plain fallback)
+            for (int[] hs : new int[][] {{100, 400}, {37, 160}, {7, 28}, {5, 21}}) {
+                int h = hs[0], stride = hs[1], rows = 3;
+                float[] table = Cells.lstmActivationTable(h, stride);
+                Random rnd = new Random(h);
+                float[] x = random(rnd, OFF + rows * stride + 2, 6);
+                float[] before = x.clone();
+                ops.gateActivations(x, OFF, rows, stride, table);
+                for (int idx = 0; idx < x.length; idx++) {
+                    int rel = idx - OFF;
+                    String at = ops.name() + " h=" + h + " stride=" + stride + " idx=" + idx;
+                    if (rel < 0 || rel >= rows * stride) {
+                        assertEquals(before[idx], x[idx], 0f, "outside " + at);
+                        continue;
+                    }
+                    int j = rel % stride;
+                    boolean sigmoid = j < 2 * h || (j >= 3 * h && j < 4 * h);
+                    double v = before[idx];
+                    close(sigmoid ? 1 / (1 + Math.exp(-v)) : Math.tanh(v), x[idx], (sigmoid ? "sigmoid " : "tanh ") + at);
+                }
+            }
+        }
+    }
+
+    @Test
     void lstmCellForwardMatchesReference() throws ReflectiveOperationException {
         for (ArrayOps ops : ActivationsTest.arrayOps()) {
             for (int n : WIDTHS) {
