@@ -203,14 +203,21 @@ final class VectorGemm implements GemmKernels {
         }
     }
 
+    /**
+     * One row: the sums start from C (zeroed first unless accumulating), as in the 4-row kernels, so a row
+     * gets the same bits alone (batch 1) as inside a batch.
+     */
     private static void tile1(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, boolean acc) {
+        if (!acc) {
+            Arrays.fill(c, ci, ci + nv * L, 0f);
+        }
         switch (nv) {
-            case 5 -> k1x5(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
-            case 4 -> k1x4(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
-            case 3 -> k1x3(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
-            case 2 -> k1x2(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
-            default -> k1x1(k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+            case 5 -> k1x5(k, ap, ai, as, ar, bp, bi, w, c, ci);
+            case 4 -> k1x4(k, ap, ai, as, ar, bp, bi, w, c, ci);
+            case 3 -> k1x3(k, ap, ai, as, ar, bp, bi, w, c, ci);
+            case 2 -> k1x2(k, ap, ai, as, ar, bp, bi, w, c, ci);
+            default -> k1x1(k, ap, ai, as, ar, bp, bi, w, c, ci);
         }
     }
 
@@ -705,9 +712,12 @@ final class VectorGemm implements GemmKernels {
 
     /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, boolean acc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z;
+                             float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * L);
+        FloatVector c4 = FloatVector.fromArray(S, c, ci + 4 * L);
         for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
@@ -715,13 +725,6 @@ final class VectorGemm implements GemmKernels {
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
             c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
             c4 = a.fma(FloatVector.fromArray(S, bp, bi + 4 * L), c4);
-        }
-        if (acc) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
-            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
-            c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * L));
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
@@ -731,21 +734,17 @@ final class VectorGemm implements GemmKernels {
     }
     /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x4(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, boolean acc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+                             float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, c, ci + 3 * L);
         for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
             c3 = a.fma(FloatVector.fromArray(S, bp, bi + 3 * L), c3);
-        }
-        if (acc) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
-            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
-            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * L));
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
@@ -754,19 +753,15 @@ final class VectorGemm implements GemmKernels {
     }
     /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, boolean acc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z, c2 = z;
+                             float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L);
         for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-        }
-        if (acc) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
-            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * L));
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
@@ -774,32 +769,24 @@ final class VectorGemm implements GemmKernels {
     }
     /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, boolean acc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z, c1 = z;
+                             float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
         for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-        }
-        if (acc) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + L));
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
     }
     /** One row × 1 vector (rows past the last multiple of four; batch 1). A is read with stride as. */
     private static void k1x1(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                             float[] c, int ci, boolean acc) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c0 = z;
+                             float[] c, int ci) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci);
         for (int p = 0; p < k; p++, ai += as, bi += w) {
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
-        }
-        if (acc) {
-            c0 = c0.add(FloatVector.fromArray(S, c, ci));
         }
         c0.intoArray(c, ci);
     }
