@@ -59,7 +59,7 @@ class ArrayOps {
         lstmCellTail(gates, ga, c, cPrev, cNext, tc, tcOff, h, hOff, n, 0);
     }
 
-    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    /** The plain loop from hidden unit {@code from}; also the vector form of rows under one vector. */
     static void lstmCellTail(float[] gates, int ga, float[] c, int cPrev, int cNext, float[] tc, int tcOff, float[] h, int hOff,
             int n, int from) {
         for (int j = from; j < n; j++) {
@@ -93,7 +93,7 @@ class ArrayOps {
         lstmBackwardTail(dh, dhOff, dhNext, dhNextOff, gates, ga, tc, tcOff, c, cOff, dcNext, dcOff, dG, dgOff, n, 0);
     }
 
-    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    /** The plain loop from hidden unit {@code from}; also the vector form of rows under one vector. */
     static void lstmBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] tc,
             int tcOff, float[] c, int cOff, float[] dcNext, int dcOff, float[] dG, int dgOff, int n, int from) {
         for (int j = from; j < n; j++) {
@@ -117,7 +117,7 @@ class ArrayOps {
         gruBackwardTail(dh, dhOff, dhNext, dhNextOff, gates, ga, h, hOff, hn, hnOff, dG, dR, dgOff, n, 0);
     }
 
-    /** The plain loop from hidden unit {@code from}; also the vector form's remainder. */
+    /** The plain loop from hidden unit {@code from}; also the vector form of rows under one vector. */
     static void gruBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] h,
             int hOff, float[] hn, int hnOff, float[] dG, float[] dR, int dgOff, int n, int from) {
         for (int j = from; j < n; j++) {

@@ -175,4 +175,14 @@ class ActivationsTest {
             assertEquals(x[o + cols], sm[o + cols], "past the row: untouched");
         }
     }
+
+    @Test
+    void vectorTailsMatchPlainInPlaceAndAcrossArrays() throws ReflectiveOperationException {
+        // generated: RNN tanh from the gate buffer into h; GRU sigmoid of the r, z blocks in place
+        CellsTest.agreesWithPlain("tanh", new int[] {1, 1}, 1e-6f, (ops, a, n) -> ops.tanh(a[0], 3, a[1], 1, n));
+        CellsTest.agreesWithPlain("tanh in place", new int[] {1}, 1e-6f, (ops, a, n) -> ops.tanh(a[0], 3, a[0], 3, n));
+        CellsTest.agreesWithPlain("sigmoid", new int[] {1, 1}, 1e-6f, (ops, a, n) -> ops.sigmoid(a[0], 3, a[1], 2, n));
+        CellsTest.agreesWithPlain("sigmoid in place", new int[] {2}, 1e-6f,
+                (ops, a, n) -> ops.sigmoid(a[0], 3, a[0], 3, 2 * n));
+    }
 }

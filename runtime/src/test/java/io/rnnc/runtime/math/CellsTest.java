@@ -216,4 +216,94 @@ class CellsTest {
             assertArrayEquals(out[0], out[k], 1e-6f, all.get(k).name());
         }
     }
+
+    // ---- the vector form against the plain one at widths around the vector length, with the aliasing of
+    // generated code (in place), so the overlapping last vector is checked where it recomputes elements
+
+    static final int[] TAIL_WIDTHS = {1, 15, 16, 17, 100, 200, 301};
+    private static final int PAD = 5;
+
+    /** One call of a helper on arrays built for width {@code n}. */
+    interface Call {
+        void run(ArrayOps ops, float[][] a, int n);
+    }
+
+    /**
+     * Runs {@code call} with the plain and the vector form on equal copies of random arrays of the given
+     * lengths (each {@code len(n)} plus {@link #PAD} floats past the rows) and asserts the results agree within
+     * {@code tol} (0: bit for bit) and that the vector form writes no element the plain form leaves alone.
+     */
+    static void agreesWithPlain(String what, int[] blocks, float tol, Call call) throws ReflectiveOperationException {
+        var all = ActivationsTest.arrayOps();
+        org.junit.jupiter.api.Assumptions.assumeTrue(all.size() == 2, "no Vector API module");
+        for (int n : TAIL_WIDTHS) {
+            Random rnd = new Random(31L * n + blocks.length);
+            float[][] orig = new float[blocks.length][];
+            for (int k = 0; k < blocks.length; k++) {
+                orig[k] = random(rnd, OFF + blocks[k] * n + PAD, 2);
+            }
+            float[][] plain = copy(orig);
+            float[][] vector = copy(orig);
+            call.run(all.get(0), plain, n);
+            call.run(all.get(1), vector, n);
+            for (int k = 0; k < orig.length; k++) {
+                for (int i = 0; i < orig[k].length; i++) {
+                    String at = what + " n=" + n + " array " + k + " index " + i;
+                    if (Float.floatToRawIntBits(plain[k][i]) == Float.floatToRawIntBits(orig[k][i])) {
+                        assertEquals(orig[k][i], vector[k][i], 0f, "not written: " + at);
+                    } else {
+                        assertEquals(plain[k][i], vector[k][i], tol, at);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int k = 0; k < a.length; k++) {
+            c[k] = a[k].clone();
+        }
+        return c;
+    }
+
+    @Test
+    void addToVectorTailsMatchPlain() throws ReflectiveOperationException {
+        agreesWithPlain("addTo", new int[] {1, 1}, 0f, (ops, a, n) -> ops.addTo(a[0], 1, a[1], OFF, n));
+    }
+
+    @Test
+    void lstmCellVectorTailsMatchPlain() throws ReflectiveOperationException {
+        // generated: c_{t-1} and c_t in distinct slots of one array; also fully in place
+        agreesWithPlain("lstmCell", new int[] {4, 2, 1, 2}, 1e-6f,
+                (ops, a, n) -> ops.lstmCell(a[0], OFF, a[1], OFF, OFF + n, a[2], OFF, a[3], OFF + n, n));
+        agreesWithPlain("lstmCell in place", new int[] {4, 1, 1, 1}, 1e-6f,
+                (ops, a, n) -> ops.lstmCell(a[0], OFF, a[1], OFF, OFF, a[2], OFF, a[3], 1, n));
+    }
+
+    @Test
+    void gruForwardVectorTailsMatchPlain() throws ReflectiveOperationException {
+        // generated: the n block read and written, hn its own buffer, h_{t-1} and h_t in distinct slots
+        agreesWithPlain("gruCandidate", new int[] {1, 1, 1, 3}, 0f,
+                (ops, a, n) -> ops.gruCandidate(a[0], 1, a[1], 2, a[2], OFF, a[3], OFF, n));
+        agreesWithPlain("gruCell", new int[] {3, 2}, 1e-6f, (ops, a, n) -> ops.gruCell(a[0], OFF, a[1], OFF, OFF + n, n));
+        agreesWithPlain("gruCell in place", new int[] {3, 1}, 1e-6f,
+                (ops, a, n) -> ops.gruCell(a[0], OFF, a[1], OFF, OFF, n));
+    }
+
+    @Test
+    void lstmBackwardVectorTailsMatchPlain() throws ReflectiveOperationException {
+        // generated: the gate gradients replace the gates (dG == gates), dcNext read and written
+        agreesWithPlain("lstmCellBackward", new int[] {1, 1, 4, 1, 1, 1}, 0f,
+                (ops, a, n) -> ops.lstmCellBackward(a[0], OFF, a[1], 2, a[2], OFF, a[3], OFF, a[4], OFF, a[5], 1,
+                        a[2], OFF, n));
+    }
+
+    @Test
+    void gruBackwardVectorTailsMatchPlain() throws ReflectiveOperationException {
+        // generated: dG == gates, dhNext read and written, dR its own buffer
+        agreesWithPlain("gruCellBackward", new int[] {1, 1, 3, 1, 1, 3}, 0f,
+                (ops, a, n) -> ops.gruCellBackward(a[0], OFF, a[1], 2, a[2], OFF, a[3], OFF, a[4], OFF, a[2], a[5],
+                        OFF, n));
+    }
 }
