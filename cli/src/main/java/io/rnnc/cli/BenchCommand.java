@@ -18,8 +18,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and inference speed (samples/s, GFLOP/s).", "",
                 "Compiles the spec in memory, warms up, then measures training steps and inference on random",
-                "data of the model's shape. Prints samples/s and GFLOP/s (matmul FLOPs: forward = 2 x sum over",
-                "layers and steps of (in + H) x G x H, plus the head; a training step = 3 x forward).",
+                "data of the model's shape. Prints samples/s, GFLOP/s (matmul FLOPs: forward = 2 x sum over",
+                "layers and steps of (in + H) x G x H, plus the head; a training step = 3 x forward) and the heap",
+                "bytes allocated per step. A warm model allocates next to nothing; while steps still allocate (the JIT",
+                "has not compiled the Vector API kernels yet) the warm-up goes on, up to 3 x --warmup (20 s at most),",
+                "and a figure measured with steps that still allocate comes with a warning not to trust it.",
                 "For repeatable numbers use JMH: rnnc compile --benchmark writes a JMH class for the spec."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -74,13 +77,36 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.println(memoryLine(memory, model.batch()));
         out.flush();
-        double train = measure(() -> net.trainStep(data), b);
-        out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%n", Progress.rate(train), train * flops.train() / 1e9);
+        AllocationMeter meter = AllocationMeter.create();
+        Rate train = measure(() -> net.trainStep(data), b, meter);
+        out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(train.samplesPerSecond()),
+                train.samplesPerSecond() * flops.train() / 1e9, train.allocation());
+        warn(out, "training", train);
         out.flush();
-        double infer = measure(() -> net.forward(data), b);
-        out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%n", Progress.rate(infer), infer * flops.forward() / 1e9);
+        Rate infer = measure(() -> net.forward(data), b, meter);
+        out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(infer.samplesPerSecond()),
+                infer.samplesPerSecond() * flops.forward() / 1e9, infer.allocation());
+        warn(out, "inference", infer);
         out.flush();
         return Main.OK;
+    }
+
+    /** A measured phase: samples per second and heap bytes allocated per step (negative: not measured). */
+    record Rate(double samplesPerSecond, double bytesPerStep) {
+
+        String allocation() {
+            return bytesPerStep < 0 ? "" : String.format(Locale.ROOT, ", %,.1f KB allocated per step",
+                    bytesPerStep / 1e3);
+        }
+    }
+
+    private void warn(PrintWriter out, String phase, Rate rate) {
+        String warning = AllocationMeter.warning(phase, rate.bytesPerStep());
+        if (warning != null) {
+            out.flush();
+            spec.commandLine().getErr().println(warning);
+            spec.commandLine().getErr().flush();
+        }
     }
 
     /** {@code memory: X MB per instance at batch B (BPTT minimum Y MB)}; sizes in MB of 10^6 bytes. */
@@ -91,12 +117,42 @@ final class BenchCommand implements Callable<Integer> {
                 memory.bpttMinimumBytes() / 1e6);
     }
 
-    /** Samples per second over {@code seconds}, after {@code warmup} seconds of the same work. */
-    private double measure(Runnable step, int samplesPerStep) {
+    /** Longest extension of the warm-up while steps still allocate (the JIT has not finished). */
+    static final double MAX_EXTRA_WARMUP_SECONDS = 20;
+
+    /** The warm-up extension allowed after {@code warmup} seconds: three times as long, at most 20 s. */
+    static double extraWarmupSeconds(double warmup) {
+        return Math.min(MAX_EXTRA_WARMUP_SECONDS, 3 * warmup);
+    }
+
+    /**
+     * Samples per second over {@code seconds}, after {@code warmup} seconds of the same work. Until C2 has
+     * compiled them, Vector API kernels run boxed (megabytes per step, several times slower); on a busy
+     * machine, or right after the in-memory javac run, C2 can still be queued when the warm-up ends. So the
+     * warm-up goes on, in half-second rounds and for at most {@link #extraWarmupSeconds} more, while a
+     * round's steps allocate more than {@link AllocationMeter#SUSPICIOUS_BYTES_PER_STEP} each.
+     */
+    private Rate measure(Runnable step, int samplesPerStep, AllocationMeter meter) {
         long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
         do {
             step.run();
         } while (System.nanoTime() < warmEnd);
+        if (meter != null) {
+            long giveUp = System.nanoTime() + (long) (extraWarmupSeconds(warmup) * 1e9);
+            while (System.nanoTime() < giveUp) {
+                long before = meter.allocatedBytes();
+                long roundEnd = System.nanoTime() + 500_000_000L;
+                long steps = 0;
+                do {
+                    step.run();
+                    steps++;
+                } while (System.nanoTime() < roundEnd);
+                if ((double) (meter.allocatedBytes() - before) / steps <= AllocationMeter.SUSPICIOUS_BYTES_PER_STEP) {
+                    break;
+                }
+            }
+        }
+        long allocated = meter == null ? 0 : meter.allocatedBytes();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long steps = 0;
@@ -106,7 +162,8 @@ final class BenchCommand implements Callable<Integer> {
             steps++;
             now = System.nanoTime();
         } while (now < end);
-        return steps * samplesPerStep / ((now - start) * 1e-9);
+        double bytesPerStep = meter == null ? -1 : (double) (meter.allocatedBytes() - allocated) / steps;
+        return new Rate(steps * samplesPerStep / ((now - start) * 1e-9), bytesPerStep);
     }
 
     static Batch randomBatch(ModelInfo info, int size) {

@@ -184,8 +184,11 @@ class CommandsTest {
         Cli r = Cli.run("bench", Cli.spec("cli/src/test/resources/fixtures/p01_rnn_tanh_l1_m2o_ce.rnn"), "--warmup", "0.2",
                 "--seconds", "0.3");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(Pattern.compile("(?m)^train: [0-9,]+ samples/s, [0-9.]+ GFLOP/s$").matcher(r.out()).find(), r.out());
-        assertTrue(Pattern.compile("(?m)^infer: [0-9,]+ samples/s, [0-9.]+ GFLOP/s$").matcher(r.out()).find(), r.out());
+        String allocation = "(, [0-9,]+\\.[0-9] KB allocated per step)?";
+        assertTrue(Pattern.compile("(?m)^train: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + allocation + "$").matcher(r.out()).find(),
+                r.out());
+        assertTrue(Pattern.compile("(?m)^infer: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + allocation + "$").matcher(r.out()).find(),
+                r.out());
     }
 
     @Test

@@ -26,6 +26,7 @@ final class VectorGemm implements GemmKernels {
 
     private static final class Scratch {
         float[] b = new float[0];
+        float[] a4 = new float[0];
         final float[] tile = new float[4 * NV * L];
 
         float[] b(int size) {
@@ -33,6 +34,13 @@ final class VectorGemm implements GemmKernels {
                 b = new float[size];
             }
             return b;
+        }
+
+        float[] a4(int size) {
+            if (a4.length < size) {
+                a4 = new float[size];
+            }
+            return a4;
         }
     }
 
@@ -70,7 +78,7 @@ final class VectorGemm implements GemmKernels {
         float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
         // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
-        run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s.tile);
+        run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s);
     }
 
     @Override
@@ -101,7 +109,7 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
-        run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s.tile);
+        run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s);
     }
 
     /**
@@ -136,12 +144,26 @@ final class VectorGemm implements GemmKernels {
      * rows be overwritten ({@code cPadded}), are stored straight into C (padding lanes get C's value
      * plus zero products, or zero). Other tiles run into the scratch tile, preloaded with C, and are
      * copied back.
+     *
+     * <p>Only a single-row product (batch 1) uses the one-row kernels. The one to three rows past the
+     * last multiple of four in a taller product go through the four-row kernels instead (see
+     * {@link #tailRows}): a one-row kernel used only for such rows runs a few times per step, so C2
+     * compiles it seconds after the hot kernels, or never while its queue is busy, and until then it
+     * runs in C1 code, where no Vector API call is intrinsified and every vector is boxed (~200 KB per
+     * LSTM training step at batch 64, for whole JMH runs in some of them).
      */
     private static void run(int m, int n, int k, float[] ap, int aOff, int ar, int as, float[] bp, boolean acc,
-                            float[] c, int cOff, int ldc, boolean cPadded, float[] tile) {
+                            float[] c, int cOff, int ldc, boolean cPadded, Scratch s) {
+        float[] tile = s.tile;
         int padded = Panels.paddedCols(n, L);
         boolean roomy = cPadded && ldc >= padded && (long) cOff + (long) (m - 1) * ldc + padded <= c.length;
         int panels = Panels.count(n, L, NV);
+        int full = m == 1 ? 0 : m & ~3;
+        float[] a4 = null;
+        if (full < m && m > 1) {
+            a4 = s.a4(4 * k);
+            packTailRows(m - full, k, ap, aOff + full * ar, ar, as, a4);
+        }
         // op(A)(i, p) = ap[aOff + i * ar + p * as]
         for (int q = 0; q < panels; q++) {
             int col0 = Panels.start(q, n, L, NV);
@@ -151,7 +173,7 @@ final class VectorGemm implements GemmKernels {
             int cols = Math.min(w, n - col0);
             boolean direct = roomy || cols == w;
             int i = 0;
-            for (; i + 4 <= m; i += 4) {
+            for (; i < full; i += 4) {
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
                     tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, c, ci, ldc, acc);
@@ -160,6 +182,10 @@ final class VectorGemm implements GemmKernels {
                     tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, tile, 0, w, true);
                     tileOut(4, cols, w, c, ci, ldc, tile);
                 }
+            }
+            if (a4 != null) {
+                tailRows(m - full, nv, k, a4, bp, bi, w, direct ? w : cols, acc, c, cOff + full * ldc + col0, ldc, tile);
+                continue;
             }
             for (; i < m; i++) {
                 int ai = aOff + i * ar;
@@ -173,6 +199,34 @@ final class VectorGemm implements GemmKernels {
                 }
             }
         }
+    }
+
+    /** The {@code rows} (1-3) tail rows of op(A) as rows of {@code k} floats in {@code a4}, then zero rows up to four. */
+    private static void packTailRows(int rows, int k, float[] ap, int ai, int ar, int as, float[] a4) {
+        for (int r = 0; r < 4; r++) {
+            int t = r * k;
+            if (r < rows) {
+                for (int p = 0; p < k; p++) {
+                    a4[t + p] = ap[ai + r * ar + p * as];
+                }
+            } else {
+                Arrays.fill(a4, t, t + k, 0f);
+            }
+        }
+    }
+
+    /**
+     * The tail rows of one panel on the (hot, compiled) four-row kernel, through the scratch tile (preloaded
+     * with C's rows when adding; the rows past the tail are never copied back): per element the same fused
+     * multiply-adds, from zero or from C, as the rows above it and as the row computed alone.
+     */
+    private static void tailRows(int rows, int nv, int k, float[] a4, float[] bp, int bi, int w, int cols,
+                                 boolean acc, float[] c, int ci, int ldc, float[] tile) {
+        if (acc) {
+            tileIn(rows, cols, w, true, c, ci, ldc, tile);
+        }
+        tile4(nv, k, a4, 0, 1, k, bp, bi, w, tile, 0, w, acc);
+        tileOut(rows, cols, w, c, ci, ldc, tile);
     }
 
     /*
@@ -710,7 +764,7 @@ final class VectorGemm implements GemmKernels {
         c30.intoArray(c, ci + 3 * ldc);
     }
 
-    /** One row × 5 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    /** One row × 5 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
@@ -732,7 +786,7 @@ final class VectorGemm implements GemmKernels {
         c3.intoArray(c, ci + 3 * L);
         c4.intoArray(c, ci + 4 * L);
     }
-    /** One row × 4 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    /** One row × 4 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x4(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
@@ -751,7 +805,7 @@ final class VectorGemm implements GemmKernels {
         c2.intoArray(c, ci + 2 * L);
         c3.intoArray(c, ci + 3 * L);
     }
-    /** One row × 3 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    /** One row × 3 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
@@ -767,7 +821,7 @@ final class VectorGemm implements GemmKernels {
         c1.intoArray(c, ci + L);
         c2.intoArray(c, ci + 2 * L);
     }
-    /** One row × 2 vectors (rows past the last multiple of four; batch 1). A is read with stride as. */
+    /** One row × 2 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
@@ -780,7 +834,7 @@ final class VectorGemm implements GemmKernels {
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
     }
-    /** One row × 1 vector (rows past the last multiple of four; batch 1). A is read with stride as. */
+    /** One row × 1 vector (single-row products: batch 1). A is read with stride as. */
     private static void k1x1(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                              float[] c, int ci) {
         FloatVector c0 = FloatVector.fromArray(S, c, ci);
