@@ -56,9 +56,9 @@ final class AllocationMeter {
             return null;
         }
         return String.format(java.util.Locale.ROOT,
-                "warning: %s allocated %.2f MB per step (normally under 1 KB): the JIT did not compile"
-                        + " the Vector API kernels fully in this JVM run, so this figure is several times too low."
-                        + " Rerun the command; if it keeps happening, report it.",
+                "warning: %s allocated %.2f MB per step (normally under 1 KB): some Vector API kernels were"
+                        + " not yet compiled by the JIT in this JVM run, so this figure may be too low (by up to"
+                        + " several times). Rerun with a longer --warmup; if it keeps happening, report it.",
                 phase, bytesPerStep / 1e6);
     }
 }
