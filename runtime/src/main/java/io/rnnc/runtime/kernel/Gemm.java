@@ -99,28 +99,7 @@ public final class Gemm {
      * transpose when that puts the long, whole-vector dimension (the gate rows) across the vectors.
      */
     public static void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
-        int i = 0;
-        // Four source rows at a time: four read streams, four adjacent floats per written row
-        for (; i + 4 <= rows; i += 4) {
-            int s0 = srcOff + i * lds;
-            int s1 = s0 + lds;
-            int s2 = s1 + lds;
-            int s3 = s2 + lds;
-            int d = dstOff + i;
-            for (int j = 0; j < cols; j++, d += ldd) {
-                dst[d] = src[s0 + j];
-                dst[d + 1] = src[s1 + j];
-                dst[d + 2] = src[s2 + j];
-                dst[d + 3] = src[s3 + j];
-            }
-        }
-        for (; i < rows; i++) {
-            int s = srcOff + i * lds;
-            int d = dstOff + i;
-            for (int j = 0; j < cols; j++, d += ldd) {
-                dst[d] = src[s + j];
-            }
-        }
+        Panels.transpose(rows, cols, src, srcOff, lds, dst, dstOff, ldd);
     }
 
     /**

@@ -52,7 +52,7 @@ final class Panels {
             int cols = Math.min(width, n - col0);
             int base = k * col0;
             if (transB) {
-                packTransposed(k, cols, width, b, bOff + col0 * ldb, ldb, dst, base);
+                transpose(cols, k, b, bOff + col0 * ldb, ldb, dst, base, width);
             } else {
                 for (int p = 0; p < k; p++) {
                     System.arraycopy(b, bOff + p * ldb + col0, dst, base + p * width, cols);
@@ -66,28 +66,31 @@ final class Panels {
         }
     }
 
-    /** dst[base + p*width + j] = b[bOff + j*ldb + p]; four source rows at a time for locality. */
-    private static void packTransposed(int k, int cols, int width, float[] b, int bOff, int ldb,
-                                       float[] dst, int base) {
-        int j = 0;
-        for (; j + 4 <= cols; j += 4) {
-            int s0 = bOff + j * ldb;
-            int s1 = s0 + ldb;
-            int s2 = s1 + ldb;
-            int s3 = s2 + ldb;
-            int d = base + j;
-            for (int p = 0; p < k; p++, d += width) {
-                dst[d] = b[s0 + p];
-                dst[d + 1] = b[s1 + p];
-                dst[d + 2] = b[s2 + p];
-                dst[d + 3] = b[s3 + p];
+    /**
+     * {@code dst[dstOff + j·ldd + i] = src[srcOff + i·lds + j]} for {@code i < rows}, {@code j < cols}: the
+     * transpose of a {@code rows × cols} block, four source rows at a time (four read streams, four adjacent
+     * floats per written row). Packs transposed panels here, and is {@link Gemm#transpose}.
+     */
+    static void transpose(int rows, int cols, float[] src, int srcOff, int lds, float[] dst, int dstOff, int ldd) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int s0 = srcOff + i * lds;
+            int s1 = s0 + lds;
+            int s2 = s1 + lds;
+            int s3 = s2 + lds;
+            int d = dstOff + i;
+            for (int j = 0; j < cols; j++, d += ldd) {
+                dst[d] = src[s0 + j];
+                dst[d + 1] = src[s1 + j];
+                dst[d + 2] = src[s2 + j];
+                dst[d + 3] = src[s3 + j];
             }
         }
-        for (; j < cols; j++) {
-            int s = bOff + j * ldb;
-            int d = base + j;
-            for (int p = 0; p < k; p++, d += width) {
-                dst[d] = b[s + p];
+        for (; i < rows; i++) {
+            int s = srcOff + i * lds;
+            int d = dstOff + i;
+            for (int j = 0; j < cols; j++, d += ldd) {
+                dst[d] = src[s + j];
             }
         }
     }
