@@ -346,6 +346,15 @@ final class LayerEmitter {
         switch (lp.cell()) {
             case RNN_TANH, RNN_RELU -> {
                 c.add("// Fused: dh = from above + through the recurrence; d pre = dh * act'(pre)\n");
+                if (num.isFloat()) {
+                    c.beginControlFlow("for (int r = 0; r < n; r++)");
+                    c.addStatement("int hr = r * $L", H);
+                    c.addStatement("$T.$L($L, st + hr, $L, r * $L, $L, sn + hr, $L, gt + r * $L, $L)", CELLS,
+                            lp.cell() == CellType.RNN_TANH ? "rnnTanhBackward" : "rnnReluBackward", dh, dhNext, lp.hs(),
+                            lp.hBuf(), dG, GS, H);
+                    c.endControlFlow();
+                    break;
+                }
                 rowLoop(c, H, GS);
                 c.addStatement("$L d = $L[st + k] + $L[r * $L + j]", t, dh, dhNext, lp.hs());
                 c.addStatement("$L h = $L[sn + k]", t, lp.hBuf());

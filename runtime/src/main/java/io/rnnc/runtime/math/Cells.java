@@ -1,7 +1,7 @@
 package io.rnnc.runtime.math;
 
 /**
- * float32 elementwise work of the LSTM and GRU cells for one batch row of {@code n} hidden units,
+ * float32 elementwise work of the recurrent cells (simple RNN, LSTM, GRU) for one batch row of {@code n} hidden units,
  * called once per row from generated code. Gate blocks are laid out PyTorch-style at {@code ga}:
  * LSTM i, f, g, o and GRU r, z, n, each {@code n} wide. Like the array non-linearities in
  * {@link Activations}, these run on the Vector API when it is active (C2 on JDK 17 leaves scalar loops
@@ -75,6 +75,24 @@ public final class Cells {
      */
     public static void gruCell(float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
         OPS.gruCell(gates, ga, h, hPrev, hNext, n);
+    }
+
+    /**
+     * Simple tanh RNN backward through the non-linearity: {@code dG = (dh + dhNext)·(1 - h²)} for the
+     * row's {@code n} units, from the activated {@code h}. {@code dG} must not overlap any input.
+     */
+    public static void rnnTanhBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
+            float[] dG, int dgOff, int n) {
+        OPS.rnnTanhBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n);
+    }
+
+    /**
+     * Simple ReLU RNN backward through the non-linearity: {@code dG = h > 0 ? dh + dhNext : 0}.
+     * {@code dG} must not overlap any input.
+     */
+    public static void rnnReluBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
+            float[] dG, int dgOff, int n) {
+        OPS.rnnReluBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n);
     }
 
     /**

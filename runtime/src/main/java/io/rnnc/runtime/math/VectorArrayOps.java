@@ -1,6 +1,7 @@
 package io.rnnc.runtime.math;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -249,6 +250,48 @@ final class VectorArrayOps extends ArrayOps {
             d.mul(t).mul(o).mul(one.sub(o)).intoArray(dG, dgOff + 3 * n + j);
             dc.mul(f).intoArray(dcNext, dcOff + j);
             if (end) {
+                break;
+            }
+        }
+    }
+
+    /**
+     * No input may overlap {@code dG}: every input is read where its output is not written, so the last
+     * vector needs no preloading. Plain mul/sub as in the scalar form: the same bits.
+     */
+    @Override
+    void rnnTanhBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
+            int dgOff, int n) {
+        int last = n - S.length();
+        if (last < 0) {
+            rnnTanhBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
+            return;
+        }
+        for (int j = 0;; j = Math.min(j + S.length(), last)) {
+            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, dhNextOff + j));
+            FloatVector y = FloatVector.fromArray(S, h, hOff + j);
+            d.mul(FloatVector.broadcast(S, 1f).sub(y.mul(y))).intoArray(dG, dgOff + j);
+            if (j == last) {
+                break;
+            }
+        }
+    }
+
+    /** As {@link #rnnTanhBackward}: no input may overlap {@code dG}. */
+    @Override
+    void rnnReluBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
+            int dgOff, int n) {
+        int last = n - S.length();
+        if (last < 0) {
+            rnnReluBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
+            return;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0;; j = Math.min(j + S.length(), last)) {
+            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, dhNextOff + j));
+            FloatVector y = FloatVector.fromArray(S, h, hOff + j);
+            zero.blend(d, y.compare(VectorOperators.GT, 0f)).intoArray(dG, dgOff + j);
+            if (j == last) {
                 break;
             }
         }

@@ -132,6 +132,30 @@ class CellsTest {
     }
 
     @Test
+    void rnnBackwardMatchesReference() throws ReflectiveOperationException {
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(20 + n);
+                float[] dh = random(rnd, OFF + n, 1);
+                float[] dhNext = random(rnd, 2 + n, 1);
+                float[] h = random(rnd, OFF + 1 + n, 1);
+                h[OFF + 1] = 0f; // ReLU: h = 0 passes no gradient
+                float[] dTanh = new float[OFF + n];
+                float[] dRelu = new float[OFF + n];
+                ops.rnnTanhBackward(dh, OFF, dhNext, 2, h, OFF + 1, dTanh, OFF, n);
+                ops.rnnReluBackward(dh, OFF, dhNext, 2, h, OFF + 1, dRelu, OFF, n);
+                for (int j = 0; j < n; j++) {
+                    double d = (double) dh[OFF + j] + dhNext[2 + j];
+                    double y = h[OFF + 1 + j];
+                    String at = ops.name() + " n=" + n + " j=" + j;
+                    close(d * (1 - y * y), dTanh[OFF + j], "tanh " + at);
+                    close(y > 0 ? d : 0, dRelu[OFF + j], "relu " + at);
+                }
+            }
+        }
+    }
+
+    @Test
     void lstmBackwardMatchesReference() throws ReflectiveOperationException {
         for (ArrayOps ops : ActivationsTest.arrayOps()) {
             for (int n : WIDTHS) {
@@ -289,6 +313,15 @@ class CellsTest {
         agreesWithPlain("gruCell", new int[] {3, 2}, 1e-6f, (ops, a, n) -> ops.gruCell(a[0], OFF, a[1], OFF, OFF + n, n));
         agreesWithPlain("gruCell in place", new int[] {3, 1}, 1e-6f,
                 (ops, a, n) -> ops.gruCell(a[0], OFF, a[1], OFF, OFF, n));
+    }
+
+    @Test
+    void rnnBackwardVectorTailsMatchPlain() throws ReflectiveOperationException {
+        // generated: dG is the step's gate block, its own array; bit for bit (plain mul and sub)
+        agreesWithPlain("rnnTanhBackward", new int[] {1, 1, 1, 1}, 0f,
+                (ops, a, n) -> ops.rnnTanhBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n));
+        agreesWithPlain("rnnReluBackward", new int[] {1, 1, 1, 1}, 0f,
+                (ops, a, n) -> ops.rnnReluBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n));
     }
 
     @Test
