@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx1g"})
 public class KernelBenchmark {
 
-    @Param({"64x128x400", "64x200x400", "256x128x400", "1x128x400", "64x100x100"})
+    @Param({"64x128x400", "64x200x400", "256x128x400", "1x128x400", "64x100x100", "32x100x100", "896x100x100", "1x100x100"})
     public String shape;
 
     @Param({"vector", "plain"})
