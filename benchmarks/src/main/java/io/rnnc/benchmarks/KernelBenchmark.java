@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code packed}: {@code C[B×N] += A[B×K]·W} with W packed once, the recurrent product</li>
  *   <li>{@code packedPadded}: the same into C rows padded to {@code Gemm.padded(N)}, as generated models
- *   lay them out ({@code Gemm.sgemmPadded})</li>
+ *   lay them out ({@code Gemm.sgemmPadded}); {@code packedPaddedOverwrite}: the same, C overwritten</li>
  *   <li>{@code forwardTransB}: {@code C += X·Wᵀ} with W stored [N×K] (nn.Linear / W_ih), packed per call</li>
  *   <li>{@code backwardInput}: {@code dX[B×K] = dG[B×N]·W[N×K]}</li>
  *   <li>{@code backwardWeight}: {@code dW[N×K] += dGᵀ·X}, the weight gradient (inner dimension B)</li>
@@ -98,6 +98,12 @@ public class KernelBenchmark {
     @Benchmark
     public float[] packedPadded() {
         Gemm.sgemmPadded(b, x, 0, k, packed, true, cp, 0, Gemm.padded(n));
+        return cp;
+    }
+
+    @Benchmark
+    public float[] packedPaddedOverwrite() {
+        Gemm.sgemmPadded(b, x, 0, k, packed, false, cp, 0, Gemm.padded(n));
         return cp;
     }
 

@@ -1,5 +1,7 @@
 package io.rnnc.runtime.kernel;
 
+import static jdk.incubator.vector.VectorOperators.FMA;
+
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -817,42 +819,54 @@ final class VectorGemm implements GemmKernels {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
         c02.intoArray(c, ci + 2 * L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
         c11.intoArray(c, ci + ldc + L);
         c12.intoArray(c, ci + ldc + 2 * L);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
         c21.intoArray(c, ci + 2 * ldc + L);
         c22.intoArray(c, ci + 2 * ldc + 2 * L);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
         c32.intoArray(c, ci + 3 * ldc + 2 * L);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** 4 rows × (3 vectors + 4 narrow columns) added to C: the sums start from C; per k 3 + 1 loads of B, 4 + 4 broadcasts of A. */
@@ -885,42 +899,54 @@ final class VectorGemm implements GemmKernels {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
             c12 = a1.fma(b2, c12);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
             c22 = a2.fma(b2, c22);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
             c32 = a3.fma(b2, c32);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
         c02.intoArray(c, ci + 2 * L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
         c11.intoArray(c, ci + ldc + L);
         c12.intoArray(c, ci + ldc + 2 * L);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
         c21.intoArray(c, ci + 2 * ldc + L);
         c22.intoArray(c, ci + 2 * ldc + 2 * L);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
         c32.intoArray(c, ci + 3 * ldc + 2 * L);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** 4 rows × (2 vectors + 4 narrow columns) stored over C: sums from zero; per k 2 + 1 loads of B, 4 + 4 broadcasts of A. */
@@ -941,35 +967,47 @@ final class VectorGemm implements GemmKernels {
             FloatVector a0 = FloatVector.broadcast(S, x0);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
         c11.intoArray(c, ci + ldc + L);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
         c21.intoArray(c, ci + 2 * ldc + L);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** 4 rows × (2 vectors + 4 narrow columns) added to C: the sums start from C; per k 2 + 1 loads of B, 4 + 4 broadcasts of A. */
@@ -996,35 +1034,47 @@ final class VectorGemm implements GemmKernels {
             FloatVector a0 = FloatVector.broadcast(S, x0);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
         c11.intoArray(c, ci + ldc + L);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
         c21.intoArray(c, ci + 2 * ldc + L);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
         c31.intoArray(c, ci + 3 * ldc + L);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** 4 rows × (1 vector + 4 narrow columns) stored over C: sums from zero; per k 1 + 1 loads of B, 4 + 4 broadcasts of A. */
@@ -1043,28 +1093,40 @@ final class VectorGemm implements GemmKernels {
             float x0 = ap[ai];
             FloatVector a0 = FloatVector.broadcast(S, x0);
             c00 = a0.fma(b0, c00);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** 4 rows × (1 vector + 4 narrow columns) added to C: the sums start from C; per k 1 + 1 loads of B, 4 + 4 broadcasts of A. */
@@ -1085,28 +1147,40 @@ final class VectorGemm implements GemmKernels {
             float x0 = ap[ai];
             FloatVector a0 = FloatVector.broadcast(S, x0);
             c00 = a0.fma(b0, c00);
-            n0 = FloatVector.broadcast(S4, x0).fma(bn, n0);
+            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
             float x1 = ap[ai + ar];
             FloatVector a1 = FloatVector.broadcast(S, x1);
             c10 = a1.fma(b0, c10);
-            n1 = FloatVector.broadcast(S4, x1).fma(bn, n1);
+            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
             float x2 = ap[ai + 2 * ar];
             FloatVector a2 = FloatVector.broadcast(S, x2);
             c20 = a2.fma(b0, c20);
-            n2 = FloatVector.broadcast(S4, x2).fma(bn, n2);
+            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
             float x3 = ap[ai + 3 * ar];
             FloatVector a3 = FloatVector.broadcast(S, x3);
             c30 = a3.fma(b0, c30);
-            n3 = FloatVector.broadcast(S4, x3).fma(bn, n3);
+            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
         }
         c00.intoArray(c, ci);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
         c10.intoArray(c, ci + ldc);
-        n1.intoArray(c, ci + ldc + t);
+        c[ci + ldc + t] = n1.lane(0);
+        c[ci + ldc + t + 1] = n1.lane(1);
+        c[ci + ldc + t + 2] = n1.lane(2);
+        c[ci + ldc + t + 3] = n1.lane(3);
         c20.intoArray(c, ci + 2 * ldc);
-        n2.intoArray(c, ci + 2 * ldc + t);
+        c[ci + 2 * ldc + t] = n2.lane(0);
+        c[ci + 2 * ldc + t + 1] = n2.lane(1);
+        c[ci + 2 * ldc + t + 2] = n2.lane(2);
+        c[ci + 2 * ldc + t + 3] = n2.lane(3);
         c30.intoArray(c, ci + 3 * ldc);
-        n3.intoArray(c, ci + 3 * ldc + t);
+        c[ci + 3 * ldc + t] = n3.lane(0);
+        c[ci + 3 * ldc + t + 1] = n3.lane(1);
+        c[ci + 3 * ldc + t + 2] = n3.lane(2);
+        c[ci + 3 * ldc + t + 3] = n3.lane(3);
     }
 
     /** One row × (3 vectors + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
@@ -1123,12 +1197,15 @@ final class VectorGemm implements GemmKernels {
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
             c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-            n0 = FloatVector.broadcast(S4, x).fma(FloatVector.fromArray(S4, bp, bi + t), n0);
+            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
         c2.intoArray(c, ci + 2 * L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
     }
 
     /** One row × (2 vectors + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
@@ -1143,11 +1220,14 @@ final class VectorGemm implements GemmKernels {
             FloatVector a = FloatVector.broadcast(S, x);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            n0 = FloatVector.broadcast(S4, x).fma(FloatVector.fromArray(S4, bp, bi + t), n0);
+            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
         }
         c0.intoArray(c, ci);
         c1.intoArray(c, ci + L);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
     }
 
     /** One row × (1 vector + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
@@ -1160,10 +1240,13 @@ final class VectorGemm implements GemmKernels {
             float x = ap[ai];
             FloatVector a = FloatVector.broadcast(S, x);
             c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
-            n0 = FloatVector.broadcast(S4, x).fma(FloatVector.fromArray(S4, bp, bi + t), n0);
+            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
         }
         c0.intoArray(c, ci);
-        n0.intoArray(c, ci + t);
+        c[ci + t] = n0.lane(0);
+        c[ci + t + 1] = n0.lane(1);
+        c[ci + t + 2] = n0.lane(2);
+        c[ci + t + 3] = n0.lane(3);
     }
 
 
