@@ -29,10 +29,7 @@ public final class PackedFloatMatrix {
     private final Layout layout;
     private final float[] data;
     private final float[][] rowData;
-    /**
-     * Panel layouts: first column of each panel, then the packed width (panels + 1 entries); a panel is
-     * whole vectors, the last one possibly followed by a narrow part ({@link Panels#narrowTail}).
-     */
+    /** Panel layouts: first padded column of each panel, then the padded width (panels + 1 entries). */
     private final int[] panelStarts;
     /**
      * Which way the next batch-1 product visits the panels ({@link VectorGemm}): alternate steps run
@@ -53,7 +50,7 @@ public final class PackedFloatMatrix {
             this.data = null;
             this.rowData = new float[rows][cols];
         } else {
-            this.data = new float[rows * Panels.packedCols(cols, layout.lanes())];
+            this.data = new float[rows * Panels.paddedCols(cols, layout.lanes())];
             this.rowData = null;
         }
         if (layout.rowArrays() || cols == 0) {
@@ -64,7 +61,7 @@ public final class PackedFloatMatrix {
             for (int q = 0; q < panels; q++) {
                 panelStarts[q] = Panels.start(q, cols, layout.lanes(), layout.maxVectors());
             }
-            panelStarts[panels] = Panels.packedCols(cols, layout.lanes());
+            panelStarts[panels] = Panels.paddedCols(cols, layout.lanes());
         }
     }
 
@@ -120,7 +117,7 @@ public final class PackedFloatMatrix {
             q++;
         }
         int col0 = Panels.start(q, cols, lanes, maxV);
-        int width = Panels.width(q, cols, lanes, maxV);
+        int width = Panels.vectorsIn(q, cols, lanes, maxV) * lanes;
         return data[rows * col0 + p * width + (j - col0)];
     }
 
@@ -136,7 +133,7 @@ public final class PackedFloatMatrix {
         return rowData;
     }
 
-    /** Panel q spans packed columns {@code panelStarts()[q] .. panelStarts()[q + 1]}; its data starts at {@code rows * panelStarts()[q]}. */
+    /** Panel q spans padded columns {@code panelStarts()[q] .. panelStarts()[q + 1]}; its data starts at {@code rows * panelStarts()[q]}. */
     int[] panelStarts() {
         return panelStarts;
     }

@@ -1,7 +1,5 @@
 package io.rnnc.runtime.kernel;
 
-import static jdk.incubator.vector.VectorOperators.FMA;
-
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -15,18 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * fused multiply-adds. Columns past n exist only in the padded panels (zeros); when C's rows
  * have room for them (row stride padded to whole vectors, as generated models lay out their
  * buffers) tiles store whole vectors straight into C, otherwise a partial panel goes through a
- * small scratch tile instead of masked stores (masked stores are slow on JDK 17). When n is only 1-4
- * columns past a multiple of L (n = 100), the last panel ends in a narrow part of 4 columns computed with
- * 128-bit vectors instead of a padded whole vector ({@link Panels#narrowTail}; kernels {@code k4x*N},
- * {@code k1x*N}), the same fused multiply-adds per element. Kernels are one small method per tile width so that both JIT tiers compile them.
+ * small scratch tile instead of masked stores (masked stores are slow on JDK 17). Kernels are one small method per tile width so that both JIT tiers compile them.
  * Scratch buffers are per thread and grow once, so calls allocate nothing after warm-up.
  */
 final class VectorGemm implements GemmKernels {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** The narrow tail part of a panel (see {@link Panels#narrowTail}): 128-bit vectors, no masks. */
-    static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /** Vectors per panel: 4×5 tiles use 20 of 32 registers with AVX-512; 4×3 fit AVX2's 16. */
     static final int NV = L >= 16 ? 5 : 3;
     private static final PackedFloatMatrix.Layout LAYOUT = PackedFloatMatrix.Layout.panels(L, NV);
@@ -82,7 +75,7 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
-        float[] bp = s.b(k * Panels.packedCols(n, L));
+        float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
         // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
         run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s);
@@ -175,7 +168,7 @@ final class VectorGemm implements GemmKernels {
         for (int q = 0; q < panels; q++) {
             int col0 = Panels.start(q, n, L, NV);
             int nv = Panels.vectorsIn(q, n, L, NV);
-            int w = Panels.width(q, n, L, NV);
+            int w = nv * L;
             int bi = k * col0;
             int cols = Math.min(w, n - col0);
             boolean direct = roomy || cols == w;
@@ -245,9 +238,7 @@ final class VectorGemm implements GemmKernels {
 
     private static void tile4(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, int ldc, boolean acc) {
-        if (w != nv * L) {
-            tile4Narrow(nv, k, ap, ai, as, ar, bp, bi, w, c, ci, ldc, acc);
-        } else if (acc) {
+        if (acc) {
             switch (nv) {
                 case 5 -> k4x5Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
                 case 4 -> k4x4Acc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
@@ -266,24 +257,6 @@ final class VectorGemm implements GemmKernels {
         }
     }
 
-    /** The last panel of a narrow-tail layout: nv (1-3) whole vectors and 4 narrow columns. */
-    private static void tile4Narrow(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                                    float[] c, int ci, int ldc, boolean acc) {
-        if (acc) {
-            switch (nv) {
-                case 3 -> k4x3NAcc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-                case 2 -> k4x2NAcc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-                default -> k4x1NAcc(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-            }
-        } else {
-            switch (nv) {
-                case 3 -> k4x3N(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-                case 2 -> k4x2N(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-                default -> k4x1N(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
-            }
-        }
-    }
-
     /**
      * One row: the sums start from C (zeroed first unless accumulating), as in the 4-row kernels, so a row
      * gets the same bits alone (batch 1) as inside a batch.
@@ -291,15 +264,7 @@ final class VectorGemm implements GemmKernels {
     private static void tile1(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
                               float[] c, int ci, boolean acc) {
         if (!acc) {
-            Arrays.fill(c, ci, ci + w, 0f);
-        }
-        if (w != nv * L) {
-            switch (nv) {
-                case 3 -> k1x3N(k, ap, ai, as, ar, bp, bi, w, c, ci);
-                case 2 -> k1x2N(k, ap, ai, as, ar, bp, bi, w, c, ci);
-                default -> k1x1N(k, ap, ai, as, ar, bp, bi, w, c, ci);
-            }
-            return;
+            Arrays.fill(c, ci, ci + nv * L, 0f);
         }
         switch (nv) {
             case 5 -> k1x5(k, ap, ai, as, ar, bp, bi, w, c, ci);
@@ -798,457 +763,6 @@ final class VectorGemm implements GemmKernels {
         c20.intoArray(c, ci + 2 * ldc);
         c30.intoArray(c, ci + 3 * ldc);
     }
-
-    /** 4 rows × (3 vectors + 4 narrow columns) stored over C: sums from zero; per k 3 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x3N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 3 * L;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector y = FloatVector.zero(S4);
-        FloatVector c00 = z, c01 = z, c02 = z, n0 = y;
-        FloatVector c10 = z, c11 = z, c12 = z, n1 = y;
-        FloatVector c20 = z, c21 = z, c22 = z, n2 = y;
-        FloatVector c30 = z, c31 = z, c32 = z, n3 = y;
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c02.intoArray(c, ci + 2 * L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c12.intoArray(c, ci + ldc + 2 * L);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c22.intoArray(c, ci + 2 * ldc + 2 * L);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
-        c32.intoArray(c, ci + 3 * ldc + 2 * L);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** 4 rows × (3 vectors + 4 narrow columns) added to C: the sums start from C; per k 3 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x3NAcc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 3 * L;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci);
-        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
-        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
-        FloatVector n1 = FloatVector.fromArray(S4, c, ci + ldc + t);
-        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
-        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
-        FloatVector n2 = FloatVector.fromArray(S4, c, ci + 2 * ldc + t);
-        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
-        FloatVector n3 = FloatVector.fromArray(S4, c, ci + 3 * ldc + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c02.intoArray(c, ci + 2 * L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c12.intoArray(c, ci + ldc + 2 * L);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c22.intoArray(c, ci + 2 * ldc + 2 * L);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
-        c32.intoArray(c, ci + 3 * ldc + 2 * L);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** 4 rows × (2 vectors + 4 narrow columns) stored over C: sums from zero; per k 2 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x2N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 2 * L;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector y = FloatVector.zero(S4);
-        FloatVector c00 = z, c01 = z, n0 = y;
-        FloatVector c10 = z, c11 = z, n1 = y;
-        FloatVector c20 = z, c21 = z, n2 = y;
-        FloatVector c30 = z, c31 = z, n3 = y;
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** 4 rows × (2 vectors + 4 narrow columns) added to C: the sums start from C; per k 2 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x2NAcc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 2 * L;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci);
-        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
-        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
-        FloatVector n1 = FloatVector.fromArray(S4, c, ci + ldc + t);
-        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
-        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
-        FloatVector n2 = FloatVector.fromArray(S4, c, ci + 2 * ldc + t);
-        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
-        FloatVector n3 = FloatVector.fromArray(S4, c, ci + 3 * ldc + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + L);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + L);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + L);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** 4 rows × (1 vector + 4 narrow columns) stored over C: sums from zero; per k 1 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x1N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 1 * L;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector y = FloatVector.zero(S4);
-        FloatVector c00 = z, n0 = y;
-        FloatVector c10 = z, n1 = y;
-        FloatVector c20 = z, n2 = y;
-        FloatVector c30 = z, n3 = y;
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** 4 rows × (1 vector + 4 narrow columns) added to C: the sums start from C; per k 1 + 1 loads of B, 4 + 4 broadcasts of A. */
-    private static void k4x1NAcc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-            float[] c, int ci, int ldc) {
-        int t = 1 * L;
-        FloatVector c00 = FloatVector.fromArray(S, c, ci);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
-        FloatVector n1 = FloatVector.fromArray(S4, c, ci + ldc + t);
-        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
-        FloatVector n2 = FloatVector.fromArray(S4, c, ci + 2 * ldc + t);
-        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
-        FloatVector n3 = FloatVector.fromArray(S4, c, ci + 3 * ldc + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector bn = FloatVector.fromArray(S4, bp, bi + t);
-            float x0 = ap[ai];
-            FloatVector a0 = FloatVector.broadcast(S, x0);
-            c00 = a0.fma(b0, c00);
-            n0 = ((FloatVector) a0.reinterpretShape(S4, 0)).lanewise(FMA, bn, n0);
-            float x1 = ap[ai + ar];
-            FloatVector a1 = FloatVector.broadcast(S, x1);
-            c10 = a1.fma(b0, c10);
-            n1 = ((FloatVector) a1.reinterpretShape(S4, 0)).lanewise(FMA, bn, n1);
-            float x2 = ap[ai + 2 * ar];
-            FloatVector a2 = FloatVector.broadcast(S, x2);
-            c20 = a2.fma(b0, c20);
-            n2 = ((FloatVector) a2.reinterpretShape(S4, 0)).lanewise(FMA, bn, n2);
-            float x3 = ap[ai + 3 * ar];
-            FloatVector a3 = FloatVector.broadcast(S, x3);
-            c30 = a3.fma(b0, c30);
-            n3 = ((FloatVector) a3.reinterpretShape(S4, 0)).lanewise(FMA, bn, n3);
-        }
-        c00.intoArray(c, ci);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-        c10.intoArray(c, ci + ldc);
-        c[ci + ldc + t] = n1.lane(0);
-        c[ci + ldc + t + 1] = n1.lane(1);
-        c[ci + ldc + t + 2] = n1.lane(2);
-        c[ci + ldc + t + 3] = n1.lane(3);
-        c20.intoArray(c, ci + 2 * ldc);
-        c[ci + 2 * ldc + t] = n2.lane(0);
-        c[ci + 2 * ldc + t + 1] = n2.lane(1);
-        c[ci + 2 * ldc + t + 2] = n2.lane(2);
-        c[ci + 2 * ldc + t + 3] = n2.lane(3);
-        c30.intoArray(c, ci + 3 * ldc);
-        c[ci + 3 * ldc + t] = n3.lane(0);
-        c[ci + 3 * ldc + t + 1] = n3.lane(1);
-        c[ci + 3 * ldc + t + 2] = n3.lane(2);
-        c[ci + 3 * ldc + t + 3] = n3.lane(3);
-    }
-
-    /** One row × (3 vectors + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
-    private static void k1x3N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                              float[] c, int ci) {
-        int t = 3 * L;
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
-        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
-        FloatVector c2 = FloatVector.fromArray(S, c, ci + 2 * L);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            float x = ap[ai];
-            FloatVector a = FloatVector.broadcast(S, x);
-            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            c2 = a.fma(FloatVector.fromArray(S, bp, bi + 2 * L), c2);
-            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + L);
-        c2.intoArray(c, ci + 2 * L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-    }
-
-    /** One row × (2 vectors + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
-    private static void k1x2N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                              float[] c, int ci) {
-        int t = 2 * L;
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
-        FloatVector c1 = FloatVector.fromArray(S, c, ci + L);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            float x = ap[ai];
-            FloatVector a = FloatVector.broadcast(S, x);
-            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
-            c1 = a.fma(FloatVector.fromArray(S, bp, bi + L), c1);
-            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + L);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-    }
-
-    /** One row × (1 vector + 4 narrow columns) (single-row products: batch 1). A is read with stride as. */
-    private static void k1x1N(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
-                              float[] c, int ci) {
-        int t = 1 * L;
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
-        FloatVector n0 = FloatVector.fromArray(S4, c, ci + t);
-        for (int p = 0; p < k; p++, ai += as, bi += w) {
-            float x = ap[ai];
-            FloatVector a = FloatVector.broadcast(S, x);
-            c0 = a.fma(FloatVector.fromArray(S, bp, bi), c0);
-            n0 = ((FloatVector) a.reinterpretShape(S4, 0)).lanewise(FMA, FloatVector.fromArray(S4, bp, bi + t), n0);
-        }
-        c0.intoArray(c, ci);
-        c[ci + t] = n0.lane(0);
-        c[ci + t + 1] = n0.lane(1);
-        c[ci + t + 2] = n0.lane(2);
-        c[ci + t + 3] = n0.lane(3);
-    }
-
 
     /** One row × 5 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,

@@ -1,26 +1,21 @@
 package io.rnnc.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Widths just past a multiple of the vector length (n = 100 = 6·16 + 4), whose last columns the vector
- * kernels compute in a narrow 128-bit part ({@link Panels#narrowTail}), and their neighbours. Every element
- * must be exactly the chain of fused multiply-adds in k order, from zero or from C (vector kernels) — the
- * bits the kernels gave before the narrow tail, and the bits of the row computed alone — and close to a
- * double reference.
+ * Widths around multiples of the vector length (n = 100 = 6·16 + 4 and its neighbours), rows 1 to 32,
+ * every operand form. Every element must be exactly the chain of fused multiply-adds in k order, from zero
+ * or from C (vector kernels) — so a change of panel layout or tile shape cannot change a bit, and a row
+ * computed alone gets the bits it gets in a batch — and close to a double reference.
  */
-class NarrowTailTest {
+class GemmFmaChainTest {
 
     private static final int[] WIDTHS = {4, 17, 20, 36, 52, 68, 99, 100, 101, 116, 148};
     private static final int[] ROWS = {1, 3, 4, 5, 32};
@@ -28,47 +23,6 @@ class NarrowTailTest {
 
     static Stream<GemmKernels> impls() {
         return KernelImpls.all().stream();
-    }
-
-    @Test
-    void panelsOfWidth100EndInANarrowPart() {
-        // 16 lanes, panels of at most 5 vectors: 4 vectors, then 2 vectors and 4 narrow columns
-        assertTrue(Panels.narrowTail(100, 16));
-        assertEquals(2, Panels.count(100, 16, 5));
-        assertEquals(0, Panels.start(0, 100, 16, 5));
-        assertEquals(64, Panels.width(0, 100, 16, 5));
-        assertEquals(64, Panels.start(1, 100, 16, 5));
-        assertEquals(2, Panels.vectorsIn(1, 100, 16, 5));
-        assertEquals(36, Panels.width(1, 100, 16, 5));
-        assertEquals(100, Panels.packedCols(100, 16));
-        assertEquals(112, Panels.paddedCols(100, 16));
-        // not narrow: a whole tail vector, a tail over 4 columns, fewer columns than one vector, 8 lanes
-        assertFalse(Panels.narrowTail(96, 16));
-        assertFalse(Panels.narrowTail(101, 16));
-        assertFalse(Panels.narrowTail(4, 16));
-        assertFalse(Panels.narrowTail(100, 8));
-        assertEquals(112, Panels.packedCols(101, 16));
-        // every panel layout covers the packed columns once, in order, the narrow part at most after 3 vectors
-        for (int lanes : new int[] {8, 16}) {
-            for (int maxV : new int[] {3, 5}) {
-                for (int n = 1; n <= 300; n++) {
-                    int panels = Panels.count(n, lanes, maxV);
-                    int col = 0;
-                    for (int q = 0; q < panels; q++) {
-                        assertEquals(col, Panels.start(q, n, lanes, maxV), "n=" + n + " q=" + q);
-                        int v = Panels.vectorsIn(q, n, lanes, maxV);
-                        int w = Panels.width(q, n, lanes, maxV);
-                        boolean narrow = q == panels - 1 && Panels.narrowTail(n, lanes);
-                        assertTrue(v >= 1 && v <= (narrow ? Math.min(maxV - 1, 3) : maxV),
-                                "n=" + n + " q=" + q + " v=" + v);
-                        assertEquals(v * lanes + (narrow ? Panels.NARROW : 0), w, "n=" + n + " q=" + q);
-                        col += w;
-                    }
-                    assertEquals(Panels.packedCols(n, lanes), col, "n=" + n);
-                    assertTrue(col >= n && col <= Panels.paddedCols(n, lanes), "n=" + n);
-                }
-            }
-        }
     }
 
     @ParameterizedTest
