@@ -21,6 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * width K, output width N. GFLOP/s = ops/s · 2·B·K·N / 1e9 (run-kernels.sh prints them).
  * <ul>
  *   <li>{@code packed}: {@code C[B×N] += A[B×K]·W} with W packed once, the recurrent product</li>
+ *   <li>{@code packedPadded}: the same into C rows padded to {@code Gemm.padded(N)}, as generated models
+ *   lay them out ({@code Gemm.sgemmPadded}); {@code packedPaddedOverwrite}: the same, C overwritten</li>
  *   <li>{@code forwardTransB}: {@code C += X·Wᵀ} with W stored [N×K] (nn.Linear / W_ih), packed per call</li>
  *   <li>{@code backwardInput}: {@code dX[B×K] = dG[B×N]·W[N×K]}</li>
  *   <li>{@code backwardWeight}: {@code dW[N×K] += dGᵀ·X}, the weight gradient (inner dimension B)</li>
@@ -35,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx1g"})
 public class KernelBenchmark {
 
-    @Param({"64x128x400", "64x200x400", "256x128x400", "1x128x400", "64x100x100"})
+    @Param({"64x128x400", "64x200x400", "256x128x400", "1x128x400", "64x100x100", "32x100x100", "896x100x100", "1x100x100"})
     public String shape;
 
     @Param({"vector", "plain"})
@@ -48,6 +50,7 @@ public class KernelBenchmark {
     private float[] w;
     private float[] wt;
     private float[] c;
+    private float[] cp;
     private float[] g;
     private float[] dx;
     private float[] dw;
@@ -71,6 +74,7 @@ public class KernelBenchmark {
         wt = fill(rnd, n * k);
         g = fill(rnd, b * n);
         c = new float[b * n];
+        cp = new float[b * Gemm.padded(n)];
         dx = new float[b * k];
         dw = new float[n * k];
         packed = PackedFloatMatrix.allocate(k, n);
@@ -89,6 +93,18 @@ public class KernelBenchmark {
     public float[] packed() {
         Gemm.sgemm(b, x, 0, k, packed, true, c, 0, n);
         return c;
+    }
+
+    @Benchmark
+    public float[] packedPadded() {
+        Gemm.sgemmPadded(b, x, 0, k, packed, true, cp, 0, Gemm.padded(n));
+        return cp;
+    }
+
+    @Benchmark
+    public float[] packedPaddedOverwrite() {
+        Gemm.sgemmPadded(b, x, 0, k, packed, false, cp, 0, Gemm.padded(n));
+        return cp;
     }
 
     @Benchmark
