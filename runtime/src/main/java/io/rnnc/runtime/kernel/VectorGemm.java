@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float products on the Vector API (loaded only when {@code jdk.incubator.vector} is present; see
  * {@link Vectorization}). op(A) is read in place (the kernels only broadcast its elements, so a
- * transposed A just swaps its row and k strides), op(B) is copied into column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}),
+ * transposed A just swaps its row and k strides), op(B) is copied into column panels of up to {@link #NV} vectors (zero-padded to whole vectors, see {@link Panels}) unless its rows are whole vectors already (then read in place),
  * and a register-blocked micro-kernel keeps a 4-row × NV-vector tile of C in registers for the
  * whole k loop: per k it loads NV vectors of B, broadcasts four elements of A and issues 4·NV
  * fused multiply-adds. Columns past n exist only in the padded panels (zeros); when C's rows
@@ -75,10 +75,19 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
+        // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
+        int ar = transA ? 1 : lda;
+        int as = transA ? lda : 1;
+        if (!transB && n % L == 0 && ldb >= n && (long) bOff + (long) (k - 1) * ldb + n <= b.length) {
+            // B's rows are whole vectors already: the kernels read them in place, row stride ldb. Copying B
+            // into panels would cost as much as the product for a short m (a weight gradient's dGates, 1.4 MB
+            // per LSTM layer and 32-row chunk, read once per output row block either way)
+            run(m, n, k, a, aOff, ar, as, b, bOff, ldb, accumulate, c, cOff, ldc, cPadded, s);
+            return;
+        }
         float[] bp = s.b(k * Panels.paddedCols(n, L));
         Panels.pack(transB, k, n, b, bOff, ldb, bp, L, NV);
-        // A is read in place, transposed or not: the kernels broadcast single elements, which needs no packing
-        run(m, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, bp, accumulate, c, cOff, ldc, cPadded, s);
+        run(m, n, k, a, aOff, ar, as, bp, 0, 0, accumulate, c, cOff, ldc, cPadded, s);
     }
 
     @Override
@@ -109,7 +118,7 @@ final class VectorGemm implements GemmKernels {
             return;
         }
         Scratch s = scratch.get();
-        run(m, n, k, a, aOff, lda, 1, b.data(), accumulate, c, cOff, ldc, cPadded, s);
+        run(m, n, k, a, aOff, lda, 1, b.data(), 0, 0, accumulate, c, cOff, ldc, cPadded, s);
     }
 
     /**
@@ -151,9 +160,13 @@ final class VectorGemm implements GemmKernels {
      * compiles it seconds after the hot kernels, or never while its queue is busy, and until then it
      * runs in C1 code, where no Vector API call is intrinsified and every vector is boxed (~200 KB per
      * LSTM training step at batch 64, for whole JMH runs in some of them).
+     *
+     * <p>op(B) is {@code bp} in panel layout when {@code ldb == 0}, else rows of whole vectors read in place:
+     * {@code op(B)(p, j) = bp[bOff + p·ldb + j]} (n a multiple of the vector length). The kernels see no
+     * difference: their {@code w} argument is B's row stride.
      */
-    private static void run(int m, int n, int k, float[] ap, int aOff, int ar, int as, float[] bp, boolean acc,
-                            float[] c, int cOff, int ldc, boolean cPadded, Scratch s) {
+    private static void run(int m, int n, int k, float[] ap, int aOff, int ar, int as, float[] bp, int bOff, int ldb,
+                            boolean acc, float[] c, int cOff, int ldc, boolean cPadded, Scratch s) {
         float[] tile = s.tile;
         int padded = Panels.paddedCols(n, L);
         boolean roomy = cPadded && ldc >= padded && (long) cOff + (long) (m - 1) * ldc + padded <= c.length;
@@ -169,32 +182,34 @@ final class VectorGemm implements GemmKernels {
             int col0 = Panels.start(q, n, L, NV);
             int nv = Panels.vectorsIn(q, n, L, NV);
             int w = nv * L;
-            int bi = k * col0;
+            // op(B)(p, col0 + j) = bp[bi + p * bs + j]: panels packed k rows of w each, or rows of B in place
+            int bs = ldb == 0 ? w : ldb;
+            int bi = ldb == 0 ? k * col0 : bOff + col0;
             int cols = Math.min(w, n - col0);
             boolean direct = roomy || cols == w;
             int i = 0;
             for (; i < full; i += 4) {
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
-                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, c, ci, ldc, acc);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, bs, c, ci, ldc, acc);
                 } else {
                     tileIn(4, cols, w, acc, c, ci, ldc, tile);
-                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, w, tile, 0, w, true);
+                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, bs, tile, 0, w, true);
                     tileOut(4, cols, w, c, ci, ldc, tile);
                 }
             }
             if (a4 != null) {
-                tailRows(m - full, nv, k, a4, bp, bi, w, direct ? w : cols, acc, c, cOff + full * ldc + col0, ldc, tile);
+                tailRows(m - full, nv, k, a4, bp, bi, bs, w, direct ? w : cols, acc, c, cOff + full * ldc + col0, ldc, tile);
                 continue;
             }
             for (; i < m; i++) {
                 int ai = aOff + i * ar;
                 int ci = cOff + i * ldc + col0;
                 if (direct) {
-                    tile1(nv, k, ap, ai, as, ar, bp, bi, w, c, ci, acc);
+                    tile1(nv, k, ap, ai, as, ar, bp, bi, bs, c, ci, acc);
                 } else {
                     tileIn(1, cols, w, acc, c, ci, ldc, tile);
-                    tile1(nv, k, ap, ai, as, ar, bp, bi, w, tile, 0, true);
+                    tile1(nv, k, ap, ai, as, ar, bp, bi, bs, tile, 0, true);
                     tileOut(1, cols, w, c, ci, ldc, tile);
                 }
             }
@@ -220,12 +235,12 @@ final class VectorGemm implements GemmKernels {
      * with C's rows when adding; the rows past the tail are never copied back): per element the same fused
      * multiply-adds, from zero or from C, as the rows above it and as the row computed alone.
      */
-    private static void tailRows(int rows, int nv, int k, float[] a4, float[] bp, int bi, int w, int cols,
+    private static void tailRows(int rows, int nv, int k, float[] a4, float[] bp, int bi, int bs, int w, int cols,
                                  boolean acc, float[] c, int ci, int ldc, float[] tile) {
         if (acc) {
             tileIn(rows, cols, w, true, c, ci, ldc, tile);
         }
-        tile4(nv, k, a4, 0, 1, k, bp, bi, w, tile, 0, w, acc);
+        tile4(nv, k, a4, 0, 1, k, bp, bi, bs, tile, 0, w, acc);
         tileOut(rows, cols, w, c, ci, ldc, tile);
     }
 
