@@ -112,32 +112,19 @@ class ArrayOps {
         }
     }
 
-    void rnnTanhBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
-            int dgOff, int n) {
-        rnnTanhBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
+    /** Simple RNN: {@code dG = (dh + dhNext)·act'}, from the activated h (tanh, or ReLU with {@code relu}). */
+    void rnnCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
+            int dgOff, int n, boolean relu) {
+        rnnBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, relu, 0);
     }
 
     /** The plain loop from hidden unit {@code from}; also the vector form of rows under one vector. */
-    static void rnnTanhBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
-            float[] dG, int dgOff, int n, int from) {
+    static void rnnBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
+            float[] dG, int dgOff, int n, boolean relu, int from) {
         for (int j = from; j < n; j++) {
             float d = dh[dhOff + j] + dhNext[dhNextOff + j];
             float y = h[hOff + j];
-            dG[dgOff + j] = d * (1f - y * y);
-        }
-    }
-
-    void rnnReluBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
-            int dgOff, int n) {
-        rnnReluBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
-    }
-
-    /** The plain loop from hidden unit {@code from}; also the vector form of rows under one vector. */
-    static void rnnReluBackwardTail(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
-            float[] dG, int dgOff, int n, int from) {
-        for (int j = from; j < n; j++) {
-            float d = dh[dhOff + j] + dhNext[dhNextOff + j];
-            dG[dgOff + j] = h[hOff + j] > 0f ? d : 0f;
+            dG[dgOff + j] = relu ? (y > 0f ? d : 0f) : d * (1f - y * y);
         }
     }
 

@@ -83,7 +83,7 @@ public final class Cells {
      */
     public static void rnnTanhBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
             float[] dG, int dgOff, int n) {
-        OPS.rnnTanhBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n);
+        OPS.rnnCellBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, false);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class Cells {
      */
     public static void rnnReluBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff,
             float[] dG, int dgOff, int n) {
-        OPS.rnnReluBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n);
+        OPS.rnnCellBackward(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, true);
     }
 
     /**

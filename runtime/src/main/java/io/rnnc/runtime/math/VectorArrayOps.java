@@ -257,40 +257,23 @@ final class VectorArrayOps extends ArrayOps {
 
     /**
      * No input may overlap {@code dG}: every input is read where its output is not written, so the last
-     * vector needs no preloading. Plain mul/sub as in the scalar form: the same bits.
+     * vector needs no preloading. Plain mul/sub (tanh) and a blend (ReLU) as in the scalar form: the same bits.
      */
     @Override
-    void rnnTanhBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
-            int dgOff, int n) {
+    void rnnCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
+            int dgOff, int n, boolean relu) {
         int last = n - S.length();
         if (last < 0) {
-            rnnTanhBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
+            rnnBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, relu, 0);
             return;
         }
         for (int j = 0;; j = Math.min(j + S.length(), last)) {
             FloatVector d = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, dhNextOff + j));
             FloatVector y = FloatVector.fromArray(S, h, hOff + j);
-            d.mul(FloatVector.broadcast(S, 1f).sub(y.mul(y))).intoArray(dG, dgOff + j);
-            if (j == last) {
-                break;
-            }
-        }
-    }
-
-    /** As {@link #rnnTanhBackward}: no input may overlap {@code dG}. */
-    @Override
-    void rnnReluBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] h, int hOff, float[] dG,
-            int dgOff, int n) {
-        int last = n - S.length();
-        if (last < 0) {
-            rnnReluBackwardTail(dh, dhOff, dhNext, dhNextOff, h, hOff, dG, dgOff, n, 0);
-            return;
-        }
-        FloatVector zero = FloatVector.zero(S);
-        for (int j = 0;; j = Math.min(j + S.length(), last)) {
-            FloatVector d = FloatVector.fromArray(S, dh, dhOff + j).add(FloatVector.fromArray(S, dhNext, dhNextOff + j));
-            FloatVector y = FloatVector.fromArray(S, h, hOff + j);
-            zero.blend(d, y.compare(VectorOperators.GT, 0f)).intoArray(dG, dgOff + j);
+            FloatVector g = relu
+                    ? FloatVector.zero(S).blend(d, y.compare(VectorOperators.GT, 0f))
+                    : d.mul(FloatVector.broadcast(S, 1f).sub(y.mul(y)));
+            g.intoArray(dG, dgOff + j);
             if (j == last) {
                 break;
             }

@@ -142,8 +142,8 @@ class CellsTest {
                 h[OFF + 1] = 0f; // ReLU: h = 0 passes no gradient
                 float[] dTanh = new float[OFF + n];
                 float[] dRelu = new float[OFF + n];
-                ops.rnnTanhBackward(dh, OFF, dhNext, 2, h, OFF + 1, dTanh, OFF, n);
-                ops.rnnReluBackward(dh, OFF, dhNext, 2, h, OFF + 1, dRelu, OFF, n);
+                ops.rnnCellBackward(dh, OFF, dhNext, 2, h, OFF + 1, dTanh, OFF, n, false);
+                ops.rnnCellBackward(dh, OFF, dhNext, 2, h, OFF + 1, dRelu, OFF, n, true);
                 for (int j = 0; j < n; j++) {
                     double d = (double) dh[OFF + j] + dhNext[2 + j];
                     double y = h[OFF + 1 + j];
@@ -318,10 +318,10 @@ class CellsTest {
     @Test
     void rnnBackwardVectorTailsMatchPlain() throws ReflectiveOperationException {
         // generated: dG is the step's gate block, its own array; bit for bit (plain mul and sub)
-        agreesWithPlain("rnnTanhBackward", new int[] {1, 1, 1, 1}, 0f,
-                (ops, a, n) -> ops.rnnTanhBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n));
-        agreesWithPlain("rnnReluBackward", new int[] {1, 1, 1, 1}, 0f,
-                (ops, a, n) -> ops.rnnReluBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n));
+        agreesWithPlain("rnnCellBackward tanh", new int[] {1, 1, 1, 1}, 0f,
+                (ops, a, n) -> ops.rnnCellBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n, false));
+        agreesWithPlain("rnnCellBackward relu", new int[] {1, 1, 1, 1}, 0f,
+                (ops, a, n) -> ops.rnnCellBackward(a[0], OFF, a[1], 2, a[2], 1, a[3], OFF, n, true));
     }
 
     @Test
