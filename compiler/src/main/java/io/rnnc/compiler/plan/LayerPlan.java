@@ -12,7 +12,7 @@ import io.rnnc.compiler.model.CellType;
  * @param hs           size constant of the row stride of dhNextBuf ({@code HS0}): H padded like gs
  * @param g            size constant of the gate rows G·H ({@code G0})
  * @param gs           size constant of the row stride of the gate buffers ({@code GS0}): G rounded up to
- *                     whole vectors in float32 ({@code Gemm.padded(G)}), so the products into them store
+ *                     whole vectors in float32 ({@code Layout.padded(G)}), so the products into them store
  *                     whole vectors; the padding columns are scratch, never read as data
  * @param in           size constant of the input width ({@code IN0})
  * @param wIh          offset constants of the four parameters

@@ -8,7 +8,7 @@ import io.rnnc.compiler.model.ParamSpec;
 import io.rnnc.compiler.model.Precision;
 import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.model.Stack;
-import io.rnnc.runtime.kernel.Gemm;
+import io.rnnc.runtime.kernel.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,9 +183,9 @@ public final class Planner {
         String hStride = cp + "HS" + l;
         String gs = cp + "GS" + l;
         boolean f32 = model.precision() == Precision.FLOAT32;
-        constant(hStride, f32 ? Gemm.padded(layer.hidden()) : layer.hidden(), "Row stride of " + where + "layer " + l
+        constant(hStride, f32 ? Layout.padded(layer.hidden()) : layer.hidden(), "Row stride of " + where + "layer " + l
                 + "'s dhNext: " + h + (f32 ? " rounded up to whole vectors, like the gate buffers." : "."));
-        constant(gs, f32 ? Gemm.padded(layer.gateRows()) : layer.gateRows(), "Row stride of " + where + "layer " + l
+        constant(gs, f32 ? Layout.padded(layer.gateRows()) : layer.gateRows(), "Row stride of " + where + "layer " + l
                 + "'s gate buffers: " + g + (f32 ? " rounded up to whole vectors, so the products store whole"
                 + " vectors; the padding columns are scratch." : "."));
         String pre = s.prefix() + "rnn.";

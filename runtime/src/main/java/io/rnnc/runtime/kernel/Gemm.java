@@ -102,15 +102,12 @@ public final class Gemm {
         Panels.transpose(rows, cols, src, srcOff, lds, dst, dstOff, ldd);
     }
 
-    /**
-     * Row strides that are a multiple of this let the vector kernels store whole vectors of C
-     * (see {@link #sgemmPadded}); a multiple of every vector width the kernels use.
-     */
-    public static final int PAD = 16;
+    /** The padding unit of row strides: {@link Layout#PAD}. */
+    public static final int PAD = Layout.PAD;
 
-    /** {@code n} rounded up to a multiple of {@link #PAD}: the row stride of a padded C. */
+    /** {@code n} rounded up to a multiple of {@link #PAD}: {@link Layout#padded}. */
     public static int padded(int n) {
-        return (n + PAD - 1) / PAD * PAD;
+        return Layout.padded(n);
     }
 
     /**
