@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * size, and every facade obtains its implementation through {@link #choose}: {@link Gemm}'s kernels (and
  * with them {@link PackedFloatMatrix}'s layout), the array non-linearities and cell updates of
  * {@code Activations} and {@code Cells}. Every vector class takes its species from {@link FloatSpecies},
- * which reads {@link #vectorBits()}; none reads {@code SPECIES_PREFERRED} itself.
+ * which reads {@link #vectorBits()}; none picks a species of its own.
  *
  * <p>The Vector API path is used when the incubating module {@code jdk.incubator.vector} is in the boot
  * layer (java started with {@code --add-modules jdk.incubator.vector}) and the system property

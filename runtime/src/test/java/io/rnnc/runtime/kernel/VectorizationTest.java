@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rnnc.runtime.math.Activations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The start-up choice between the Vector API and plain Java, and of the vector size. */
@@ -20,6 +25,9 @@ class VectorizationTest {
     private static final IntSupplier MUST_NOT_PROBE = () -> {
         throw new AssertionError("must not probe");
     };
+
+    /** {@code FloatVector.SPECIES_PREFERRED}, {@code SPECIES_256}, {@code VectorSpecies.of(...)}, ... */
+    private static final Pattern SPECIES_CONSTANT = Pattern.compile("\\bSPECIES_[A-Z0-9]+|VectorSpecies\\.of\\b|ofPreferred");
 
     @Test
     void decisionRule() {
@@ -120,6 +128,33 @@ class VectorizationTest {
         }
         assertEquals(path, Gemm.implementation());
         assertEquals(path, Activations.implementation());
+    }
+
+    /**
+     * Every vector class takes its species from the one decision ({@link FloatSpecies#CHOSEN}); only the
+     * provider's own classes name a species of the Vector API, so a forced size reaches every kernel.
+     */
+    @Test
+    void onlyTheProviderNamesAVectorSpecies() throws IOException {
+        Path sources = Path.of("src", "main", "java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(sources), "runtime sources not at " + sources);
+        Set<String> provider = Set.of("FloatSpecies.java", "VectorProbe.java");
+        List<String> offenders;
+        try (Stream<Path> files = Files.walk(sources)) {
+            offenders = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> !provider.contains(f.getFileName().toString()))
+                    .filter(f -> SPECIES_CONSTANT.matcher(read(f)).find())
+                    .map(Path::toString).toList();
+        }
+        assertEquals(List.of(), offenders, "use io.rnnc.runtime.kernel.FloatSpecies.CHOSEN");
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
