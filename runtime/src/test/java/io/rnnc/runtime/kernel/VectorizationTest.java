@@ -2,6 +2,7 @@ package io.rnnc.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rnnc.runtime.math.Activations;
@@ -119,6 +120,10 @@ class VectorizationTest {
             assertEquals("vector (" + bits + "-bit)", path);
             assertEquals(bits, Vectorization.vectorBits());
             assertEquals(bits, FloatSpecies.CHOSEN.vectorBitSize());
+            if (forcedBits == null) {
+                // the default path runs on the very species object it ran on before the size became forcible
+                assertSame(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, FloatSpecies.CHOSEN);
+            }
             // the AVX2 layout at 256 bits (8 lanes, panels of up to 3 vectors), 16 x 5 at 512
             assertEquals(PackedFloatMatrix.Layout.panels(bits / 32, bits >= 512 ? 5 : 3),
                     PackedFloatMatrix.allocate(3, 20).layout());
