@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
  * {@link CompilationDriver} as the Maven plugin; this class only translates the flags.
  */
 @Command(name = "compile", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generates one Java class per model into a source directory (package folders included).",
-                "Nothing is written if any spec has errors (or warnings, with --fail-on-warning); a file whose text",
-                "did not change is not rewritten. The classes need only the rnnc runtime."})
+        description = {"Generates one Java class per model into a source directory (package folders",
+                "included). Nothing is written if any spec has errors (or warnings, with --fail-on-warning);",
+                "a file whose text did not change is not rewritten. The classes need only the rnnc runtime."})
 final class CompileCommand implements Callable<Integer> {
 
     @CommandLine.Spec

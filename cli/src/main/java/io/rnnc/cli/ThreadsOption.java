@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class ThreadsOption {
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads the model may use (RnnModel.setThreads; results do not depend on it); default: as the description says")
+            description = "threads the model may use (RnnModel.setThreads); results do not depend on it")
     Integer threads;
 
     /** Checks the flag (a user error if it is below 1); {@code fallback} when it is not given. */

@@ -4,6 +4,7 @@ import io.rnnc.compiler.driver.CompilationDriver;
 import io.rnnc.compiler.driver.CompilationListener;
 import io.rnnc.compiler.driver.CompilationOptions;
 import io.rnnc.compiler.driver.CompilationResult;
+import io.rnnc.compiler.driver.RnncVersion;
 import io.rnnc.compiler.driver.SpecFile;
 import io.rnnc.runtime.io.RnncIoException;
 import java.io.File;
@@ -113,18 +114,24 @@ abstract class AbstractRnncMojo extends AbstractMojo {
                     .forEach(f -> specs.add(SpecFile.under(source.toPath(), f)));
         }
         Path state = stateDirectory.toPath().resolve(goal() + "-" + (executionId == null ? "default" : executionId) + ".state");
-        CompilationResult r;
+        CompilationOptions options;
         try {
-            CompilationOptions options = CompilationOptions.builder(output.toPath())
+            options = CompilationOptions.builder(output.toPath())
                     .benchmark(benchmark)
                     .failOnWarning(failOnWarning)
                     .onFailure(CompilationOptions.OnFailure.WRITE_VALID_SPECS)
                     .incremental(state)
                     .build();
-            r = new CompilationDriver(options, new MavenListener(log)).run(specs);
-        } catch (IllegalArgumentException | RnncIoException e) {
+        } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("rnnc: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        }
+        log.debug("rnnc " + RnncVersion.current() + ": " + options);
+        CompilationResult r;
+        try {
+            r = new CompilationDriver(options, new MavenListener(log)).run(specs);
+        } catch (RnncIoException e) {
+            throw new MojoExecutionException("rnnc: " + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
             throw new MojoExecutionException("rnnc internal error: " + e.getMessage() + " (" + e.getClass().getName()
                     + "); please report it with the spec", e);
         }
