@@ -2,5 +2,12 @@ package io.rnnc.compiler.model;
 
 /** Gradient clipping: by global L2 norm ({@code clip_grad_norm_}) or element-wise by value. */
 public record ClipSpec(Kind kind, double threshold, SourcePos pos) {
-    public enum Kind { NORM, VALUE }
+    public enum Kind {
+        NORM, VALUE;
+
+        /** The word after {@code clip} in a spec. */
+        public String keyword() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }
