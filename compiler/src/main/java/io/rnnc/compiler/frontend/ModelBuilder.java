@@ -90,20 +90,21 @@ final class ModelBuilder implements FrontEnd.ModelStage {
                                      Scope.Settings settings) {
         SourcePos modelPos = decl.pos();
         SequenceMode mode = encoder != null ? SequenceMode.SEQ2SEQ : main.mode;
-        OptimizerSpec optimizer = settings.optimizer != null ? settings.optimizer : OptimizerSpec.adamDefaults(modelPos);
-        Model model = ModelAssembler.assemble(packageName, name, mode,
-                Optional.ofNullable(encoder).map(ModelBuilder::stackDecl), stackDecl(main), main.outputs,
-                main.activation, main.densePos, settings.loss, optimizer, Optional.ofNullable(settings.clip),
-                settings.batch == null ? DEFAULT_BATCH : settings.batch,
-                settings.seed == null ? DEFAULT_SEED : settings.seed,
-                settings.precision == null ? Precision.FLOAT32 : settings.precision, decl.source(), modelPos);
-        if (model.parameterCount() > Limits.MAX_PARAMETERS) {
-            reporter.error(modelPos, "model '" + name + "' has " + model.parameterCount()
+        Optional<StackDecl> encoderDecl = Optional.ofNullable(encoder).map(ModelBuilder::stackDecl);
+        StackDecl mainDecl = stackDecl(main);
+        long parameters = ModelAssembler.parameterCount(mode, encoderDecl, mainDecl, main.outputs);
+        if (parameters > Limits.MAX_PARAMETERS) {
+            reporter.error(modelPos, "model '" + name + "' has " + parameters
                             + " parameters, more than one Java array holds",
                     "at most " + Limits.MAX_PARAMETERS + " parameters: use narrower layers or a smaller vocabulary");
             return Optional.empty();
         }
-        return Optional.of(model);
+        OptimizerSpec optimizer = settings.optimizer != null ? settings.optimizer : OptimizerSpec.adamDefaults(modelPos);
+        return Optional.of(ModelAssembler.assemble(packageName, name, mode, encoderDecl, mainDecl, main.outputs,
+                main.activation, main.densePos, settings.loss, optimizer, Optional.ofNullable(settings.clip),
+                settings.batch == null ? DEFAULT_BATCH : settings.batch,
+                settings.seed == null ? DEFAULT_SEED : settings.seed,
+                settings.precision == null ? Precision.FLOAT32 : settings.precision, decl.source(), modelPos));
     }
 
     private static StackDecl stackDecl(Scope s) {
