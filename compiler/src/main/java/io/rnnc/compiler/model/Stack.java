@@ -23,9 +23,11 @@ public record Stack(String prefix, InputSpec input, int steps, List<Layer> layer
         for (int l = 0; l < layers.size(); l++) {
             Layer layer = layers.get(l);
             Invariants.require(layer.index() == l, "layer", l, "is numbered", layer.index());
-            Invariants.require(l == 0 || layer.inputWidth() == layers.get(l - 1).hidden(), "layer", l,
-                    "must read layer", l - 1, "'s width", l == 0 ? 0 : layers.get(l - 1).hidden(), "but reads",
-                    layer.inputWidth());
+            if (l > 0) {
+                int below = layers.get(l - 1).hidden();
+                Invariants.require(layer.inputWidth() == below, "layer " + l + " must read layer " + (l - 1)
+                        + "'s " + below + " values, not", layer.inputWidth());
+            }
         }
         Invariants.require(layers.get(0).inputWidth() >= input.width(), "layer 0 reads", layers.get(0).inputWidth(),
                 "values per step, fewer than its input's width", input.width());
