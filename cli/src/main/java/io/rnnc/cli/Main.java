@@ -1,6 +1,7 @@
 package io.rnnc.cli;
 
 import io.rnnc.compiler.driver.RnncVersion;
+import io.rnnc.compiler.InternalCompilerError;
 import io.rnnc.compiler.javac.GeneratedCodeException;
 import io.rnnc.runtime.io.RnncIoException;
 import java.io.PrintStream;
@@ -91,6 +92,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Anything unexpected is a bug in rnnc, never the user's: exit 2, what and where, and a plea to report it. */
     static int internalError(Throwable ex, PrintWriter err) {
+        if (ex instanceof InternalCompilerError ice) {
+            // its message already names the spec and the cause; the place is the cause's
+            Throwable cause = ice.getCause() == null ? ice : ice.getCause();
+            StackTraceElement where = cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : null;
+            err.println("rnnc: " + ice.getMessage() + (where == null ? "" : " (at " + where + ")"));
+            err.flush();
+            return INTERNAL_ERROR;
+        }
         StackTraceElement where = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
         err.println("rnnc: internal error: " + ex + (where == null ? "" : " at " + where));
         err.println("This is a bug in rnnc. Please report it with the command line and the spec.");

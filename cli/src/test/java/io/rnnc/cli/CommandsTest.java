@@ -227,6 +227,19 @@ class CommandsTest {
     }
 
     @Test
+    void aCompilerCrashExitsTwoNamingTheSpecOnce() {
+        StringWriter text = new StringWriter();
+        var crash = new io.rnnc.compiler.InternalCompilerError("x.rnn", new IllegalStateException("boom"));
+        int code = Main.handle(crash, new PrintWriter(text, true));
+        assertEquals(2, code);
+        String first = text.toString().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("rnnc: internal error in rnnc while compiling x.rnn: java.lang.IllegalStateException: boom"),
+                first);
+        assertFalse(first.contains("InternalCompilerError"), first);
+        assertTrue(first.contains("please report it"), first);
+    }
+
+    @Test
     void compileWithFailOnWarningWritesNothingForAWarning() throws IOException {
         Path warned = write("warned.rnn", "model W { input 4  sequence 3 many_to_one  rnn 8  dense 3 sigmoid  loss mse }\n");
         Path out = tmp.resolve("gen");
