@@ -101,6 +101,8 @@ public abstract class ChunkedModel implements RnnModel {
     /** Threads that run chunks; null until a step needs more than one. */
     private WorkerPool pool;
     private int threads = 1;
+    /** The optimizer's learning rate (root), the spec's until changed. */
+    private double learningRate;
 
     /**
      * The root (chunk 0) when {@code root} is null, else another chunk of {@code root} sharing its
@@ -115,8 +117,9 @@ public abstract class ChunkedModel implements RnnModel {
         this.grads = newStore();
         if (own) {
             this.slot0 = newStore();
-            this.slot1 = settings.optimizer().adam() ? newStore() : null;
-            this.optimizer = settings.optimizer().adam()
+            boolean adam = settings.optimizer().kind() == Optimizer.Kind.ADAM;
+            this.slot1 = adam ? newStore() : null;
+            this.optimizer = adam
                     ? new OptimizerState("adam", List.of("exp_avg", "exp_avg_sq"), List.of(slot0, slot1))
                     : new OptimizerState("sgd", List.of("momentum_buffer"), List.of(slot0));
         } else {
@@ -127,6 +130,7 @@ public abstract class ChunkedModel implements RnnModel {
         this.slice = Batch.forModel(info, chunkRows);
         this.chunks = own ? new ChunkedModel[settings.chunks()] : null;
         this.chunkTask = own ? this::runChunk : null;
+        this.learningRate = settings.optimizer().lr();
     }
 
     private TensorStore newStore() {
@@ -380,6 +384,19 @@ public abstract class ChunkedModel implements RnnModel {
         return threads;
     }
 
+    /** The learning rate the next {@link #applyUpdate()} uses. */
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /** Changes the learning rate from the next update on (schedules); the spec's is the initial one. */
+    public final void setLearningRate(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
+        }
+        this.learningRate = lr;
+    }
+
     /** The processors this JVM may use, at most one per chunk of a full batch. */
     private int defaultThreads() {
         return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), settings.chunks()));
@@ -406,10 +423,10 @@ public abstract class ChunkedModel implements RnnModel {
         }
         Optimizer o = settings.optimizer();
         float[] m = ((FloatTensorStore) slot0).data;
-        if (o.adam()) {
-            Adam.step(w, dw, m, ((FloatTensorStore) slot1).data, n, step, o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        if (o.kind() == Optimizer.Kind.ADAM) {
+            Adam.step(w, dw, m, ((FloatTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
         } else {
-            Sgd.step(w, dw, m, n, step, o.lr(), o.momentum(), o.weightDecay());
+            Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
         }
         return norm;
     }
@@ -425,10 +442,10 @@ public abstract class ChunkedModel implements RnnModel {
         }
         Optimizer o = settings.optimizer();
         double[] m = ((DoubleTensorStore) slot0).data;
-        if (o.adam()) {
-            Adam.step(w, dw, m, ((DoubleTensorStore) slot1).data, n, step, o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        if (o.kind() == Optimizer.Kind.ADAM) {
+            Adam.step(w, dw, m, ((DoubleTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
         } else {
-            Sgd.step(w, dw, m, n, step, o.lr(), o.momentum(), o.weightDecay());
+            Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
         }
         return norm;
     }

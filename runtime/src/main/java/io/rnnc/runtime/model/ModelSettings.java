@@ -28,8 +28,8 @@ public record ModelSettings(ModelInfo info, int chunkRows, long seed, Optimizer 
         if (chunkRows < 1 || chunkRows > info.maxBatch()) {
             throw new IllegalArgumentException("chunk rows " + chunkRows + " outside 1.." + info.maxBatch());
         }
-        if (!optimizer.kind().equals(info.optimizer())) {
-            throw new IllegalArgumentException("optimizer " + optimizer.kind() + " but the model says " + info.optimizer());
+        if (!optimizer.kind().keyword().equals(info.optimizer())) {
+            throw new IllegalArgumentException("optimizer " + optimizer.kind().keyword() + " but the model says " + info.optimizer());
         }
         if (!info.precision().equals("float32") && !info.precision().equals("float64")) {
             throw new IllegalArgumentException("precision must be float32 or float64, got " + info.precision());

@@ -262,17 +262,21 @@ class ChunkedModelTest {
     }
 
     @Test
-    void noClippingReturnsTheNormAndLeavesTheGradients() {
+    void noClippingReturnsTheNormAndLeavesTheGradientsAndTheRateCanChange() {
         ModelSettings s = ChunkedSoftmax.settings(B, 3, "float64", Optimizer.sgd(0.1, 0, 0), Clip.NONE);
         ChunkedSoftmax model = new ChunkedSoftmax(s);
         model.computeGradients(batch(model.info(), B, 2));
         double[] g = all(model.gradients());
         double[] p = all(model.parameters());
+        assertEquals(0.1, model.learningRate());
+        // a schedule changes the rate between steps
+        model.setLearningRate(0.05);
         assertEquals(Clipping.norm(g, g.length), model.applyUpdate());
         assertArrayEquals(g, all(model.gradients()));
         for (int i = 0; i < p.length; i++) {
-            assertEquals(p[i] - 0.1 * g[i], model.parameters().get(i));
+            assertEquals(p[i] - 0.05 * g[i], model.parameters().get(i));
         }
+        assertThrows(IllegalArgumentException.class, () -> model.setLearningRate(Double.NaN));
     }
 
     @Test

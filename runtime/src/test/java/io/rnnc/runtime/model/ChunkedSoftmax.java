@@ -37,7 +37,7 @@ final class ChunkedSoftmax extends ChunkedModel {
     }
 
     static ModelSettings settings(int maxBatch, int chunkRows, String precision, Optimizer optimizer, Clip clip) {
-        return new ModelSettings(info(maxBatch, precision, optimizer.kind()), chunkRows, 7L, optimizer, clip,
+        return new ModelSettings(info(maxBatch, precision, optimizer.kind().keyword()), chunkRows, 7L, optimizer, clip,
                 List.of(TensorInit.uniform("fc.weight", 1 / Math.sqrt(IN)), TensorInit.normal("fc.bias")));
     }
 
