@@ -39,7 +39,9 @@ import java.util.function.IntConsumer;
  *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
  *   <li>{@link #chunkLogits}, {@link #chunkOutputs}, {@link #chunkFinalStates}: copy the chunk's part of the
  *       last forward pass out;</li>
- *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices).</li>
+ *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices);</li>
+ *   <li>{@link #takesLengths()} returning true if it honours per-sample lengths; it then reads them from the
+ *       chunk's batch (already checked) and divides masked losses by {@link #batchValidPositions()}.</li>
  * </ul>
  * A minimal subclass (the layer code elided):
  * <pre>{@code

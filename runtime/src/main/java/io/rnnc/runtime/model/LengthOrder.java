@@ -18,6 +18,11 @@ import io.rnnc.runtime.Batch;
  * with it, by float rounding. The order is stable (equal lengths keep their row order), so the same batch
  * gives the same bits on any thread count.
  *
+ * <p>The backward direction of a bidirectional layer runs t = {@link #longest()}-1 down to 0 over the same
+ * prefixes: the rows that join at step t (their last valid step) are sorted positions
+ * {@code activeRows(t + 1) .. activeRows(t) - 1}, whose reverse state starts there from zeros; so each sample's
+ * reverse pass starts at its own last step, as PyTorch's packed reverse direction does.
+ *
  * <p>Sized once ({@code capacity} rows, {@code maxSteps} steps); {@link #update} allocates nothing: a counting
  * sort, O(rows + steps). Not thread-safe: one per chunk.
  */

@@ -101,4 +101,33 @@ class LengthOrderTest {
             }
         }
     }
+
+    @Test
+    void orderingAndMasksAllocateNothing() {
+        LengthOrder o = new LengthOrder(64, 50);
+        Dropout d = new Dropout(0.2);
+        int[] lengths = new int[64];
+        float[] mask = new float[50 * 64 * 32];
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long allocated = 0;
+        long sink = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 100; i++) {
+                for (int r = 0; r < 64; r++) {
+                    lengths[r] = 1 + (r * 7 + i) % 50;
+                }
+                o.update(lengths, 0, 64);
+                sink += o.activeRows(i % 50) + o.longest();
+                if (i % 10 == 0) {
+                    d.fill(mask, 1, i, 0, 0, 64, 50, 32);
+                    Dropout.apply(mask, 0, mask, mask.length);
+                }
+            }
+            allocated = mx.getThreadAllocatedBytes(id) - before;
+        }
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
+        assertTrue(sink > 0);
+    }
 }

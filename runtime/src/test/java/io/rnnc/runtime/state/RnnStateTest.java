@@ -155,4 +155,30 @@ class RnnStateTest {
         assertThrows(IllegalArgumentException.class, () -> new StateLayout("M", "float32", List.of()));
         assertThrows(IllegalArgumentException.class, () -> new RnnState(MIXED, 0));
     }
+
+    @Test
+    void copiesResetsAndReordersAllocateNothing() {
+        RnnState a = new RnnState(MIXED, 64);
+        RnnState b = new RnnState(MIXED, 64);
+        int[] from = new int[64];
+        for (int r = 0; r < 64; r++) {
+            from[r] = 63 - r;
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long allocated = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 100; i++) {
+                a.reorderRows(from, 64);
+                b.copyFrom(a);
+                b.copyRowFrom(a, i % 64, (i + 1) % 64);
+                a.resetRow(i % 64);
+                a.checkFits(MIXED, 64);
+            }
+            a.reset();
+            allocated = mx.getThreadAllocatedBytes(id) - before;
+        }
+        assertTrue(allocated < 1024, "allocated " + allocated + " bytes");
+    }
 }
