@@ -7,7 +7,7 @@ package io.rnnc.runtime.model;
  *
  * <p><b>Deterministic and thread-count independent.</b> Whether element (t, row, unit) of layer l's output is
  * kept in optimizer step s is a pure function of {@code (seed, s, l, global batch row, t, unit)}: a counter-based
- * hash (SplitMix64's finaliser, chained over the coordinates), no generator state. So a chunk of rows fills
+ * hash (SplitMix64's finaliser, chained over the coordinates; 32 bits of it per element), no generator state. So a chunk of rows fills
  * exactly the part of the batch's mask that a single chunk, or any other split, would have filled, and a
  * resumed run draws the same masks. Use the spec's seed, the optimizer's step count before the update
  * ({@code optimizerState().step()}), the layer index (0 = the first layer's output) and the chunk's first
@@ -25,7 +25,7 @@ public final class Dropout {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private final double p;
-    /** An element is kept when the top 53 bits of its hash are >= this (probability 1 - p). */
+    /** An element is kept when its 32 bits of hash, unsigned, are >= this: probability 1 - p (to 2^-32). */
     private final long threshold;
     private final float scale32;
     private final double scale64;
@@ -36,7 +36,7 @@ public final class Dropout {
             throw new IllegalArgumentException("dropout must be at least 0 and below 1, got " + p);
         }
         this.p = p;
-        this.threshold = (long) Math.ceil(p * 0x1p53);
+        this.threshold = (long) Math.ceil(p * 0x1p32);
         this.scale32 = 1f / (float) (1 - p);
         this.scale64 = 1 / (1 - p);
     }
@@ -71,8 +71,13 @@ public final class Dropout {
             for (int r = 0; r < n; r++) {
                 long key = cellKey(layerKey, row0 + r, t);
                 int base = (t * n + r) * width;
-                for (int u = 0; u < width; u++) {
-                    mask[base + u] = kept(key, u) ? scale32 : 0f;
+                // One 64-bit hash decides two units: its low half the even one, its high half the odd one
+                for (int u = 0; u < width; u += 2) {
+                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
+                    mask[base + u] = scale32 * kept(h & 0xFFFFFFFFL);
+                    if (u + 1 < width) {
+                        mask[base + u + 1] = scale32 * kept(h >>> 32);
+                    }
                 }
             }
         }
@@ -86,8 +91,12 @@ public final class Dropout {
             for (int r = 0; r < n; r++) {
                 long key = cellKey(layerKey, row0 + r, t);
                 int base = (t * n + r) * width;
-                for (int u = 0; u < width; u++) {
-                    mask[base + u] = kept(key, u) ? scale64 : 0.0;
+                for (int u = 0; u < width; u += 2) {
+                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
+                    mask[base + u] = scale64 * kept(h & 0xFFFFFFFFL);
+                    if (u + 1 < width) {
+                        mask[base + u + 1] = scale64 * kept(h >>> 32);
+                    }
                 }
             }
         }
@@ -107,8 +116,12 @@ public final class Dropout {
         }
     }
 
-    private boolean kept(long cellKey, int unit) {
-        return (mix(cellKey + (unit + 1L) * GOLDEN) >>> 11) >= threshold;
+    /**
+     * 1 if 32 bits of hash (as an unsigned value in a long) keep their element, else 0; branch-free, since
+     * a random keep/drop branch would be mispredicted at every other element.
+     */
+    private int kept(long bits32) {
+        return (int) ((bits32 - threshold) >>> 63) ^ 1;
     }
 
     /** The key of one layer's mask in one optimizer step. */
