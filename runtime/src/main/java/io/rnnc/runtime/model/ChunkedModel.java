@@ -39,7 +39,9 @@ import java.util.function.IntConsumer;
  *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
  *   <li>{@link #chunkLogits}, {@link #chunkOutputs}, {@link #chunkFinalStates}: copy the chunk's part of the
  *       last forward pass out;</li>
- *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices).</li>
+ *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices);</li>
+ *   <li>{@link #takesLengths()} returning true if it honours per-sample lengths; it then reads them from the
+ *       chunk's batch (already checked) and divides masked losses by {@link #batchValidPositions()}.</li>
  * </ul>
  * A minimal subclass (the layer code elided):
  * <pre>{@code
@@ -90,6 +92,11 @@ public abstract class ChunkedModel implements RnnModel {
 
     /** Rows of this chunk in the last forward pass. */
     private int rows;
+    /** Batch row of this chunk's row 0 in the last step. */
+    private int firstRow;
+    /** Valid (input, output) positions of the whole batch of the last step (see {@link #batchValidPositions()}). */
+    private long batchValidPositions;
+    private long batchValidTargetPositions;
     /** This chunk's share of the mean loss of the last step. */
     private double chunkLoss;
     /** Rows of the last batch (root). */
@@ -182,6 +189,14 @@ public abstract class ChunkedModel implements RnnModel {
     /** This chunk's final states into rows {@code row0 ..} of the {@code [L, batchRows, H]} blocks (see {@link RnnModel#copyFinalStates}). */
     protected abstract void chunkFinalStates(double[] h, double[] c, int row0, int batchRows);
 
+    /**
+     * Whether the generated class honours per-sample lengths ({@link Batch#hasLengths()}). A model that does
+     * not refuses a batch carrying lengths instead of reading its padding as data; the default is false.
+     */
+    protected boolean takesLengths() {
+        return false;
+    }
+
     /** Repacks derived copies of the weights; the default has none. Called on the root (chunks share them). */
     @Override
     public void parametersChanged() {
@@ -214,6 +229,28 @@ public abstract class ChunkedModel implements RnnModel {
     /** Rows of this chunk in the last forward pass. */
     protected final int rows() {
         return rows;
+    }
+
+    /**
+     * The batch row of this chunk's row 0 in the current step: global row = firstRow() + chunk row. Dropout
+     * masks are keyed by the global row so that they do not depend on the chunking.
+     */
+    protected final int firstRow() {
+        return firstRow;
+    }
+
+    /**
+     * Valid (input) positions of the whole batch of the current step: the sum of its lengths (rows times T
+     * without lengths). The masked mean loss over valid positions divides by this (many_to_many), as
+     * {@link #loss}'s {@code batchRows} divides the per-row mean.
+     */
+    protected final long batchValidPositions() {
+        return batchValidPositions;
+    }
+
+    /** Valid output positions of the whole batch of the current step (seq2seq's and one_to_many's masked mean). */
+    protected final long batchValidTargetPositions() {
+        return batchValidTargetPositions;
     }
 
     /** Chunks of a full batch (CHUNKS). */
@@ -323,6 +360,9 @@ public abstract class ChunkedModel implements RnnModel {
             b = slice;
         }
         rows = n;
+        firstRow = row0;
+        batchValidPositions = batch.validPositions(0, total);
+        batchValidTargetPositions = batch.validTargetPositions(0, total);
         loadInputs(b, n);
         forwardPass(n);
         if (mode != FORWARD) {
@@ -337,6 +377,14 @@ public abstract class ChunkedModel implements RnnModel {
         int n = batch.size();
         if (n > info.maxBatch()) {
             throw new IllegalArgumentException("batch of " + n + " samples is larger than the model's batch " + info.maxBatch());
+        }
+        if (batch.hasLengths()) {
+            if (!takesLengths()) {
+                throw new IllegalArgumentException("model " + info.name() + " does not take per-sample lengths: "
+                        + "clear them (Batch.clearLengths) to train on every position, or use a model generated with lengths");
+            }
+            // On the whole batch, so that a message names the user's row, not a chunk's
+            batch.checkLengths(Batch.maxLengthOf(info), Batch.maxTargetLengthOf(info));
         }
         return n;
     }
