@@ -66,38 +66,45 @@ class AllocationTest {
 
     /**
      * Bytes allocated by all live threads, in all and by thread name, during {@code steps} training
-     * steps; the model's own workers are listed even when they allocated nothing.
+     * steps; the model's own workers are listed even when they allocated nothing. Between the two
+     * readings the only allocation of the measurement itself is the second reading's result array
+     * (8 bytes a thread), so the bookkeeping is done before the first and after the second.
      */
     private static Allocation allocatedBy(RnnModel net, Batch batch, int steps, Set<String> ownWorkers) {
-        Map<Long, Long> before = allocatedPerThread();
+        long[] ids = MX.getAllThreadIds();
+        long[] before = MX.getThreadAllocatedBytes(ids);
         for (int i = 0; i < steps; i++) {
             net.trainStep(batch);
         }
-        Map<Long, Long> after = allocatedPerThread();
+        long[] after = MX.getThreadAllocatedBytes(ids);
+        Map<Long, Long> delta = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (before[i] >= 0 && after[i] >= 0) { // -1: not alive at one of the readings
+                delta.put(ids[i], after[i] - before[i]);
+            }
+        }
+        // a thread started during the steps: everything it allocated counts
+        Set<Long> known = new HashSet<>();
+        for (long id : ids) {
+            known.add(id);
+        }
+        for (long id : MX.getAllThreadIds()) {
+            long bytes = MX.getThreadAllocatedBytes(id);
+            if (!known.contains(id) && bytes > 0) {
+                delta.put(id, bytes);
+            }
+        }
         Map<String, Long> byThread = new HashMap<>();
         long total = 0;
-        for (Map.Entry<Long, Long> e : after.entrySet()) {
-            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        for (Map.Entry<Long, Long> e : delta.entrySet()) {
             var info = MX.getThreadInfo(e.getKey());
             String name = info == null ? "#" + e.getKey() : info.getThreadName();
-            total += delta;
-            if (delta != 0 || ownWorkers.contains(name)) {
-                byThread.merge(name, delta, Long::sum);
+            total += e.getValue();
+            if (e.getValue() != 0 || ownWorkers.contains(name)) {
+                byThread.merge(name, e.getValue(), Long::sum);
             }
         }
         return new Allocation(total, byThread);
-    }
-
-    private static Map<Long, Long> allocatedPerThread() {
-        long[] ids = MX.getAllThreadIds();
-        long[] bytes = MX.getThreadAllocatedBytes(ids);
-        Map<Long, Long> m = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (bytes[i] >= 0) { // -1: the thread ended meanwhile
-                m.put(ids[i], bytes[i]);
-            }
-        }
-        return m;
     }
 
     private static Set<String> workerThreads() {
