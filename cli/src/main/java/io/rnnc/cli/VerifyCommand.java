@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code rnnc verify SPEC --against FILE.safetensors}: replays a PyTorch reference (the format of
- * {@code shared/fixtures/README.md}) on the generated class and reports the worst error per group.
+ * {@code testdata/pytorch/fixtures/README.md}) on the generated class and reports the worst error per group.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks the generated class against a PyTorch reference file.", "",

@@ -3,6 +3,7 @@ package io.rnnc.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Runs the real entry point in-process: arguments in, exit code and both streams out. */
@@ -29,8 +30,24 @@ record Cli(int exit, String out, String err) {
         return root().resolve("samples/mnist/data").toString();
     }
 
-    static Path shared() {
-        return Path.of(System.getProperty("rnnc.shared", "../../shared"));
+    /**
+     * A set of the PyTorch reference fixtures committed in the repository ({@code testdata/pytorch/<set>}:
+     * {@code fixtures}, {@code fixtures-ext}, {@code fixtures-w2}), found from any working directory: the
+     * system property {@code rnnc.fixtures} if set, else the nearest ancestor holding the folder.
+     */
+    static Path fixtureSet(String set) {
+        String override = System.getProperty("rnnc.fixtures");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override).toAbsolutePath().normalize().resolve(set);
+        }
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("testdata/pytorch");
+            if (Files.isRegularFile(candidate.resolve("fixtures/index.json"))) {
+                return candidate.resolve(set);
+            }
+        }
+        throw new IllegalStateException("no testdata/pytorch/fixtures/index.json in " + start + " or any parent");
     }
 
     @Override

@@ -130,7 +130,7 @@ class TrainPredictTest {
 
     @Test
     void aCheckpointFromAnotherModelIsAUserError() {
-        String other = Cli.shared().resolve("fixtures/p01_rnn_tanh_l1_m2o_ce/tensors.safetensors").toString();
+        String other = Cli.fixtureSet("fixtures").resolve("p01_rnn_tanh_l1_m2o_ce/tensors.safetensors").toString();
         Cli p = Cli.run("predict", SEED, "--checkpoint", other, "--input", Path.of(Cli.mnistData(), "t10k-images-idx3-ubyte.gz").toString());
         assertEquals(1, p.exit(), p.toString());
         assertTrue(p.err().contains("does not fit model MnistRnn"), p.err());

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code rnnc verify} on every PyTorch fixture in ../shared/fixtures and ../shared/fixtures-ext, with
+ * {@code rnnc verify} on every PyTorch fixture in testdata/pytorch/fixtures and fixtures-ext, with
  * the specs in src/test/resources/fixtures; and the ways it must fail.
  */
 class VerifyCommandTest {
@@ -26,10 +26,11 @@ class VerifyCommandTest {
     static List<Path> fixtures() throws IOException {
         List<Path> all = new ArrayList<>();
         for (String set : List.of("fixtures", "fixtures-ext")) {
-            try (Stream<Path> s = Files.list(Cli.shared().resolve(set))) {
+            try (Stream<Path> s = Files.list(Cli.fixtureSet(set))) {
                 s.filter(Files::isDirectory).sorted().forEach(all::add);
             }
         }
+        assertEquals(17, all.size(), "8 base and 9 extended fixtures");
         return all;
     }
 
@@ -66,7 +67,7 @@ class VerifyCommandTest {
         Path spec = Files.writeString(tmp.resolve("p01_lr.rnn"),
                 "model P01 { input 5  sequence 6 many_to_one  rnn 8 tanh  dense 3 softmax  loss cross_entropy"
                         + "  optimizer adam lr=0.002  batch 4 }\n");
-        Cli r = Cli.run("verify", spec.toString(), "--against", fixture("fixtures/p01_rnn_tanh_l1_m2o_ce"));
+        Cli r = Cli.run("verify", spec.toString(), "--against", fixture("p01_rnn_tanh_l1_m2o_ce"));
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*\n  logits +1 +\\S+ +ok\n.*"), r.out());
         assertTrue(r.out().matches("(?s).*\n  adam1\\.\\* +\\d+ +\\S+ +OVER 1e-05.*"), r.out());
@@ -78,7 +79,7 @@ class VerifyCommandTest {
         // p01 is a tanh RNN; the same shapes with relu give other logits
         Path spec = Files.writeString(tmp.resolve("p01_relu.rnn"),
                 "model P01 { input 5  sequence 6 many_to_one  rnn 8 relu  dense 3 softmax  loss cross_entropy  batch 4 }\n");
-        Cli r = Cli.run("verify", spec.toString(), "--against", fixture("fixtures/p01_rnn_tanh_l1_m2o_ce"));
+        Cli r = Cli.run("verify", spec.toString(), "--against", fixture("p01_rnn_tanh_l1_m2o_ce"));
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*\n  logits +1 +\\S+ +OVER.*"), r.out());
     }
@@ -86,7 +87,7 @@ class VerifyCommandTest {
     @Test
     void aFileOfAnotherShapeIsAUserErrorNamingEveryMismatch() {
         Cli r = Cli.run("verify", specFor(Path.of("p01_rnn_tanh_l1_m2o_ce")), "--against",
-                fixture("fixtures/p03_lstm_l1_m2o_ce"));
+                fixture("p03_lstm_l1_m2o_ce"));
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("does not match model P01"), r.err());
         assertTrue(r.err().contains("rnn.weight_ih_l0: expected [8, 5], file has [32, 6]"), r.err());
@@ -101,7 +102,8 @@ class VerifyCommandTest {
         assertTrue(r.err().lines().count() <= 3, r.err());
     }
 
+    /** A fixture of the base set. */
     private static String fixture(String name) {
-        return Cli.shared().resolve(name).resolve("tensors.safetensors").toString();
+        return Cli.fixtureSet("fixtures").resolve(name).resolve("tensors.safetensors").toString();
     }
 }

@@ -1,5 +1,7 @@
 package io.rnnc.compiler.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,12 +10,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** PyTorch parity on every fixture of ../shared/fixtures (issue 4). */
+/** PyTorch parity on every fixture of testdata/pytorch/fixtures (issue 4). */
 class FixtureParityTest {
 
     static List<Path> fixtures() throws IOException {
-        try (Stream<Path> s = Files.list(Fixture.shared().resolve("fixtures"))) {
-            return s.filter(Files::isDirectory).sorted().toList();
+        try (Stream<Path> s = Files.list(Fixture.fixtureSet("fixtures"))) {
+            List<Path> dirs = s.filter(Files::isDirectory).sorted().toList();
+            // an empty or half-copied folder must fail here, not pass with fewer parity checks
+            assertEquals(8, dirs.size(), "fixtures in " + Fixture.fixtureSet("fixtures"));
+            return dirs;
         }
     }
 

@@ -21,7 +21,7 @@ class GeneratedSourceShapeTest {
         assertTrue(s.contains("rnn.weight_ih_l0 [100, 28]"));
         assertTrue(s.contains("static final int W_IH0 = 0;"));
         assertTrue(s.contains("static final int W_HH0 = 2800;"));
-        assertTrue(s.contains("input 28            // one image row per step"), "the class Javadoc quotes the spec");
+        assertTrue(s.contains("input 28                    # pixels per row"), "the class Javadoc quotes the spec");
         for (String m : new String[] {"layer0Forward(int n)", "layer1Forward(int n)", "layer0Backward(int n)",
                 "layer1Backward(int n)", "headForward(int n)", "headBackward(int n)"}) {
             assertTrue(s.contains("private void " + m), m);

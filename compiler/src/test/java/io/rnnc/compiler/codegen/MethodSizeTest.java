@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MethodSizeTest {
 
     static Stream<Model> models() {
-        List<Model> out = new ArrayList<>(List.of(SampleSpecs.seedModel(), SampleSpecs.charLstm(),
-                SampleSpecs.gruTokens(), SampleSpecs.digitDrawer(), SampleSpecs.spell2Sound(), SampleSpecs.xor()));
+        List<Model> out = new ArrayList<>(List.of(SampleSpecs.seedModel(), SampleSpecs.mnistLstm(),
+                SampleSpecs.mnistGru(), SampleSpecs.charLstm(), SampleSpecs.testOnlyGruOverOneHotTokens(), SampleSpecs.digitDrawer(), SampleSpecs.spell2Sound(), SampleSpecs.xor()));
         for (CellType c : CellType.values()) {
             out.add(SampleSpecs.large(c));
         }

@@ -1,74 +1,68 @@
 package io.rnnc.compiler.codegen;
 
+import io.rnnc.compiler.ParseResult;
+import io.rnnc.compiler.Rnnc;
 import io.rnnc.compiler.model.CellType;
 import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.SequenceMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** The models tests share: the seed model and sample-like specs. */
+/**
+ * The models tests share. The samples are read from the shipped specs under {@code samples/} (one
+ * source of truth: a test of "the seed model" tests what users run); the few models that are not
+ * samples say so in their names.
+ */
 final class SampleSpecs {
-
-    static final String SEED_SPEC = """
-            model MnistRnn {
-              input 28            // one image row per step
-              sequence 28 many_to_one
-              rnn 100
-              rnn 100
-              dense 10 softmax
-              loss cross_entropy
-              optimizer adam lr=1e-3
-              batch 64
-              seed 42
-            }
-            """;
 
     private SampleSpecs() {
     }
 
-    /** PyTorch's MNIST RNN: 2 x rnn 100 (tanh), 28 steps of 28 pixels, dense 10 softmax, cross-entropy, Adam 1e-3. */
+    /** The seed model, {@code samples/mnist/mnist_rnn.rnn}: PyTorch's MNIST RNN (2 x rnn 100, batch 64). */
     static Model seedModel() {
-        return TestModels.builder("MnistRnn").pkg("io.rnnc.samples.mnist").features(28).steps(28)
-                .layer(CellType.RNN_TANH, 100).layer(CellType.RNN_TANH, 100)
-                .head(10, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).batch(64).seed(42).source(SEED_SPEC).build();
+        return shipped("mnist/mnist_rnn.rnn");
     }
 
-    /** A character-level LSTM language model over embedded tokens. */
+    /** The seed model's LSTM twin, {@code samples/mnist/mnist_lstm.rnn}. */
+    static Model mnistLstm() {
+        return shipped("mnist/mnist_lstm.rnn");
+    }
+
+    /** The seed model's GRU twin, {@code samples/mnist/mnist_gru.rnn}. */
+    static Model mnistGru() {
+        return shipped("mnist/mnist_gru.rnn");
+    }
+
+    /** {@code samples/specs/char_lstm.rnn}: embedded tokens, lstm then gru, many_to_many. */
     static Model charLstm() {
-        return TestModels.builder("CharLstm").pkg("io.rnnc.samples.chars").mode(SequenceMode.MANY_TO_MANY)
-                .embedded(65, 32).steps(64).layer(CellType.LSTM, 256).layer(CellType.LSTM, 256)
-                .head(65, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).batch(32).clipNorm(5).build();
+        return shipped("specs/char_lstm.rnn");
     }
 
-    /** GRU over one-hot tokens, classification. */
-    static Model gruTokens() {
-        return TestModels.builder("GruTokens").pkg("io.rnnc.samples.tok").tokens(40).steps(50)
+    /** {@code samples/specs/digit_drawer.rnn}: one_to_many with feedback, sigmoid + BCE. */
+    static Model digitDrawer() {
+        return shipped("specs/digit_drawer.rnn");
+    }
+
+    /** {@code samples/specs/spell_to_sound.rnn}: seq2seq. */
+    static Model spell2Sound() {
+        return shipped("specs/spell_to_sound.rnn");
+    }
+
+    /** {@code samples/specs/xor.rnn}: one_to_one, SGD with momentum. */
+    static Model xor() {
+        return shipped("specs/xor.rnn");
+    }
+
+    /** Not a sample: GRU layers of two widths over one-hot tokens, classification (no sample reads one-hot tokens). */
+    static Model testOnlyGruOverOneHotTokens() {
+        return TestModels.builder("GruTokens").pkg("gen.test.tok").tokens(40).steps(50)
                 .layer(CellType.GRU, 128).layer(CellType.GRU, 64)
                 .head(5, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).batch(16).build();
     }
 
-    /** one_to_many with feedback, as the DigitDrawer sample. */
-    static Model digitDrawer() {
-        return TestModels.builder("DigitDrawer").pkg("io.rnnc.samples.draw").mode(SequenceMode.ONE_TO_MANY)
-                .features(10).steps(28).layer(CellType.LSTM, 128)
-                .head(28, HeadActivation.SIGMOID, LossKind.BCE).batch(32).build();
-    }
-
-    /** seq2seq, as the Spell2Sound sample. */
-    static Model spell2Sound() {
-        return TestModels.builder("Spell2Sound").pkg("io.rnnc.samples.s2s").mode(SequenceMode.SEQ2SEQ)
-                .encoder(io.rnnc.compiler.model.InputSpec.embedded(30, 16, io.rnnc.compiler.model.SourcePos.NONE), 16)
-                .embedded(45, 16).steps(16).layer(CellType.GRU, 128).layer(CellType.GRU, 128)
-                .head(45, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).batch(32).build();
-    }
-
-    /** one_to_one, as the Xor sample. */
-    static Model xor() {
-        return TestModels.builder("Xor").pkg("io.rnnc.samples.xor").mode(SequenceMode.ONE_TO_ONE).features(2).steps(1)
-                .layer(CellType.RNN_TANH, 8).head(1, HeadActivation.SIGMOID, LossKind.BCE).batch(4).build();
-    }
-
-    /** The large spec of issue 4: 8 layers of 1024, 1000 steps (generated and compiled, never trained). */
+    /** Not a sample: the large spec of issue 4, 8 layers of 1024, 1000 steps (generated and compiled, never trained). */
     static Model large(CellType cell) {
         var b = TestModels.builder("Large" + cell.fixtureName().replace("_", "")).pkg("gen.large")
                 .mode(SequenceMode.MANY_TO_MANY).features(64).steps(1000)
@@ -77,5 +71,26 @@ final class SampleSpecs {
             b.layer(cell, 1024);
         }
         return b.build();
+    }
+
+    /** The one model of a shipped spec, {@code samples/<relative>}, parsed as {@code rnnc} would. */
+    static Model shipped(String relative) {
+        Path file = samples().resolve(relative);
+        ParseResult r = Rnnc.parse(file);
+        if (r.hasErrors() || r.models().size() != 1) {
+            throw new IllegalStateException("the shipped spec " + file + " should hold one valid model:\n" + r.render());
+        }
+        return r.models().get(0);
+    }
+
+    /** {@code samples/} of the repository, found from whatever directory the tests run in. */
+    static Path samples() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("samples/mnist/mnist_rnn.rnn"))) {
+                return dir.resolve("samples");
+            }
+        }
+        throw new IllegalStateException("no samples/mnist/mnist_rnn.rnn in " + start + " or any parent");
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Replays a PyTorch reference file (the format of {@code shared/fixtures/README.md}: initial parameters
+ * Replays a PyTorch reference file (the format of {@code testdata/pytorch/fixtures/README.md}: initial parameters
  * under state_dict names, {@code x}, {@code y}, and the results of two training steps) on a model and
  * measures the worst error of every group of reference tensors: {@code loss}, {@code logits},
  * {@code h_n}, {@code c_n}, {@code grad.*}, {@code grad_norm}, {@code adam1.*}/{@code sgd1.*},

@@ -5,6 +5,7 @@ import io.rnnc.runtime.DoubleTensorStore;
 import io.rnnc.runtime.FloatTensorStore;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.OptimizerState;
+import io.rnnc.runtime.PyTorchFixtures;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.TensorInfo;
 import io.rnnc.runtime.TensorStore;
@@ -121,7 +122,7 @@ class CheckpointTest {
 
     @Test
     void pyTorchFixtureWeightsLoadIntoAModelOfTheSameShapes() {
-        Path fixture = SafeTensorsTest.SHARED.resolve("fixtures/p08_rnn_tanh_l2_m2o_ce_mnistlike/tensors.safetensors");
+        Path fixture = PyTorchFixtures.set("fixtures").resolve("p08_rnn_tanh_l2_m2o_ce_mnistlike/tensors.safetensors");
         SafeTensors.Contents all = SafeTensors.read(fixture);
         Map<String, SafeTensors.Tensor> params = new LinkedHashMap<>();
         all.tensors().forEach((k, v) -> {

@@ -1,5 +1,6 @@
 package io.rnnc.runtime.io;
 
+import io.rnnc.runtime.PyTorchFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SafeTensorsTest {
 
-    static final Path SHARED = Path.of(System.getProperty("rnnc.shared", "../../shared"));
-
     @TempDir
     Path dir;
 
@@ -36,10 +35,10 @@ class SafeTensorsTest {
     @Test
     void everyPyTorchFixtureReads() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Stream.concat(Files.walk(SHARED.resolve("fixtures")), Files.walk(SHARED.resolve("fixtures-ext")))) {
+        try (Stream<Path> s = Files.walk(PyTorchFixtures.root())) {
             files = s.filter(p -> p.toString().endsWith(".safetensors")).sorted().toList();
         }
-        assertEquals(17, files.size(), "8 fixtures and 9 extended fixtures");
+        assertEquals(26, files.size(), "8 base, 9 extended and 9 w2 fixtures under " + PyTorchFixtures.root());
         for (Path f : files) {
             SafeTensors.Contents c = SafeTensors.read(f);
             assertTrue(c.tensors().size() > 5, f.toString());
@@ -62,7 +61,7 @@ class SafeTensorsTest {
 
     @Test
     void fixtureP08HasTheSeedModelShapes() {
-        SafeTensors.Contents c = SafeTensors.read(SHARED.resolve("fixtures/p08_rnn_tanh_l2_m2o_ce_mnistlike/tensors.safetensors"));
+        SafeTensors.Contents c = SafeTensors.read(PyTorchFixtures.set("fixtures").resolve("p08_rnn_tanh_l2_m2o_ce_mnistlike/tensors.safetensors"));
         assertEquals("F32", c.get("rnn.weight_ih_l0").dtype());
         assertEquals(2, c.get("rnn.weight_hh_l1").shape().length);
     }

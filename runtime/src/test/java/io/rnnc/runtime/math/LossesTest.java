@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rnnc.runtime.PyTorchFixtures;
 import io.rnnc.runtime.io.SafeTensors;
-import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Losses against PyTorch's stored losses, and gradients against finite differences. */
 class LossesTest {
 
-    private static final Path SHARED = Path.of(System.getProperty("rnnc.shared", "../../shared"));
-
     private static SafeTensors.Contents fixture(String set, String name) {
-        return SafeTensors.read(SHARED.resolve(set).resolve(name).resolve("tensors.safetensors"));
+        return SafeTensors.read(PyTorchFixtures.set(set).resolve(name).resolve("tensors.safetensors"));
     }
 
     private static float[] floats(double[] v) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.rnnc.runtime.PyTorchFixtures;
 import io.rnnc.runtime.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,16 +24,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OptimizerFixtureTest {
 
-    private static final Path SHARED = Path.of(System.getProperty("rnnc.shared", "../../shared"));
-
     static Stream<Path> fixtures() throws IOException {
         List<Path> dirs = new ArrayList<>();
         for (String set : List.of("fixtures", "fixtures-ext")) {
-            try (Stream<Path> s = Files.list(SHARED.resolve(set))) {
+            try (Stream<Path> s = Files.list(PyTorchFixtures.set(set))) {
                 s.filter(p -> Files.isRegularFile(p.resolve("tensors.safetensors"))).sorted().forEach(dirs::add);
             }
         }
-        assertTrue(dirs.size() >= 17, "expected the 8 + 9 PyTorch fixtures under " + SHARED + ", found " + dirs);
+        assertTrue(dirs.size() >= 17, "expected the 8 + 9 PyTorch fixtures under " + PyTorchFixtures.root() + ", found " + dirs);
         return dirs.stream();
     }
 
