@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StreamBatchesTest {
 
-    static final Path SHARED = Path.of(System.getProperty("rnnc.shared", "../../shared"));
 
     static ModelInfo tokenModel(int steps, int batch) {
         return new ModelInfo("S", "many_to_many", "tokens_embed", 0, 100, steps, steps, 100, List.of("lstm"), List.of(8),
@@ -101,7 +100,7 @@ class StreamBatchesTest {
     void tokenChunksMatchTheStatefulFixtureLayout() {
         // w07: x and y are [B, 3·T]; chunk j is steps [j·T, (j+1)·T) of each row. A stream made of the rows
         // one after the other must give exactly those chunks.
-        SafeTensors.Contents f = SafeTensors.read(SHARED.resolve("fixtures-w2/w07_tbptt_lstm_l2_m2m_ce/tensors.safetensors"));
+        SafeTensors.Contents f = SafeTensors.read(io.rnnc.runtime.PyTorchFixtures.set("fixtures-w2").resolve("w07_tbptt_lstm_l2_m2m_ce/tensors.safetensors"));
         double[] x = f.get("x").values();
         double[] y = f.get("y").values();
         int rows = f.get("x").shape()[0];
@@ -130,7 +129,7 @@ class StreamBatchesTest {
     @Test
     void featureChunksMatchTheStatefulFixtureLayout() {
         // w08: x [B, 3·T, I], y [B, 3·T, O]
-        SafeTensors.Contents f = SafeTensors.read(SHARED.resolve("fixtures-w2/w08_tbptt_gru_l1_m2m_mse/tensors.safetensors"));
+        SafeTensors.Contents f = SafeTensors.read(io.rnnc.runtime.PyTorchFixtures.set("fixtures-w2").resolve("w08_tbptt_gru_l1_m2m_mse/tensors.safetensors"));
         int[] xs = f.get("x").shape();
         int[] ys = f.get("y").shape();
         int rows = xs[0];
