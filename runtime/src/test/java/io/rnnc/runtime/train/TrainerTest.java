@@ -128,6 +128,29 @@ class TrainerTest {
     }
 
     @Test
+    void aCheckpointPathThatCannotBeWrittenIsRefusedBeforeTraining() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("ck.safetensors"));
+        Recorder r = new Recorder();
+        SoftmaxModel m = model(1);
+        double before = m.parameters().get(0);
+        RnncIoException e = assertThrows(RnncIoException.class,
+                () -> new Trainer(m, train, null, new Trainer.Options(1, 24, 5, sub), r).run());
+        assertEquals("cannot write " + sub + ": it is a directory", e.getMessage());
+        assertTrue(r.starts.isEmpty() && r.steps.isEmpty());
+        assertEquals(before, m.parameters().get(0));
+        Path missing = dir.resolve("no/such/dir/ck.safetensors");
+        e = assertThrows(RnncIoException.class, () -> new Trainer(m, train, null, new Trainer.Options(1, 24, 5, missing), r));
+        assertEquals("cannot write " + missing + ": directory " + missing.getParent() + " does not exist", e.getMessage());
+    }
+
+    @Test
+    void checkpointDataIsWrittenIntoEveryCheckpoint() {
+        Path ck = dir.resolve("data.safetensors");
+        new Trainer(model(1), train, null, new Trainer.Options(1, 24, 5, ck, java.util.Map.of("format", "idx")), null).run();
+        assertEquals(java.util.Map.of("format", "idx"), Checkpoint.load(ck, model(2), Checkpoint.Match.MODEL).data());
+    }
+
+    @Test
     void withoutTheOptimizerStateTheResumeWouldDiffer() {
         // The test above can fail: loading the parameters alone (fresh Adam) gives other losses.
         Path half = dir.resolve("half.safetensors");
