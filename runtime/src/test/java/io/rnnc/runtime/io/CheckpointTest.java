@@ -294,6 +294,21 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointFromBeforeSpecHashesIsCheckedByNameAndSaysSo() {
+        // What rnnc wrote before it recorded spec hashes: format, model and precision only.
+        Path f = dir.resolve("old.safetensors");
+        List<SafeTensors.Tensor> ts = List.of(new SafeTensors.Tensor("rnn.weight_ih_l0", "F32", new int[] {3, 2}, new double[6]),
+                new SafeTensors.Tensor("fc.weight", "F32", new int[] {2, 3}, new double[] {1, 1, 1, 1, 1, 1}));
+        SafeTensors.write(f, ts, Map.of("format", "pt", "rnnc.model", "StoreModel", "rnnc.precision", "float32"));
+        StoreModel m = new StoreModel(SHAPES, false);
+        assertEquals(f + " was written by an rnnc that did not record spec hashes: checked by model name, names and shapes",
+                Checkpoint.load(f, m, Checkpoint.Match.MODEL).note());
+        assertEquals(1.0, m.parameters().copyOut("fc.weight")[0]);
+        RnncIoException e = assertThrows(RnncIoException.class, () -> Checkpoint.load(f, new StoreModel("Other", SHAPES, false)));
+        assertTrue(e.getMessage().contains("\n  model: the file was written by model StoreModel, not by Other (spec hash "), e.getMessage());
+    }
+
+    @Test
     void nonFiniteWeightsAreRefusedWithTheTensorAndTheFirstBadIndex() throws IOException {
         StoreModel m = new StoreModel(SHAPES, true);
         Path f = dir.resolve("nan.safetensors");
