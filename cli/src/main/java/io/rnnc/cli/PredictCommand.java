@@ -31,6 +31,10 @@ final class PredictCommand extends ModelCommand {
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "trained weights (safetensors)")
     Path checkpoint;
 
+    @Option(names = "--force", description = {"load a checkpoint written for another model or another spec of this one",
+            "by tensor names and shapes only"})
+    boolean force;
+
     @Option(names = "--input", paramLabel = "FILE", required = true, description = "IDX image file or PNG")
     Path input;
 
@@ -48,7 +52,8 @@ final class PredictCommand extends ModelCommand {
         }
         Flags.positive("--count", count);
         if (!Files.isRegularFile(checkpoint)) {
-            throw new UserException("--checkpoint " + checkpoint + ": no such file");
+            throw new UserException("--checkpoint " + checkpoint + ": " + (Files.isDirectory(checkpoint)
+                    ? "a directory, not a checkpoint file" : "no such file"));
         }
         Model model = model();
         RnnModel net = Specs.instantiate(model);
@@ -60,7 +65,11 @@ final class PredictCommand extends ModelCommand {
         }
         int rows = info.inputSteps();
         int cols = info.inputSize();
-        Checkpoint.load(checkpoint, net);
+        Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, net, force ? Checkpoint.Match.SHAPES : Checkpoint.Match.MODEL);
+        if (loaded.note() != null) {
+            err().println("note: " + loaded.note());
+            err().flush();
+        }
         float[][] images = isPng(input) ? new float[][] {png(input, rows, cols)} : idx(input, rows, cols);
         Batch batch = Batch.forModel(info);
         double[] probs = new double[info.maxBatch() * info.logitsPerSample()];

@@ -5,6 +5,10 @@ import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.data.Dataset;
 import io.rnnc.runtime.data.Datasets;
 import io.rnnc.runtime.data.Mnist;
+import io.rnnc.runtime.io.AtomicFile;
+import io.rnnc.runtime.io.Checkpoint;
+import io.rnnc.runtime.io.RnncIoException;
+import io.rnnc.runtime.io.SafeTensors;
 import io.rnnc.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +51,7 @@ final class TrainCommand extends ModelCommand {
     @Mixin
     BatchOption batch;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the initial weights and the shuffling (default: the spec's seed)")
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the initial weights and the shuffling (default: the spec's seed; with --resume, the saved run's)")
     Long seed;
 
     @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images only")
@@ -60,8 +64,14 @@ final class TrainCommand extends ModelCommand {
             description = "checkpoint written after every epoch (default: rnnc-out/<Model>.safetensors)")
     Path checkpoint;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "continue the run saved in this checkpoint")
+    @Option(names = "--resume", paramLabel = "FILE", description = {"continue the run saved in this checkpoint, exactly:",
+            "its batch and seed are kept (--batch or --seed with other values are refused); --epochs is the",
+            "run's new total, --threads and --checkpoint apply"})
     Path resume;
+
+    @Option(names = "--force", description = {"with --resume: load a checkpoint written for another model or another",
+            "spec of this one by tensor names and shapes only"})
+    boolean force;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "PNG of the training curves (default: rnnc-out/<Model>-training.png)")
     Path chart;
@@ -81,6 +91,39 @@ final class TrainCommand extends ModelCommand {
         int asked = threads.asked(Runtime.getRuntime().availableProcessors());
         Model model = model();
         int batchSize = batch.resolve(model);
+        long runSeed = seed == null ? model.seed() : seed;
+        Path outDir = Path.of("rnnc-out");
+        Path ckpt = checkpoint != null ? checkpoint : outDir.resolve(model.name() + ".safetensors");
+        Path png = chart != null ? chart : outDir.resolve(model.name() + "-training.png");
+
+        RnnModel net = Specs.instantiate(model);
+        Checkpoint.Position from = null;
+        if (resume != null) {
+            // The saved run's batch and seed are the run's: read them first, refuse flags that contradict
+            // them, and only then print the banner, so that it shows what the run really uses.
+            SafeTensors.Contents contents = SafeTensors.read(resume);
+            Checkpoint.Match match = force ? Checkpoint.Match.SHAPES : Checkpoint.Match.MODEL;
+            Checkpoint.Loaded loaded = Checkpoint.check(resume.toString(), contents, net, match);
+            from = loaded.position().orElseThrow(() -> Trainer.parametersOnly(resume));
+            batchSize = resumed("--batch", batch.batch == null ? null : (long) batch.batch, from.batchSize(), "batch");
+            runSeed = resumed("--seed", seed, from.seed(), "seed");
+            if (batchSize > model.batch()) {
+                throw new UserException("--resume " + resume + ": the run was saved with batch " + batchSize
+                        + ", larger than model " + model.name() + " is sized for (" + model.batch() + ")");
+            }
+            net.initialize(runSeed); // the saved run's seed: whatever initialize() seeds besides the weights stays the same
+            Checkpoint.apply(resume.toString(), contents, net, match);
+            if (loaded.note() != null) {
+                err.println("note: " + loaded.note());
+                err.flush();
+            }
+        }
+        makeParent(ckpt);
+        makeParent(png);
+        // before any data is read or any step taken: a run must not end in an unwritable checkpoint or chart
+        checkWritable("--checkpoint", ckpt);
+        checkWritable("--chart", png);
+
         Dataset train;
         Dataset test;
         if (data != null) {
@@ -100,17 +143,12 @@ final class TrainCommand extends ModelCommand {
         if (testLimit != null && test != null) {
             test = Datasets.head(test, Math.min(testLimit, test.size()));
         }
-        long runSeed = seed == null ? model.seed() : seed;
-        Path outDir = Path.of("rnnc-out");
-        Path ckpt = checkpoint != null ? checkpoint : outDir.resolve(model.name() + ".safetensors");
-        Path png = chart != null ? chart : outDir.resolve(model.name() + "-training.png");
-        makeParent(ckpt);
-        makeParent(png);
 
-        RnnModel net = Specs.instantiate(model);
         // checks the data against the model before any work: a wrong kind of data is a user error
         train.layout().checkFits(net.info());
-        net.initialize(runSeed);
+        if (from == null) {
+            net.initialize(runSeed);
+        }
         ThreadsOption.apply(net, asked, out);
         Progress.Kind kind = progress != null ? progress : System.console() != null ? Progress.Kind.BAR : Progress.Kind.LINES;
         RecordingDataset recorded = new RecordingDataset(train);
@@ -121,7 +159,7 @@ final class TrainCommand extends ModelCommand {
                 test == null ? "no test images" : String.format(Locale.ROOT, "%,d test images", test.size()), batchSize,
                 epochs, epochs == 1 ? "" : "s", runSeed, net.threads(), net.threads() == 1 ? "" : "s");
         out.flush();
-        Trainer.Result result = resume != null ? trainer.resume(resume) : trainer.run();
+        Trainer.Result result = from != null ? trainer.resume(from, resume) : trainer.run();
         if (!listener.history().isEmpty()) {
             Chart.write(png, model.name(), listener.history());
             out.println("chart: " + png);
@@ -160,7 +198,36 @@ final class TrainCommand extends ModelCommand {
             Flags.positive("--test-limit", testLimit);
         }
         if (resume != null && !Files.isRegularFile(resume)) {
-            throw new UserException("--resume " + resume + ": no such file");
+            throw new UserException("--resume " + resume + ": " + (Files.isDirectory(resume) ? "a directory, not a checkpoint file"
+                    : "no such file"));
+        }
+        if (force && resume == null) {
+            throw new UserException("--force goes with --resume (it loads the checkpoint by tensor names and shapes only)");
+        }
+    }
+
+    /**
+     * The value a resumed run uses for {@code flag}: the saved run's. A flag that asks for another value is
+     * refused rather than ignored (the run would no longer continue the saved one exactly).
+     */
+    private long resumed(String flag, Long given, long saved, String what) {
+        if (given != null && given != saved) {
+            throw new UserException(flag + " " + given + " contradicts --resume " + resume + ": that run was saved with "
+                    + what + " " + saved + ", and a resumed run keeps its " + what + " to continue exactly; drop " + flag
+                    + " (or give " + flag + " " + saved + "), or start a new run without --resume");
+        }
+        return saved;
+    }
+
+    private int resumed(String flag, Long given, int saved, String what) {
+        return (int) resumed(flag, given, (long) saved, what);
+    }
+
+    private static void checkWritable(String flag, Path file) {
+        try {
+            AtomicFile.checkWritable(file);
+        } catch (RnncIoException e) {
+            throw new UserException(flag + " " + file + ": " + e.getMessage(), e);
         }
     }
 

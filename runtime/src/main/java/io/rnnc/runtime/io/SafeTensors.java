@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The safetensors format: 8-byte little-endian header length N, N bytes of UTF-8 JSON mapping each
@@ -36,6 +37,8 @@ import java.util.Set;
  *
  * <p>{@link #write} writes F32 and F64 tensors atomically (see {@link AtomicFile}); the header is
  * padded with spaces so the data starts at a multiple of 8 bytes, as the reference implementation does.
+ * Metadata keys are written sorted (by {@link String#compareTo}), whatever the map's iteration order, so
+ * that the same contents always give the same bytes.
  */
 public final class SafeTensors {
 
@@ -426,7 +429,7 @@ public final class SafeTensors {
         if (!metadata.isEmpty()) {
             h.append("\"__metadata__\":{");
             boolean first = true;
-            for (Map.Entry<String, String> m : metadata.entrySet()) {
+            for (Map.Entry<String, String> m : new TreeMap<>(metadata).entrySet()) {
                 h.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(Json.quote(m.getValue()));
                 first = false;
             }

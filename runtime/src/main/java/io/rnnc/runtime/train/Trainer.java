@@ -5,8 +5,10 @@ import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.data.Batches;
 import io.rnnc.runtime.data.Dataset;
+import io.rnnc.runtime.io.AtomicFile;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.RnncIoException;
+import io.rnnc.runtime.io.SafeTensors;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +37,10 @@ public final class Trainer {
      * @param batchSize  samples per step, at most the model's {@code maxBatch}
      * @param seed       the shuffling seed
      * @param checkpoint file rewritten after each epoch, or null for none
+     * @param checkpointData the data pipeline's metadata saved in every checkpoint (see
+     *                   {@link Checkpoint#DATA_PREFIX}): vocabulary, normalisation statistics, data format
      */
-    public record Options(int epochs, int batchSize, long seed, Path checkpoint) {
+    public record Options(int epochs, int batchSize, long seed, Path checkpoint, Map<String, String> checkpointData) {
         public Options {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1: " + epochs);
@@ -44,6 +48,11 @@ public final class Trainer {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
             }
+            checkpointData = Map.copyOf(checkpointData);
+        }
+
+        public Options(int epochs, int batchSize, long seed, Path checkpoint) {
+            this(epochs, batchSize, seed, checkpoint, Map.of());
         }
     }
 
@@ -78,7 +87,8 @@ public final class Trainer {
     /**
      * @param validation held-out data evaluated after each epoch, or null
      * @param listener   receives progress events; null for none
-     * @throws RnncIoException if the data do not fit the model
+     * @throws RnncIoException if the data do not fit the model, or the checkpoint path cannot be written
+     *                         (checked now, before any training, without leaving a file)
      */
     public Trainer(RnnModel model, Dataset train, Dataset validation, Options options, TrainingListener listener) {
         this.model = Objects.requireNonNull(model);
@@ -95,6 +105,9 @@ public final class Trainer {
         if (validation != null) {
             validation.layout().checkFits(info);
         }
+        if (options.checkpoint() != null) {
+            AtomicFile.checkWritable(options.checkpoint());
+        }
     }
 
     /** Trains from the model's current parameters and optimizer state, epoch 1 to {@code epochs}. */
@@ -103,19 +116,57 @@ public final class Trainer {
     }
 
     /**
-     * Loads an epoch-end checkpoint into the model and runs the remaining epochs with the checkpoint's
-     * seed and batch size (those of the run being continued).
+     * Loads an epoch-end checkpoint into the model, checking that it belongs to the model
+     * ({@link Checkpoint.Match#MODEL}), and runs the remaining epochs.
      *
-     * @throws RnncIoException if the file is unreadable, does not fit the model, or holds no training position
+     * @throws RnncIoException if the file is unreadable, does not fit the model, holds no training position,
+     *                         or was saved by a run with another batch size or seed than the options give
+     *                         (nothing is loaded then)
      */
     public Result resume(Path checkpoint) {
-        Checkpoint.Position position = Checkpoint.load(checkpoint, model).orElseThrow(() -> new RnncIoException(
-                checkpoint + " holds parameters only, no training position to resume from; use it as initial weights"));
+        return resume(checkpoint, Checkpoint.Match.MODEL);
+    }
+
+    /**
+     * Like {@link #resume(Path)}, checking the file's model as {@code match} says. A resumed run continues
+     * the saved one exactly, so the options' batch size and seed must be the saved run's (read them with
+     * {@link Checkpoint#position(Path)}); a difference is refused before anything is loaded rather than
+     * silently replaced.
+     */
+    public Result resume(Path checkpoint, Checkpoint.Match match) {
+        SafeTensors.Contents contents = SafeTensors.read(checkpoint);
+        String where = checkpoint.toString();
+        Checkpoint.Position position = Checkpoint.check(where, contents, model, match).position()
+                .orElseThrow(() -> parametersOnly(checkpoint));
+        checkResumable(position, checkpoint);
+        Checkpoint.apply(where, contents, model, match);
+        return run(position, checkpoint);
+    }
+
+    /**
+     * Continues from {@code position}, whose checkpoint {@code from} the caller has already loaded into the
+     * model (e.g. with {@link Checkpoint#load(Path, RnnModel, Checkpoint.Match)}, to show its note first).
+     */
+    public Result resume(Checkpoint.Position position, Path from) {
+        checkResumable(position, from);
+        return run(position, from);
+    }
+
+    /** The refusal of a parameters-only file as a run to resume. */
+    public static RnncIoException parametersOnly(Path checkpoint) {
+        return new RnncIoException(checkpoint + " holds parameters only, no training position to resume from; use it as initial weights");
+    }
+
+    private void checkResumable(Checkpoint.Position position, Path checkpoint) {
         if (position.batchSize() < 1 || position.batchSize() > info.maxBatch()) {
             throw new RnncIoException(checkpoint + ": batch size " + position.batchSize() + " does not fit model "
                     + info.name() + " (1.." + info.maxBatch() + ")");
         }
-        return run(position, checkpoint);
+        if (position.batchSize() != options.batchSize() || position.seed() != options.seed()) {
+            throw new RnncIoException(checkpoint + " was saved by a run with batch " + position.batchSize() + " and seed "
+                    + position.seed() + ", but this trainer is set for batch " + options.batchSize() + " and seed "
+                    + options.seed() + "; a resumed run keeps its batch and seed to continue exactly");
+        }
     }
 
     private Result run(Checkpoint.Position from, Path resumedFrom) {
@@ -171,7 +222,7 @@ public final class Trainer {
                 Checkpoint.save(options.checkpoint(), model, new Checkpoint.Position(e + 1, globalStep, seed, batchSize,
                         Map.of("train_loss", Double.toString(trainLoss),
                                 "validation_loss", Double.toString(eval.loss()),
-                                "validation_accuracy", Double.toString(eval.accuracy()))));
+                                "validation_accuracy", Double.toString(eval.accuracy()))), options.checkpointData());
                 written = options.checkpoint();
                 lastCheckpoint = written;
                 lastGoodEpoch = e + 1;

@@ -93,8 +93,20 @@ class TrainerTest {
         new Trainer(model(11), train, validation, new Trainer.Options(2, 24, 5, half), null).run();
         Recorder c = new Recorder();
         SoftmaxModel mc = model(12345); // different weights, all replaced by the checkpoint
-        // Different seed and batch size in the options: a resume continues the saved run's.
-        Trainer.Result rc = new Trainer(mc, train, validation, new Trainer.Options(4, 32, 99, half), c).resume(half);
+        // Another seed or batch size in the options is refused, not silently replaced by the saved run's,
+        // and nothing is loaded.
+        double before = mc.parameters().get(0);
+        for (Trainer.Options other : List.of(new Trainer.Options(4, 32, 5, half), new Trainer.Options(4, 24, 99, half))) {
+            RnncIoException e = assertThrows(RnncIoException.class, () -> new Trainer(mc, train, validation, other, c).resume(half));
+            assertEquals(half + " was saved by a run with batch 24 and seed 5, but this trainer is set for batch "
+                    + other.batchSize() + " and seed " + other.seed() + "; a resumed run keeps its batch and seed to continue exactly",
+                    e.getMessage());
+        }
+        assertEquals(before, mc.parameters().get(0));
+        assertTrue(c.starts.isEmpty());
+        Checkpoint.Position saved = Checkpoint.position(half).orElseThrow();
+        Trainer.Result rc = new Trainer(mc, train, validation, new Trainer.Options(4, saved.batchSize(), saved.seed(), half), c)
+                .resume(half);
         assertEquals(3, c.starts.get(0).firstEpoch());
         assertEquals(half, c.starts.get(0).resumedFrom());
         assertEquals(2, rc.epochs().size());
@@ -113,6 +125,29 @@ class TrainerTest {
         assertArrayEquals(((DoubleTensorStore) ma.parameters()).data, ((DoubleTensorStore) mc.parameters()).data);
         assertEquals(ma.optimizerState().step(), mc.optimizerState().step());
         assertArrayEquals(Files.readAllBytes(full), Files.readAllBytes(half), "final checkpoints byte-identical");
+    }
+
+    @Test
+    void aCheckpointPathThatCannotBeWrittenIsRefusedBeforeTraining() throws IOException {
+        Path sub = Files.createDirectory(dir.resolve("ck.safetensors"));
+        Recorder r = new Recorder();
+        SoftmaxModel m = model(1);
+        double before = m.parameters().get(0);
+        RnncIoException e = assertThrows(RnncIoException.class,
+                () -> new Trainer(m, train, null, new Trainer.Options(1, 24, 5, sub), r).run());
+        assertEquals("cannot write " + sub + ": it is a directory", e.getMessage());
+        assertTrue(r.starts.isEmpty() && r.steps.isEmpty());
+        assertEquals(before, m.parameters().get(0));
+        Path missing = dir.resolve("no/such/dir/ck.safetensors");
+        e = assertThrows(RnncIoException.class, () -> new Trainer(m, train, null, new Trainer.Options(1, 24, 5, missing), r));
+        assertEquals("cannot write " + missing + ": directory " + missing.getParent() + " does not exist", e.getMessage());
+    }
+
+    @Test
+    void checkpointDataIsWrittenIntoEveryCheckpoint() {
+        Path ck = dir.resolve("data.safetensors");
+        new Trainer(model(1), train, null, new Trainer.Options(1, 24, 5, ck, java.util.Map.of("format", "idx")), null).run();
+        assertEquals(java.util.Map.of("format", "idx"), Checkpoint.load(ck, model(2), Checkpoint.Match.MODEL).data());
     }
 
     @Test
