@@ -41,6 +41,7 @@ import io.rnnc.runtime.parallel.WorkerPool;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
@@ -78,9 +79,22 @@ public final class CodeGenerator {
         check(plan.model());
         CodeGenerator g = new CodeGenerator(plan);
         TypeSpec spec = g.build();
-        String text = JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true).indent("    ")
-                .build().toString();
+        String text = compactJavadoc(JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true)
+                .indent("    ").build().toString());
         return new GeneratedSource(plan.model().qualifiedName(), text);
+    }
+
+    /** One-sentence Javadoc (JavaPoet always writes three lines) on one line: {@code /** text *}{@code /}. */
+    private static final Pattern ONE_LINE_DOC = Pattern.compile("(?m)^( *)/\\*\\*\n\\1 \\* ([^\n]*)\n\\1 \\*/$");
+
+    /** A blank line JavaPoet puts between two field declarations of the class. */
+    private static final Pattern BETWEEN_FIELDS = Pattern.compile(
+            "(?m)^(    [^ \n][^\n]*;)\n\n(?=    (?:/\\*\\*[^\n]*\\*/\n    )?(?:(?:public|private|static|final) )+[^\n(]*[=;])");
+
+    /** Field comments on one line, and fields without blank lines between them: the class reads as a table. */
+    static String compactJavadoc(String source) {
+        String s = ONE_LINE_DOC.matcher(source).replaceAll("$1/** $2 */");
+        return BETWEEN_FIELDS.matcher(s).replaceAll("$1\n");
     }
 
     private static void check(Model model) {
@@ -143,31 +157,33 @@ public final class CodeGenerator {
         type.addField(FieldSpec.builder(String.class, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The spec this class was generated from.\n").initializer("$S", model.source()).build());
         for (Constant c : plan.constants()) {
-            type.addField(FieldSpec.builder(int.class, c.name(), Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L\n", c.comment()).initializer("$L", c.value()).build());
+            FieldSpec.Builder f = FieldSpec.builder(int.class, c.name(), Modifier.STATIC, Modifier.FINAL);
+            if (c.comment() != null) {
+                f.addJavadoc("$L\n", c.comment());
+            }
+            type.addField(f.initializer("$L", c.value()).build());
         }
         for (ParamOffset o : plan.offsets()) {
             ParamSpec p = o.param();
             type.addField(FieldSpec.builder(int.class, o.constant(), Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L $L: first element in the flat stores.\n", p.name(), p.shape())
+                    .addJavadoc("$L $L\n", p.name(), p.shape())
                     .initializer("$L", p.offset()).build());
         }
         OptimizerSpec opt = plan.optimizer();
-        dconst("LR", opt.lr(), "Learning rate.");
+        dconst("LR", opt.lr(), null);
         if (opt.kind() == OptimizerSpec.Kind.ADAM) {
-            dconst("BETA1", opt.beta1(), "Adam beta1.");
-            dconst("BETA2", opt.beta2(), "Adam beta2.");
-            dconst("EPS", opt.eps(), "Adam eps (outside the square root, as PyTorch).");
+            dconst("BETA1", opt.beta1(), null);
+            dconst("BETA2", opt.beta2(), null);
+            dconst("EPS", opt.eps(), "outside the square root, as PyTorch");
         } else {
-            dconst("MOMENTUM", opt.momentum(), "SGD momentum (dampening 0, no Nesterov).");
+            dconst("MOMENTUM", opt.momentum(), "SGD: dampening 0, no Nesterov");
         }
-        dconst("WEIGHT_DECAY", opt.weightDecay(), "L2 weight decay, added to the clipped gradient.");
+        dconst("WEIGHT_DECAY", opt.weightDecay(), "L2, added to the clipped gradient");
         plan.clip().ifPresent(c -> dconst("CLIP", c.threshold(),
                 c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
-                        ? "Gradient clipping: global L2 norm limit (clip_grad_norm_)."
-                        : "Gradient clipping: element limit (clip_grad_value_)."));
+                        ? "global L2 norm limit (clip_grad_norm_)" : "element limit (clip_grad_value_)"));
         type.addField(FieldSpec.builder(long.class, "SEED", Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The spec's seed.\n").initializer("$LL", model.seed()).build());
+                .initializer("$LL", model.seed()).build());
 
         TypeName tensorList = ParameterizedTypeName.get(List.class, TensorInfo.class);
         CodeBlock.Builder tensors = CodeBlock.builder().add("$T.of(", List.class);
@@ -209,8 +225,11 @@ public final class CodeGenerator {
     }
 
     private void dconst(String name, double value, String doc) {
-        type.addField(FieldSpec.builder(double.class, name, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("$L\n", doc).initializer("$L", doubleLiteral(value)).build());
+        FieldSpec.Builder f = FieldSpec.builder(double.class, name, Modifier.STATIC, Modifier.FINAL);
+        if (doc != null) {
+            f.addJavadoc("$L\n", doc);
+        }
+        type.addField(f.initializer("$L", doubleLiteral(value)).build());
     }
 
     static String doubleLiteral(double v) {

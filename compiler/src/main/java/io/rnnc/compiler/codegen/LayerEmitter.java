@@ -263,12 +263,13 @@ final class LayerEmitter {
                 c.add("// one step from h_{-1} = 0: W_hh gets no gradient\n");
                 c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
             } else {
-                c.add("// dW_hh[$L × $L] = dRec[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H);
+                c.add("// dW_hh[$L × $L] = $L[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H, dR);
                 c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, n * $L, $L, $L, n * $L, $L, false, dw, $L, $L)",
                         GEMM, weightGradientGemm(), G, H, T, dR, GS, GS, h, H, H, wHh, H);
             }
         } else {
-            c.add("// dW_hh[$L × $L] = dRec[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H);
+            c.add("// dW_hh[$L × $L] = $L[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H,
+                    dR);
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
                     GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, wHh, H);
         }
