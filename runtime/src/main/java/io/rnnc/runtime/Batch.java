@@ -67,4 +67,33 @@ public final class Batch {
         }
         this.size = size;
     }
+
+    /**
+     * Makes this batch rows {@code row0 .. row0 + n - 1} of {@code src} (a batch of the same model): sets the
+     * size to n and copies every per-row array that both batches have. Used to give each chunk of a
+     * step its own rows; a per-row array added to this class gets one more line here.
+     */
+    public void copyRowsFrom(Batch src, int row0, int n) {
+        if (row0 < 0 || row0 + n > src.size) {
+            throw new IllegalArgumentException("rows " + row0 + ".." + (row0 + n - 1) + " outside the batch of " + src.size);
+        }
+        setSize(n);
+        copyRows(src.features, src.capacity, features, row0, n);
+        copyRows(src.tokens, src.capacity, tokens, row0, n);
+        copyRows(src.classes, src.capacity, classes, row0, n);
+        copyRows(src.targets, src.capacity, targets, row0, n);
+    }
+
+    /** Copies n rows from row0 of {@code src} (any primitive array, {@code capacity} rows) to the start of {@code dst}. */
+    private void copyRows(Object src, int srcCapacity, Object dst, int row0, int n) {
+        if (src == null || dst == null) {
+            return;
+        }
+        int per = java.lang.reflect.Array.getLength(dst) / capacity;
+        if (java.lang.reflect.Array.getLength(src) / srcCapacity != per) {
+            throw new IllegalArgumentException("batches of different shapes: " + per + " values per row here, "
+                    + java.lang.reflect.Array.getLength(src) / srcCapacity + " in the source");
+        }
+        System.arraycopy(src, row0 * per, dst, 0, n * per);
+    }
 }

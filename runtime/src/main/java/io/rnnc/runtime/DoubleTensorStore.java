@@ -54,6 +54,17 @@ public final class DoubleTensorStore extends TensorStore {
     }
 
     @Override
+    public void addFrom(TensorStore other) {
+        if (!(other instanceof DoubleTensorStore o) || o.data.length != data.length) {
+            throw new IllegalArgumentException("can only add a double store of " + data.length + " elements");
+        }
+        double[] src = o.data;
+        for (int i = 0; i < data.length; i++) {
+            data[i] += src[i];
+        }
+    }
+
+    @Override
     public String dtype() {
         return "float64";
     }

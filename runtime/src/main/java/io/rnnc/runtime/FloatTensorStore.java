@@ -60,6 +60,17 @@ public final class FloatTensorStore extends TensorStore {
     }
 
     @Override
+    public void addFrom(TensorStore other) {
+        if (!(other instanceof FloatTensorStore o) || o.data.length != data.length) {
+            throw new IllegalArgumentException("can only add a float store of " + data.length + " elements");
+        }
+        float[] src = o.data;
+        for (int i = 0; i < data.length; i++) {
+            data[i] += src[i];
+        }
+    }
+
+    @Override
     public String dtype() {
         return "float32";
     }

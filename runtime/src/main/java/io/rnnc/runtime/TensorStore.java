@@ -67,6 +67,9 @@ public abstract sealed class TensorStore permits FloatTensorStore, DoubleTensorS
     /** Copies all elements from a store of the same layout. */
     public abstract void copyFrom(TensorStore other);
 
+    /** Adds every element of a store of the same layout and type, in index order (gradient sums over chunks). */
+    public abstract void addFrom(TensorStore other);
+
     /** "float32" or "float64". */
     public abstract String dtype();
 

@@ -1,0 +1,452 @@
+package io.rnnc.runtime.model;
+
+import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.DoubleTensorStore;
+import io.rnnc.runtime.FloatTensorStore;
+import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.OptimizerState;
+import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.TensorStore;
+import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.optim.Adam;
+import io.rnnc.runtime.optim.Clipping;
+import io.rnnc.runtime.optim.Sgd;
+import io.rnnc.runtime.parallel.WorkerPool;
+
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The model-independent half of a generated model: chunks, threads, slicing, the gradient sum, the
+ * optimizer update, initialisation and the {@link RnnModel} accessors. A generated class extends it and
+ * provides only what is specific to its network: its buffers, and the hooks below.
+ *
+ * <p><b>Chunks.</b> A batch is split into fixed chunks of {@link ModelSettings#chunkRows()} rows. The public
+ * instance (the <em>root</em>) is chunk 0; it holds {@code CHUNKS - 1} more instances of the same class,
+ * made by {@link #newChunk()}, which share the parameters, the optimizer state and whatever else the
+ * subclass shares (packed weights) and own their activations, gradients and a {@link Batch} for their
+ * rows. Chunks run on any thread of a {@link WorkerPool}; each writes only its own buffers, its loss share
+ * is added and its gradients are summed into chunk 0's in chunk order, so results are the same bits on any
+ * thread count. After warm-up a step allocates nothing.
+ *
+ * <p><b>What a subclass provides</b> (each called on the chunk that runs the rows):
+ * <ul>
+ *   <li>two constructors: a private one {@code (root)} that calls {@code super(SETTINGS, root)} and then
+ *       allocates its per-chunk buffers and takes shared ones from {@code root} when it is not null, and a
+ *       public one that calls the private one with null and then {@link #completeConstruction()};</li>
+ *   <li>{@link #newChunk()}: {@code return new MyModel(this);}</li>
+ *   <li>{@link #loadInputs}, {@link #forwardPass}, {@link #loss}, {@link #backwardPass}: one step over the
+ *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
+ *   <li>{@link #chunkLogits}, {@link #chunkOutputs}, {@link #chunkFinalStates}: copy the chunk's part of the
+ *       last forward pass out;</li>
+ *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices).</li>
+ * </ul>
+ * A minimal subclass (the layer code elided):
+ * <pre>{@code
+ * public final class Tiny extends ChunkedModel {
+ *     static final ModelSettings SETTINGS = new ModelSettings(INFO, 32, 0L,
+ *             Optimizer.adam(1e-3, 0.9, 0.999, 1e-8, 0), Clip.NONE, List.of(TensorInit.uniform("fc.weight", 0.1), ...));
+ *     private final float[] w;                       // parameters, shared by all chunks
+ *     private final float[] logits = new float[CHUNK * O];
+ *
+ *     public Tiny() { this(null); completeConstruction(); }
+ *     private Tiny(Tiny root) { super(SETTINGS, root); w = floatParameters(); }
+ *
+ *     protected ChunkedModel newChunk() { return new Tiny(this); }
+ *     protected void loadInputs(Batch batch, int n) { ... }
+ *     protected void forwardPass(int n) { ... }
+ *     protected double loss(Batch batch, int n, int batchRows, boolean backward) { ... mean over batchRows ... }
+ *     protected void backwardPass(int n) { ... writes floatGradients() ... }
+ *     protected void chunkLogits(double[] dst, int dstOffset) { ... }
+ *     protected void chunkOutputs(double[] dst, int dstOffset) { ... }
+ *     protected void chunkFinalStates(double[] h, double[] c, int row0, int batchRows) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one caller at a time (as {@link RnnModel}).
+ */
+public abstract class ChunkedModel implements RnnModel {
+
+    private static final int FORWARD = 0;
+    private static final int EVALUATE = 1;
+    private static final int TRAIN = 2;
+
+    private final ModelSettings settings;
+    private final ModelInfo info;
+    private final int chunkRows;
+    private final TensorStore params;
+    /** This chunk's gradients (chunk 0's are the model's: the sum over chunks). */
+    private final TensorStore grads;
+    private final OptimizerState optimizer;
+    /** Adam's exp_avg or SGD's momentum_buffer; Adam's exp_avg_sq (null for SGD). */
+    private final TensorStore slot0;
+    private final TensorStore slot1;
+    /** This chunk's rows of a batch, copied. */
+    private final Batch slice;
+    /** Chunk c runs rows c·chunkRows ..; chunks[0] is this model (root only; filled by completeConstruction). */
+    private final ChunkedModel[] chunks;
+    /** Runs one chunk of the current step (root only), made once so that a step captures nothing. */
+    private final IntConsumer chunkTask;
+
+    /** Rows of this chunk in the last forward pass. */
+    private int rows;
+    /** This chunk's share of the mean loss of the last step. */
+    private double chunkLoss;
+    /** Rows of the last batch (root). */
+    private int batchRows;
+    /** The batch of the step in progress (root). */
+    private Batch stepBatch;
+    /** FORWARD, EVALUATE or TRAIN (root). */
+    private int stepMode;
+    /** Threads that run chunks; null until a step needs more than one. */
+    private WorkerPool pool;
+    private int threads = 1;
+    /** The optimizer's learning rate (root), the spec's until changed. */
+    private double learningRate;
+
+    /**
+     * The root (chunk 0) when {@code root} is null, else another chunk of {@code root} sharing its
+     * parameters and optimizer state.
+     */
+    protected ChunkedModel(ModelSettings settings, ChunkedModel root) {
+        this.settings = settings;
+        this.info = settings.info();
+        this.chunkRows = settings.chunkRows();
+        boolean own = root == null;
+        this.params = own ? newStore() : root.params;
+        this.grads = newStore();
+        if (own) {
+            this.slot0 = newStore();
+            boolean adam = settings.optimizer().kind() == Optimizer.Kind.ADAM;
+            this.slot1 = adam ? newStore() : null;
+            this.optimizer = adam
+                    ? new OptimizerState("adam", List.of("exp_avg", "exp_avg_sq"), List.of(slot0, slot1))
+                    : new OptimizerState("sgd", List.of("momentum_buffer"), List.of(slot0));
+        } else {
+            this.slot0 = root.slot0;
+            this.slot1 = root.slot1;
+            this.optimizer = root.optimizer;
+        }
+        this.slice = Batch.forModel(info, chunkRows);
+        this.chunks = own ? new ChunkedModel[settings.chunks()] : null;
+        this.chunkTask = own ? this::runChunk : null;
+        this.learningRate = settings.optimizer().lr();
+    }
+
+    private TensorStore newStore() {
+        return settings.float32() ? new FloatTensorStore(info.parameters()) : new DoubleTensorStore(info.parameters());
+    }
+
+    /**
+     * Ends the public constructor, once the subclass's fields are set: makes the other chunks with
+     * {@link #newChunk()}, initialises from the spec's seed and uses the default thread count.
+     */
+    protected final void completeConstruction() {
+        if (chunks == null || chunks[0] != null) {
+            throw new IllegalStateException("completeConstruction() is for the root model, once");
+        }
+        chunks[0] = this;
+        for (int c = 1; c < chunks.length; c++) {
+            chunks[c] = newChunk();
+        }
+        initialize(settings.seed());
+        setThreads(defaultThreads());
+    }
+
+    // ---- hooks of the generated class ----
+
+    /** Another chunk of this (root) model: {@code return new MyModel(this);}. */
+    protected abstract ChunkedModel newChunk();
+
+    /** Copies (and checks) the inputs of the batch's first n rows into this chunk's input buffers. */
+    protected abstract void loadInputs(Batch batch, int n);
+
+    /** The forward pass of n rows, head included. */
+    protected abstract void forwardPass(int n);
+
+    /**
+     * This chunk's share of the batch's mean loss (its rows' losses divided by the batch's count,
+     * {@code batchRows} rows), checking the targets; with {@code backward}, also d loss / d logits.
+     */
+    protected abstract double loss(Batch batch, int n, int batchRows, boolean backward);
+
+    /** Backpropagation through time of n rows from the loss: overwrites this chunk's gradients. */
+    protected abstract void backwardPass(int n);
+
+    /** This chunk's logits of the last forward pass into {@code dst} from {@code dstOffset}, {@code [rows, T_out, O]}. */
+    protected abstract void chunkLogits(double[] dst, int dstOffset);
+
+    /** This chunk's outputs after the head's activation, as {@link #chunkLogits}. */
+    protected abstract void chunkOutputs(double[] dst, int dstOffset);
+
+    /** This chunk's final states into rows {@code row0 ..} of the {@code [L, batchRows, H]} blocks (see {@link RnnModel#copyFinalStates}). */
+    protected abstract void chunkFinalStates(double[] h, double[] c, int row0, int batchRows);
+
+    /** Repacks derived copies of the weights; the default has none. Called on the root (chunks share them). */
+    @Override
+    public void parametersChanged() {
+    }
+
+    // ---- for the generated class ----
+
+    public final ModelSettings settings() {
+        return settings;
+    }
+
+    /** The flat float32 parameters (shared by every chunk). */
+    protected final float[] floatParameters() {
+        return ((FloatTensorStore) params).data;
+    }
+
+    /** This chunk's flat float32 gradients. */
+    protected final float[] floatGradients() {
+        return ((FloatTensorStore) grads).data;
+    }
+
+    protected final double[] doubleParameters() {
+        return ((DoubleTensorStore) params).data;
+    }
+
+    protected final double[] doubleGradients() {
+        return ((DoubleTensorStore) grads).data;
+    }
+
+    /** Rows of this chunk in the last forward pass. */
+    protected final int rows() {
+        return rows;
+    }
+
+    /** Chunks of a full batch (CHUNKS). */
+    protected final int chunkCount() {
+        return settings.chunks();
+    }
+
+    // ---- RnnModel ----
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public TensorStore parameters() {
+        return params;
+    }
+
+    @Override
+    public TensorStore gradients() {
+        return grads;
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        return optimizer;
+    }
+
+    /** PyTorch's default initialisation, tensor after tensor as {@link ModelSettings#init()} lists them. */
+    @Override
+    public void initialize(long seed) {
+        Rng rng = new Rng(seed);
+        for (TensorInit t : settings.init()) {
+            t.draw(params, rng);
+        }
+        optimizer.reset();
+        parametersChanged();
+    }
+
+    @Override
+    public double computeGradients(Batch batch) {
+        int k = runChunks(batch, TRAIN);
+        // Sum the chunks' gradients in chunk order: the same bits on any number of threads
+        for (int c = 1; c < k; c++) {
+            grads.addFrom(chunks[c].grads);
+        }
+        return chunkLosses(k);
+    }
+
+    @Override
+    public double evaluate(Batch batch) {
+        return chunkLosses(runChunks(batch, EVALUATE));
+    }
+
+    @Override
+    public void forward(Batch batch) {
+        runChunks(batch, FORWARD);
+    }
+
+    private double chunkLosses(int k) {
+        double loss = 0;
+        for (int c = 0; c < k; c++) {
+            loss += chunks[c].chunkLoss;
+        }
+        return loss;
+    }
+
+    /** Runs the step on every chunk of the batch, on the pool's threads; returns the chunk count. */
+    private int runChunks(Batch batch, int mode) {
+        if (chunks == null || chunks[0] == null) {
+            throw new IllegalStateException("a step on a chunk, or before completeConstruction()");
+        }
+        int n = checkBatch(batch);
+        int k = (n + chunkRows - 1) / chunkRows;
+        batchRows = n;
+        stepBatch = batch;
+        stepMode = mode;
+        try {
+            if (threads > 1 && k > 1 && pool == null) {
+                // Started on the first step that can use it
+                pool = new WorkerPool(threads);
+            }
+            if (threads == 1 || k == 1) {
+                for (int c = 0; c < k; c++) {
+                    runChunk(c);
+                }
+            } else {
+                pool.run(k, chunkTask);
+            }
+        } finally {
+            stepBatch = null;
+        }
+        return k;
+    }
+
+    private void runChunk(int c) {
+        int row0 = c * chunkRows;
+        chunks[c].chunkStep(stepBatch, row0, Math.min(chunkRows, batchRows - row0), batchRows, stepMode);
+    }
+
+    /** Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total}. */
+    private void chunkStep(Batch batch, int row0, int n, int total, int mode) {
+        Batch b = batch;
+        if (batch.size() != n) {
+            slice.copyRowsFrom(batch, row0, n);
+            b = slice;
+        }
+        rows = n;
+        loadInputs(b, n);
+        forwardPass(n);
+        if (mode != FORWARD) {
+            chunkLoss = loss(b, n, total, mode == TRAIN);
+        }
+        if (mode == TRAIN) {
+            backwardPass(n);
+        }
+    }
+
+    private int checkBatch(Batch batch) {
+        int n = batch.size();
+        if (n > info.maxBatch()) {
+            throw new IllegalArgumentException("batch of " + n + " samples is larger than the model's batch " + info.maxBatch());
+        }
+        return n;
+    }
+
+    @Override
+    public void copyLogits(double[] dst) {
+        int per = chunkRows * info.logitsPerSample();
+        for (int c = 0; c * chunkRows < batchRows; c++) {
+            chunks[c].chunkLogits(dst, c * per);
+        }
+    }
+
+    /** Head outputs after its activation, {@code [n, T_out, O]}. */
+    @Override
+    public void copyOutputs(double[] dst) {
+        int per = chunkRows * info.logitsPerSample();
+        for (int c = 0; c * chunkRows < batchRows; c++) {
+            chunks[c].chunkOutputs(dst, c * per);
+        }
+    }
+
+    @Override
+    public void copyFinalStates(double[] h, double[] c) {
+        for (int k = 0; k * chunkRows < batchRows; k++) {
+            chunks[k].chunkFinalStates(h, c, k * chunkRows, batchRows);
+        }
+    }
+
+    @Override
+    public void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        // More threads than chunks would idle
+        int use = Math.min(threads, settings.chunks());
+        if (pool != null && pool.threads() != use) {
+            pool.close();
+            pool = null;
+        }
+        this.threads = use;
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    /** The learning rate the next {@link #applyUpdate()} uses. */
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /** Changes the learning rate from the next update on (schedules); the spec's is the initial one. */
+    public final void setLearningRate(double lr) {
+        if (!(lr >= 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
+        }
+        this.learningRate = lr;
+    }
+
+    /** The processors this JVM may use, at most one per chunk of a full batch. */
+    private int defaultThreads() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), settings.chunks()));
+    }
+
+    /** Clipping as the settings say, then one optimizer step, the step count, and {@link #parametersChanged()}. */
+    @Override
+    public double applyUpdate() {
+        long step = optimizer.step() + 1;
+        optimizer.setStep(step);
+        double norm = params instanceof FloatTensorStore ? updateFloat(step) : updateDouble(step);
+        parametersChanged();
+        return norm;
+    }
+
+    private double updateFloat(long step) {
+        float[] w = floatParameters();
+        float[] dw = floatGradients();
+        int n = w.length;
+        Clip clip = settings.clip();
+        double norm = clip.kind() == Clip.Kind.NORM ? Clipping.byNorm(dw, n, clip.limit()) : Clipping.norm(dw, n);
+        if (clip.kind() == Clip.Kind.VALUE) {
+            Clipping.byValue(dw, n, clip.limit());
+        }
+        Optimizer o = settings.optimizer();
+        float[] m = ((FloatTensorStore) slot0).data;
+        if (o.kind() == Optimizer.Kind.ADAM) {
+            Adam.step(w, dw, m, ((FloatTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        } else {
+            Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
+        }
+        return norm;
+    }
+
+    private double updateDouble(long step) {
+        double[] w = doubleParameters();
+        double[] dw = doubleGradients();
+        int n = w.length;
+        Clip clip = settings.clip();
+        double norm = clip.kind() == Clip.Kind.NORM ? Clipping.byNorm(dw, n, clip.limit()) : Clipping.norm(dw, n);
+        if (clip.kind() == Clip.Kind.VALUE) {
+            Clipping.byValue(dw, n, clip.limit());
+        }
+        Optimizer o = settings.optimizer();
+        double[] m = ((DoubleTensorStore) slot0).data;
+        if (o.kind() == Optimizer.Kind.ADAM) {
+            Adam.step(w, dw, m, ((DoubleTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        } else {
+            Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
+        }
+        return norm;
+    }
+}
