@@ -1,6 +1,5 @@
 package io.rnnc.compiler.codegen;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -10,13 +9,13 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.rnnc.compiler.cell.CellState;
+import io.rnnc.compiler.model.ClipSpec;
 import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.InputKind;
 import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.OptimizerSpec;
 import io.rnnc.compiler.model.ParamSpec;
-import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.plan.Buffer;
 import io.rnnc.compiler.plan.Constant;
 import io.rnnc.compiler.plan.GenerationPlan;
@@ -25,30 +24,28 @@ import io.rnnc.compiler.plan.PackedWeights;
 import io.rnnc.compiler.plan.ParamOffset;
 import io.rnnc.compiler.plan.Planner;
 import io.rnnc.compiler.plan.StackPlan;
-import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
-import io.rnnc.runtime.OptimizerState;
-import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.TensorInfo;
-import io.rnnc.runtime.TensorStore;
-import io.rnnc.runtime.init.Init;
-import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.generate.BeamSearch;
+import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
-import io.rnnc.runtime.optim.Adam;
-import io.rnnc.runtime.optim.Clipping;
-import io.rnnc.runtime.optim.Sgd;
-import io.rnnc.runtime.parallel.WorkerPool;
+import io.rnnc.runtime.model.ChunkedModel;
+import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.model.ModelSettings;
+import io.rnnc.runtime.model.Optimizer;
+import io.rnnc.runtime.model.TensorInit;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
  * Generates one specialised Java class per {@link Model}: every size a constant, fused forward and
- * backpropagation-through-time loops per layer, the head and loss fused, clipping and the optimizer
- * over one flat parameter store. The same model always gives the same bytes.
+ * backpropagation-through-time loops per layer (each layer's pair side by side), the head and loss fused.
+ * The class extends the runtime's {@link ChunkedModel}, which owns what is the same in every model
+ * (chunks, threads, slicing, the gradient sum, clipping and the optimizer, initialisation). The same model
+ * always gives the same bytes.
  */
 public final class CodeGenerator {
 
@@ -66,7 +63,7 @@ public final class CodeGenerator {
         this.model = plan.model();
         this.num = new Num(plan.precision());
         this.type = TypeSpec.classBuilder(model.name()).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addSuperinterface(RnnModel.class);
+                .superclass(ChunkedModel.class);
     }
 
     /** Generates the model's class. */
@@ -84,7 +81,7 @@ public final class CodeGenerator {
         return new GeneratedSource(plan.model().qualifiedName(), text);
     }
 
-    /** One-sentence Javadoc (JavaPoet always writes three lines) on one line: {@code /** text *}{@code /}. */
+    /** One-sentence Javadoc (JavaPoet always writes three lines) on one line. */
     private static final Pattern ONE_LINE_DOC = Pattern.compile("(?m)^( *)/\\*\\*\n\\1 \\* ([^\n]*)\n\\1 \\*/$");
 
     /** A blank line JavaPoet puts between two field declarations of the class. */
@@ -107,10 +104,6 @@ public final class CodeGenerator {
         }
     }
 
-    private boolean seq2seq() {
-        return plan.mode() == SequenceMode.SEQ2SEQ;
-    }
-
     private TypeSpec build() {
         type.addJavadoc("$L", classDoc());
         constants();
@@ -118,11 +111,12 @@ public final class CodeGenerator {
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
                 .addStatement("this(null)")
-                .addStatement("initialize(SEED)")
-                .addStatement("setThreads(defaultThreads())").build());
+                .addStatement("completeConstruction()").build());
         type.addMethod(chunkConstructor.build());
-        apiMethods();
-        new InputEmitter(plan, num, type).emit();
+        ClassName self = ClassName.get(model.packageName(), model.name());
+        type.addMethod(hook("newChunk", ChunkedModel.class)
+                .addStatement("return new $T(this)", self).build());
+        parametersChanged();
         passes();
         for (StackPlan s : plan.stacks()) {
             for (LayerPlan lp : s.layers()) {
@@ -132,6 +126,7 @@ public final class CodeGenerator {
             }
         }
         new HeadEmitter(plan, num, type).emit();
+        new InputEmitter(plan, num, type).emit();
         new GenerationEmitter(plan, num, type).emit();
         return type.build();
     }
@@ -143,11 +138,11 @@ public final class CodeGenerator {
         d.append("Generated by rnnc from this spec — do not edit:\n<pre>\n").append(spec.strip()).append("\n</pre>\n");
         d.append("<p>").append(plan.mode().keyword()).append(", ").append(plan.precision().keyword())
                 .append(", ").append(model.parameterCount()).append(" parameters. Activation buffers are time-major ")
-                .append("({@code [T, n, width]}, n = live batch rows), so one step's block is contiguous; h and c ")
+                .append("({@code [T, n, width]}, n = this chunk's rows), so one step's block is contiguous; state ")
                 .append("buffers keep the initial state in slot 0. Not thread-safe: one instance per thread.\n");
-        if (plan.mode() == SequenceMode.ONE_TO_MANY || seq2seq()) {
+        if (plan.oneToMany() || plan.seq2seq()) {
             d.append("<p>Training and {@link #forward} are teacher-forced from the batch's targets");
-            d.append(seq2seq() ? " (decoder input d_0 = 0, the reserved start token; d_t = y_{t-1})" : "");
+            d.append(plan.seq2seq() ? " (decoder input d_0 = 0, the reserved start token; d_t = y_{t-1})" : "");
             d.append("; the generate methods feed back the model's own outputs.\n");
         }
         return d.toString();
@@ -169,21 +164,6 @@ public final class CodeGenerator {
                     .addJavadoc("$L $L\n", p.name(), p.shape())
                     .initializer("$L", p.offset()).build());
         }
-        OptimizerSpec opt = plan.optimizer();
-        dconst("LR", opt.lr(), null);
-        if (opt.kind() == OptimizerSpec.Kind.ADAM) {
-            dconst("BETA1", opt.beta1(), null);
-            dconst("BETA2", opt.beta2(), null);
-            dconst("EPS", opt.eps(), "outside the square root, as PyTorch");
-        } else {
-            dconst("MOMENTUM", opt.momentum(), "SGD: dampening 0, no Nesterov");
-        }
-        dconst("WEIGHT_DECAY", opt.weightDecay(), "L2, added to the clipped gradient");
-        plan.clip().ifPresent(c -> dconst("CLIP", c.threshold(),
-                c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
-                        ? "global L2 norm limit (clip_grad_norm_)" : "element limit (clip_grad_value_)"));
-        type.addField(FieldSpec.builder(long.class, "SEED", Modifier.STATIC, Modifier.FINAL)
-                .initializer("$LL", model.seed()).build());
 
         TypeName tensorList = ParameterizedTypeName.get(List.class, TensorInfo.class);
         CodeBlock.Builder tensors = CodeBlock.builder().add("$T.of(", List.class);
@@ -222,14 +202,36 @@ public final class CodeGenerator {
                         plan.headActivation().keyword(), plan.loss().keyword(),
                         plan.optimizer().kind().name().toLowerCase(Locale.ROOT), plan.precision().keyword())
                 .build());
-    }
 
-    private void dconst(String name, double value, String doc) {
-        FieldSpec.Builder f = FieldSpec.builder(double.class, name, Modifier.STATIC, Modifier.FINAL);
-        if (doc != null) {
-            f.addJavadoc("$L\n", doc);
+        OptimizerSpec opt = plan.optimizer();
+        CodeBlock optimizer = opt.kind() == OptimizerSpec.Kind.ADAM
+                ? CodeBlock.of("$T.adam($L, $L, $L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
+                        doubleLiteral(opt.beta1()), doubleLiteral(opt.beta2()), doubleLiteral(opt.eps()),
+                        doubleLiteral(opt.weightDecay()))
+                : CodeBlock.of("$T.sgd($L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
+                        doubleLiteral(opt.momentum()), doubleLiteral(opt.weightDecay()));
+        CodeBlock clip = plan.clip().map(c -> CodeBlock.of("$T.$L($L)", Clip.class,
+                c.kind() == ClipSpec.Kind.NORM ? "byNorm" : "byValue", doubleLiteral(c.threshold())))
+                .orElse(CodeBlock.of("$T.NONE", Clip.class));
+        CodeBlock.Builder init = CodeBlock.builder().add("$T.of(", List.class);
+        for (int i = 0; i < model.parameters().size(); i++) {
+            ParamSpec p = model.parameters().get(i);
+            init.add(i == 0 ? "\n" : ",\n");
+            if (p.init() == ParamSpec.Init.NORMAL) {
+                init.add("$T.normal($S)", TensorInit.class, p.name());
+            } else {
+                init.add("$T.uniform($S, $L)", TensorInit.class, p.name(), doubleLiteral(p.bound()));
+            }
         }
-        type.addField(f.initializer("$L", doubleLiteral(value)).build());
+        init.add(")");
+        type.addField(FieldSpec.builder(ModelSettings.class, "SETTINGS", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Chunking, seed, optimizer ($L), clipping and PyTorch's default initialisation per tensor.\n",
+                        opt.kind() == OptimizerSpec.Kind.ADAM ? "lr, beta1, beta2, eps, weight decay"
+                                : "lr, momentum, weight decay")
+                .initializer("new $T(INFO, CHUNK, $LL, $L, $L, $L)", ModelSettings.class, model.seed(), optimizer, clip,
+                        init.build())
+                .build());
     }
 
     static String doubleLiteral(double v) {
@@ -238,35 +240,20 @@ public final class CodeGenerator {
     }
 
     /**
-     * Fields, and the private constructor that fills them. The public model is chunk 0; it makes
-     * CHUNKS - 1 more instances of its own class for the other chunks of a batch, which share its
-     * parameters, packed weights and optimizer state and own their activations and gradients.
+     * Fields, and the private constructor that fills them. The public model is chunk 0; the base class makes
+     * the other chunks with {@code newChunk()}, which share its parameters and packed weights and own their
+     * activations and gradients.
      */
     private void fields() {
-        ClassName store = num.store();
         ClassName self = ClassName.get(model.packageName(), model.name());
         MethodSpec.Builder k = chunkConstructor;
         k.addModifiers(Modifier.PRIVATE).addParameter(self, "root")
                 .addJavadoc("Chunk 0 (the public model) when {@code root} is null, else another chunk of {@code root}.\n");
+        k.addStatement("super(SETTINGS, root)");
         k.addStatement("boolean own = root == null");
-        field(store, "params", null, "own ? new $T(TENSORS) : root.params", store);
-        field(store, "grads", "This chunk's gradients (chunk 0's are the model's: the sum over chunks).",
-                "new $T(TENSORS)", store);
-        field(num.array(), "w", "Parameters, flat, PyTorch layout.", "params.data");
-        field(num.array(), "dw", "d loss / d parameters, same layout.", "grads.data");
-        boolean adam = plan.optimizer().kind() == OptimizerSpec.Kind.ADAM;
-        if (adam) {
-            field(store, "expAvg", null, "own ? new $T(TENSORS) : root.expAvg", store);
-            field(store, "expAvgSq", null, "own ? new $T(TENSORS) : root.expAvgSq", store);
-            field(ClassName.get(OptimizerState.class), "optimizer", null,
-                    "own ? new $T($S, $T.of($S, $S), $T.<$T>of(expAvg, expAvgSq)) : root.optimizer", OptimizerState.class,
-                    "adam", List.class, "exp_avg", "exp_avg_sq", List.class, TensorStore.class);
-        } else {
-            field(store, "momentumBuffer", null, "own ? new $T(TENSORS) : root.momentumBuffer", store);
-            field(ClassName.get(OptimizerState.class), "optimizer", null,
-                    "own ? new $T($S, $T.of($S), $T.<$T>of(momentumBuffer)) : root.optimizer", OptimizerState.class,
-                    "sgd", List.class, "momentum_buffer", List.class, TensorStore.class);
-        }
+        String prec = num.isFloat() ? "float" : "double";
+        field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
+        field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
                 case INT -> "int";
@@ -278,72 +265,48 @@ public final class CodeGenerator {
                 case DOUBLE -> TypeName.get(double[].class);
                 case ELEMENT -> num.array();
             };
-            type.addField(FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)").build());
+            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
             if (b.perChunk()) {
-                k.addStatement("$L = new $L[$L]", b.name(), elem, b.size().code());
+                f.initializer("new $L[$L]", elem, b.size().code());
             } else {
                 k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size().code());
             }
+            type.addField(f.build());
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.layers()) {
                     PackedWeights pw = lp.packed().orElseThrow();
-                    field(ClassName.get(PackedFloatMatrix.class), pw.recurrentT(), "W_hh^T of " + lp.name()
-                            + " [" + lp.h() + " × " + lp.g() + "], packed per update",
-                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.h(), lp.g(), pw.recurrentT());
-                    field(ClassName.get(PackedFloatMatrix.class), pw.recurrent(), "W_hh of " + lp.name()
-                            + " [" + lp.g() + " × " + lp.h() + "], packed per update",
-                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.g(), lp.h(), pw.recurrent());
+                    packed(pw.recurrentT(), "W_hh^T of " + lp.name(), lp.h(), lp.g());
+                    packed(pw.recurrent(), "W_hh of " + lp.name(), lp.g(), lp.h());
+                    if (pw.inputT().isPresent()) {
+                        packed(pw.inputT().get(), "W_ih^T of " + lp.name(), lp.in(), lp.g());
+                    }
                     if (lp.table() != null) {
                         type.addField(FieldSpec.builder(float[].class, lp.table(), Modifier.PRIVATE, Modifier.STATIC,
                                         Modifier.FINAL)
-                                .addJavadoc("$L's gate activation per column of a gate row: $L\n", lp.name(),
+                                .addJavadoc("$L's gate activation per column of a gate row ($L)\n", lp.name(),
                                         lp.cell().gateNames())
                                 .initializer(lp.cell().activationTable(lp.h(), lp.gs())).build());
                     }
-                    if (pw.inputT().isPresent()) {
-                        field(ClassName.get(PackedFloatMatrix.class), pw.inputT().get(), "W_ih^T of " + lp.name()
-                                + " [" + lp.in() + " × " + lp.g() + "], packed per update",
-                                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.in(), lp.g(),
-                                pw.inputT().get());
-                    }
                 }
             }
-            field(ClassName.get(PackedFloatMatrix.class), HeadEmitter.FC_PACKED,
-                    "fc.weight^T, packed once per update for the head's forward product.",
-                    "own ? $T.allocate($L, O) : root.$L", PackedFloatMatrix.class, plan.stack().top().h(),
-                    HeadEmitter.FC_PACKED);
+            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().h(), "O");
         }
-        type.addField(FieldSpec.builder(int.class, "rows", Modifier.PRIVATE)
-                .addJavadoc("Rows of this chunk in the last forward pass.\n").build());
-        type.addField(FieldSpec.builder(int.class, "lossRows", Modifier.PRIVATE)
-                .addJavadoc("Rows of the whole batch, which the mean loss divides by.\n").build());
-        type.addField(FieldSpec.builder(double.class, "chunkLoss", Modifier.PRIVATE)
-                .addJavadoc("This chunk's share of the mean loss of the last step.\n").build());
-        type.addField(FieldSpec.builder(int.class, "batchRows", Modifier.PRIVATE)
-                .addJavadoc("Rows of the last batch (chunk 0).\n").build());
-        field(ClassName.get(Batch.class), "slice", "This chunk's rows of the batch, copied.",
-                "$T.forModel(INFO, CHUNK)", Batch.class);
-        field(ArrayTypeName.of(self), "chunks", "Chunk c runs rows c·CHUNK ..; chunks[0] is this model (chunk 0 only).",
-                "own ? new $T[CHUNKS] : null", self);
-        field(ClassName.get(IntConsumer.class), "chunkTask", "Runs one chunk of the current step (chunk 0 only).",
-                "own ? this::runChunk : null");
-        k.beginControlFlow("if (own)");
-        k.addStatement("chunks[0] = this");
-        k.beginControlFlow("for (int c = 1; c < CHUNKS; c++)");
-        k.addStatement("chunks[c] = new $T(this)", self);
-        k.endControlFlow();
-        k.endControlFlow();
-        type.addField(FieldSpec.builder(Batch.class, "stepBatch", Modifier.PRIVATE)
-                .addJavadoc("The batch of the step in progress (chunk 0 only).\n").build());
-        type.addField(FieldSpec.builder(int.class, "stepMode", Modifier.PRIVATE)
-                .addJavadoc("What the step in progress computes: FORWARD, EVALUATE or TRAIN.\n").build());
-        type.addField(FieldSpec.builder(WorkerPool.class, "pool", Modifier.PRIVATE)
-                .addJavadoc("Threads that run chunks; null until a step needs more than one.\n").build());
-        type.addField(FieldSpec.builder(int.class, "threads", Modifier.PRIVATE).initializer("1")
-                .addJavadoc("Threads a step may use.\n").build());
+        plan.generation().ifPresent(gb -> {
+            field(ClassName.get(Sampler.class), "sampler", "Greedy and sampled generation over step() (chunk 0 only)",
+                    "own ? new $T(this) : null", Sampler.class);
+            if (gb.beams()) {
+                field(ClassName.get(BeamSearch.class), "beams", "Beam search over step() (chunk 0 only)",
+                        "own ? new $T(this, T_OUT) : null", BeamSearch.class);
+            }
+        });
+    }
+
+    private void packed(String name, String what, String rows, String cols) {
+        field(ClassName.get(PackedFloatMatrix.class), name, what + " [" + rows + " × " + cols + "], packed per update",
+                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, rows, cols, name);
     }
 
     private void field(TypeName t, String name, String doc, String init, Object... args) {
@@ -362,197 +325,41 @@ public final class CodeGenerator {
         return all;
     }
 
-    private void apiMethods() {
-        type.addMethod(override("info", ModelInfo.class).addStatement("return INFO").build());
-        type.addMethod(override("parameters", TensorStore.class).addStatement("return params").build());
-        type.addMethod(override("gradients", TensorStore.class).addStatement("return grads").build());
-        type.addMethod(override("optimizerState", OptimizerState.class).addStatement("return optimizer").build());
-
-        MethodSpec.Builder init = override("initialize", void.class).addParameter(long.class, "seed");
-        init.addComment("PyTorch's default initialisation, tensor after tensor in state_dict order");
-        init.addStatement("$T rng = new $T(seed)", Rng.class, Rng.class);
-        for (ParamSpec p : model.parameters()) {
-            if (p.init() == ParamSpec.Init.NORMAL) {
-                init.addStatement("$T.normal(params, $S, rng)", Init.class, p.name());
-            } else {
-                init.addStatement("$T.uniform(params, $S, $L, rng)", Init.class, p.name(), doubleLiteral(p.bound()));
-            }
-        }
-        init.addStatement("optimizer.reset()");
-        init.addStatement("parametersChanged()");
-        type.addMethod(init.build());
-
-        MethodSpec.Builder changed = override("parametersChanged", void.class);
-        if (num.isFloat()) {
-            changed.addComment("Repack the weights the forward and step products read");
-            for (StackPlan s : plan.stacks()) {
-                for (LayerPlan lp : s.layers()) {
-                    PackedWeights pw = lp.packed().orElseThrow();
-                    changed.addStatement("$L.pack(true, w, $L, $L)", pw.recurrentT(), lp.params().wHh(), lp.h());
-                    changed.addStatement("$L.pack(false, w, $L, $L)", pw.recurrent(), lp.params().wHh(), lp.h());
-                    if (pw.inputT().isPresent()) {
-                        changed.addStatement("$L.pack(true, w, $L, $L)", pw.inputT().get(), lp.params().wIh(), lp.in());
-                    }
-                }
-            }
-            changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(),
-                    plan.stack().top().h());
-        } else {
-            changed.addComment("float64 products read W_hh in place: nothing is cached");
-        }
-        type.addMethod(changed.build());
-
-        type.addField(FieldSpec.builder(int.class, "FORWARD", Modifier.STATIC, Modifier.FINAL).initializer("0").build());
-        type.addField(FieldSpec.builder(int.class, "EVALUATE", Modifier.STATIC, Modifier.FINAL).initializer("1").build());
-        type.addField(FieldSpec.builder(int.class, "TRAIN", Modifier.STATIC, Modifier.FINAL).initializer("2").build());
-        type.addMethod(override("computeGradients", double.class).addParameter(Batch.class, "batch")
-                .addStatement("int k = runChunks(batch, TRAIN)")
-                .addComment("Sum the chunks' gradients in chunk order: the same bits on any number of threads")
-                .beginControlFlow("for (int c = 1; c < k; c++)")
-                .addStatement("$L g = chunks[c].dw", num.t() + "[]")
-                .beginControlFlow("for (int i = 0; i < N_PARAMS; i++)")
-                .addStatement("dw[i] += g[i]")
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("return chunkLosses(k)").build());
-        type.addMethod(override("evaluate", double.class).addParameter(Batch.class, "batch")
-                .addStatement("return chunkLosses(runChunks(batch, EVALUATE))").build());
-        type.addMethod(override("forward", void.class).addParameter(Batch.class, "batch")
-                .addStatement("runChunks(batch, FORWARD)").build());
-        type.addMethod(MethodSpec.methodBuilder("chunkLosses").addModifiers(Modifier.PRIVATE).returns(double.class)
-                .addParameter(int.class, "k")
-                .addStatement("double loss = 0")
-                .beginControlFlow("for (int c = 0; c < k; c++)")
-                .addStatement("loss += chunks[c].chunkLoss")
-                .endControlFlow()
-                .addStatement("return loss").build());
-        type.addMethod(MethodSpec.methodBuilder("runChunks").addModifiers(Modifier.PRIVATE).returns(int.class)
-                .addJavadoc("Runs the step on every chunk of the batch, on the pool's threads; returns the chunk count.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "mode")
-                .addStatement("int n = checkBatch(batch)")
-                .addStatement("int k = (n + CHUNK - 1) / CHUNK")
-                .addStatement("batchRows = n")
-                .addStatement("stepBatch = batch")
-                .addStatement("stepMode = mode")
-                .beginControlFlow("try")
-                .beginControlFlow("if (threads > 1 && k > 1 && pool == null)")
-                .addComment("Started on the first step that can use it")
-                .addStatement("pool = new $T(threads)", WorkerPool.class)
-                .endControlFlow()
-                .beginControlFlow("if (threads == 1 || k == 1)")
-                .beginControlFlow("for (int c = 0; c < k; c++)")
-                .addStatement("runChunk(c)")
-                .endControlFlow()
-                .nextControlFlow("else")
-                .addStatement("pool.run(k, chunkTask)")
-                .endControlFlow()
-                .nextControlFlow("finally")
-                .addStatement("stepBatch = null")
-                .endControlFlow()
-                .addStatement("return k").build());
-        type.addMethod(MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
-                .addParameter(int.class, "c")
-                .addStatement("int row0 = c * CHUNK")
-                .addStatement("chunks[c].chunkStep(stepBatch, row0, Math.min(CHUNK, batchRows - row0), batchRows, stepMode)")
-                .build());
-        type.addMethod(MethodSpec.methodBuilder("chunkStep").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total}.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
-                .addParameter(int.class, "total").addParameter(int.class, "mode")
-                .addStatement("$T b = batch.size() == n ? batch : sliceRows(batch, row0, n)", Batch.class)
-                .addStatement("lossRows = total")
-                .addStatement("loadInputs(b, n)")
-                .addStatement("forwardPass(n)")
-                .beginControlFlow("if (mode != FORWARD)")
-                .addStatement("chunkLoss = loss(b, n, mode == TRAIN)")
-                .endControlFlow()
-                .beginControlFlow("if (mode == TRAIN)")
-                .addStatement("backwardPass(n)")
-                .endControlFlow().build());
-        MethodSpec.Builder sl = MethodSpec.methodBuilder("sliceRows").addModifiers(Modifier.PRIVATE).returns(Batch.class)
-                .addJavadoc("Copies rows {@code row0 .. row0 + n} of the batch into this chunk's own batch.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
-                .addStatement("slice.setSize(n)");
-        for (String a : List.of("features", "tokens", "classes", "targets")) {
-            sl.beginControlFlow("if (batch.$L != null && slice.$L != null)", a, a)
-                    .addStatement("int per = slice.$L.length / CHUNK", a)
-                    .addStatement("$T.arraycopy(batch.$L, row0 * per, slice.$L, 0, n * per)", System.class, a, a)
-                    .endControlFlow();
-        }
-        type.addMethod(sl.addStatement("return slice").build());
-        type.addMethod(override("copyLogits", void.class).addParameter(double[].class, "dst")
-                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
-                .addStatement("chunks[c].chunkLogits(dst, c * CHUNK * T_OUT * O)")
-                .endControlFlow().build());
-        type.addMethod(override("copyOutputs", void.class).addParameter(double[].class, "dst")
-                .addJavadoc("Head outputs after its activation, {@code [n, T_OUT, O]}.\n")
-                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
-                .addStatement("chunks[c].chunkOutputs(dst, c * CHUNK * T_OUT * O)")
-                .endControlFlow().build());
-        type.addMethod(override("copyFinalStates", void.class).addParameter(double[].class, "h")
-                .addParameter(double[].class, "c")
-                .beginControlFlow("for (int k = 0; k * CHUNK < batchRows; k++)")
-                .addStatement("chunks[k].chunkFinalStates(h, c, k * CHUNK, batchRows)")
-                .endControlFlow().build());
-        type.addMethod(override("setThreads", void.class).addParameter(int.class, "threads")
-                .beginControlFlow("if (threads < 1)")
-                .addStatement("throw new $T($S + threads)", IllegalArgumentException.class,
-                        "threads must be at least 1, got ")
-                .endControlFlow()
-                .addComment("More threads than chunks would idle")
-                .addStatement("int use = Math.min(threads, CHUNKS)")
-                .beginControlFlow("if (pool != null && pool.threads() != use)")
-                .addStatement("pool.close()")
-                .addStatement("pool = null")
-                .endControlFlow()
-                .addStatement("this.threads = use").build());
-        type.addMethod(override("threads", int.class).addStatement("return threads").build());
-        type.addMethod(MethodSpec.methodBuilder("defaultThreads").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(int.class)
-                .addJavadoc("The processors this JVM may use, at most one per chunk of a full batch.\n")
-                .addStatement("return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS))").build());
-
-        MethodSpec.Builder update = override("applyUpdate", double.class);
-        String clipCall = plan.clip().map(c -> c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
-                ? "byNorm" : "value").orElse("none");
-        switch (clipCall) {
-            case "byNorm" -> update.addStatement("double norm = $T.byNorm(dw, N_PARAMS, CLIP)", Clipping.class);
-            case "value" -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class)
-                    .addStatement("$T.byValue(dw, N_PARAMS, CLIP)", Clipping.class);
-            default -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class);
-        }
-        update.addStatement("long step = optimizer.step() + 1");
-        update.addStatement("optimizer.setStep(step)");
-        if (plan.optimizer().kind() == OptimizerSpec.Kind.ADAM) {
-            update.addStatement("$T.step(w, dw, expAvg.data, expAvgSq.data, N_PARAMS, step, LR, BETA1, BETA2, EPS, WEIGHT_DECAY)",
-                    Adam.class);
-        } else {
-            update.addStatement("$T.step(w, dw, momentumBuffer.data, N_PARAMS, step, LR, MOMENTUM, WEIGHT_DECAY)", Sgd.class);
-        }
-        update.addStatement("parametersChanged()");
-        update.addStatement("return norm");
-        type.addMethod(update.build());
-
-        type.addMethod(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(int.class).addParameter(Batch.class, "batch")
-                .addStatement("int n = batch.size()")
-                .beginControlFlow("if (n > B)")
-                .addStatement("throw new $T($S + n + $S + B)", IllegalArgumentException.class, "batch of ",
-                        " samples is larger than the model's batch ")
-                .endControlFlow()
-                .addStatement("return n").build());
-    }
-
     static MethodSpec.Builder override(String name, Class<?> returns) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
     }
 
+    /** A hook of {@link ChunkedModel}: {@code @Override protected}. */
+    static MethodSpec.Builder hook(String name, Class<?> returns) {
+        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .returns(returns);
+    }
+
+    private void parametersChanged() {
+        if (!num.isFloat()) {
+            return; // float64 products read the weights in place: nothing is derived from them
+        }
+        MethodSpec.Builder changed = override("parametersChanged", void.class);
+        changed.addComment("Repack the weights the products read");
+        for (StackPlan s : plan.stacks()) {
+            for (LayerPlan lp : s.layers()) {
+                PackedWeights pw = lp.packed().orElseThrow();
+                changed.addStatement("$L.pack(true, w, $L, $L)", pw.recurrentT(), lp.params().wHh(), lp.h());
+                changed.addStatement("$L.pack(false, w, $L, $L)", pw.recurrent(), lp.params().wHh(), lp.h());
+                if (pw.inputT().isPresent()) {
+                    changed.addStatement("$L.pack(true, w, $L, $L)", pw.inputT().get(), lp.params().wIh(), lp.in());
+                }
+            }
+        }
+        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().h());
+        type.addMethod(changed.build());
+    }
+
     /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
     private void passes() {
-        MethodSpec.Builder f = MethodSpec.methodBuilder("forwardPass").addModifiers(Modifier.PRIVATE)
+        MethodSpec.Builder f = hook("forwardPass", void.class)
                 .addJavadoc("Every layer forward, layer by layer (each over all steps), then the head.\n")
                 .addParameter(int.class, "n");
-        f.addStatement("rows = n");
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
                 f.addComment("$Linitial states are zero", s.prefix());
@@ -580,7 +387,7 @@ public final class CodeGenerator {
         f.addStatement("headForward(n)");
         type.addMethod(f.build());
 
-        MethodSpec.Builder b = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
+        MethodSpec.Builder b = hook("backwardPass", void.class)
                 .addJavadoc("Backpropagation through time from dLogits: head, then layers top-down, then embeddings.\n")
                 .addParameter(int.class, "n");
         b.addStatement("headBackward(n)");
@@ -590,7 +397,10 @@ public final class CodeGenerator {
             if (si == stacks.size() - 1) {
                 b.addComment("No gradient flows in from after the last step");
                 for (LayerPlan lp : s.layers()) {
-                    zeroNext(b, lp);
+                    for (CellState st : lp.cell().states()) {
+                        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.gradStem()), lp.gradStride(st),
+                                num.lit(0));
+                    }
                 }
             } else {
                 StackPlan dec = stacks.get(si + 1);
@@ -604,30 +414,26 @@ public final class CodeGenerator {
                     }
                 }
                 b.addComment("The encoder's top layer feeds no head");
-                b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, s.top().buf("dh"), s.steps(), s.top().h(), num.lit(0));
+                b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, s.top().buf("dh"), s.steps(), s.top().h(),
+                        num.lit(0));
             }
             for (int l = s.layers().size() - 1; l >= 0; l--) {
                 b.addStatement("$LBackward(n)", s.layers().get(l).name());
             }
             if (s.inputKind() == InputKind.TOKENS_EMBED) {
+                String e = s.layers().get(0).in();
                 b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient", s.prefix());
-                b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(),
-                        s.layers().get(0).in(), num.lit(0));
+                b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(), e,
+                        num.lit(0));
                 b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
-                b.addStatement("int row = $L + $L[r] * $L", s.embedding(), s.tokenBuf(), s.layers().get(0).in());
-                b.addStatement("int o = r * $L", s.layers().get(0).in());
-                b.beginControlFlow("for (int j = 0; j < $L; j++)", s.layers().get(0).in());
+                b.addStatement("int row = $L + $L[r] * $L", s.embedding(), s.tokenBuf(), e);
+                b.addStatement("int o = r * $L", e);
+                b.beginControlFlow("for (int j = 0; j < $L; j++)", e);
                 b.addStatement("dw[row + j] += $L[o + j]", s.dInputBuf());
                 b.endControlFlow();
                 b.endControlFlow();
             }
         }
         type.addMethod(b.build());
-    }
-
-    private void zeroNext(MethodSpec.Builder b, LayerPlan lp) {
-        for (CellState st : lp.cell().states()) {
-            b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.gradStem()), lp.gradStride(st), num.lit(0));
-        }
     }
 }

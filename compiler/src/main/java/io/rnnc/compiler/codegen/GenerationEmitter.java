@@ -12,6 +12,8 @@ import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.SequenceGenerator;
+import io.rnnc.runtime.generate.StepModel;
+import io.rnnc.runtime.generate.ValueHead;
 import io.rnnc.runtime.init.Rng;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,15 +56,12 @@ final class GenerationEmitter {
         }
         GenerationBuffers gb = plan.generation().get();
         type.addSuperinterface(SequenceGenerator.class);
-        step(gb);
+        type.addSuperinterface(StepModel.class);
+        drivers(gb);
         start(gb);
-        if (tokensOut()) {
-            feed(gb);
-            pick(gb);
-        }
-        generate(gb);
-        beamSearch(gb);
-        values(gb);
+        feed(gb);
+        step(gb);
+        plumbing(gb);
     }
 
     private String gemm(String fmt) {
@@ -70,7 +69,7 @@ final class GenerationEmitter {
     }
 
     /**
-     * genStep(n): one step of every layer for n rows from the genH/genC state, then the head into genLogits. Each
+     * step(n): one step of every layer for n rows from the genH/genC state, then the head into genLogits. Each
      * layer runs the training forward's code for one step (input projection, recurrent product, the cell's step)
      * on one-step buffers laid out like the training ones, so it computes the same bits.
      */
@@ -104,13 +103,13 @@ final class GenerationEmitter {
         c.addStatement("$L[r * O + j] += w[$L + j]", gb.logits(), plan.fcBias());
         c.endControlFlow();
         c.endControlFlow();
-        type.addMethod(MethodSpec.methodBuilder("genStep").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.override("step", void.class)
                 .addJavadoc("Generation: one step of every layer for rows 0..n-1 (the layer forward methods' code for one"
                         + " step), then the head into $L.\n", gb.logits())
                 .addParameter(int.class, "n").addCode(c.build()).build());
     }
 
-    /** genStart(n, prompt, features): the initial state of rows 0..n-1 (the encoder's final state, or zero). */
+    /** start(n, prompt, features): the initial state of rows 0..n-1 (the encoder's final state, or zero). */
     private void start(GenerationBuffers gb) {
         CodeBlock.Builder c = CodeBlock.builder();
         if (seq2seq()) {
@@ -172,16 +171,20 @@ final class GenerationEmitter {
                 c.endControlFlow();
             }
         }
-        type.addMethod(MethodSpec.methodBuilder("genStart").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("Generation: the initial state of rows 0..n-1.\n")
+        type.addMethod(CodeGenerator.override("start", void.class)
+                .addJavadoc("Generation: checks the prompt or features; rows 0..n-1 get the initial state.\n")
                 .addParameter(int.class, "n").addParameter(int[].class, "prompt").addParameter(double[].class, "features")
                 .addCode(c.build()).build());
     }
 
-    /** genFeed(r, id): the next step's input of row r is token id (one_to_many: its one-hot as feedback). */
+    /** feedToken(r, id): the next step's input of row r is token id (one_to_many: its one-hot as feedback). */
     private void feed(GenerationBuffers gb) {
         CodeBlock.Builder c = CodeBlock.builder();
         if (oneToMany()) {
+            c.beginControlFlow("if (id < -1 || id >= O)");
+            c.addStatement("throw new $T($S + id + $S)", IllegalArgumentException.class, "token id ",
+                    " is outside the output vocabulary 0.." + (plan.constant("O").value() - 1));
+            c.endControlFlow();
             c.add("// feedback f = one-hot(id); id -1 means f = 0 (the first step)\n");
             c.addStatement("$T.fill($L, r * IN0 + I, (r + 1) * IN0, $L)", CodeGenerator.ARRAYS, gb.x(), num.lit(0));
             c.beginControlFlow("if (id >= 0)");
@@ -201,47 +204,42 @@ final class GenerationEmitter {
                         gb.x(), E, E);
             }
         }
-        type.addMethod(MethodSpec.methodBuilder("genFeed").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("Generation: row r's next input is token id.\n")
+        type.addMethod(CodeGenerator.override("feedToken", void.class)
+                .addJavadoc("Generation: row r's next input is token id$L.\n", oneToMany() ? " (-1: no feedback)" : "")
                 .addParameter(int.class, "r").addParameter(int.class, "id").addCode(c.build()).build());
     }
 
-    /** pick(r, temperature, rng): arg-max of row r's logits, or a sample of softmax(logits / temperature). */
-    private void pick(GenerationBuffers gb) {
-        String lg = gb.logits();
-        CodeBlock.Builder c = CodeBlock.builder();
-        c.addStatement("int o = r * O");
-        c.addStatement("int best = 0");
-        c.addStatement("double max = $L[o]", lg);
-        c.beginControlFlow("for (int j = 1; j < O; j++)");
-        c.beginControlFlow("if ($L[o + j] > max)", lg);
-        c.addStatement("max = $L[o + j]", lg);
-        c.addStatement("best = j");
-        c.endControlFlow();
-        c.endControlFlow();
-        c.beginControlFlow("if (temperature <= 0)");
-        c.addStatement("return best");
-        c.endControlFlow();
-        c.addStatement("double sum = 0");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("sum += Math.exp(($L[o + j] - max) / temperature)", lg);
-        c.endControlFlow();
-        c.addStatement("double u = rng.nextDouble() * sum");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("u -= Math.exp(($L[o + j] - max) / temperature)", lg);
-        c.beginControlFlow("if (u < 0)");
-        c.addStatement("return j");
-        c.endControlFlow();
-        c.endControlFlow();
-        c.addStatement("return best");
-        type.addMethod(MethodSpec.methodBuilder("pick").addModifiers(Modifier.PRIVATE).returns(int.class)
-                .addJavadoc("Generation: arg-max of row r's logits (temperature 0) or a draw from softmax(logits / temperature).\n")
-                .addParameter(int.class, "r").addParameter(double.class, "temperature").addParameter(Rng.class, "rng")
-                .addCode(c.build()).build());
-    }
-
-    private MethodSpec.Builder publicOverride(String name, Class<?> returns) {
-        return CodeGenerator.override(name, returns);
+    /** StepModel's plumbing: O, B, the logits of the last step, and reordering state rows. */
+    private void plumbing(GenerationBuffers gb) {
+        type.addMethod(CodeGenerator.override("outputs", int.class).addStatement("return O").build());
+        type.addMethod(CodeGenerator.override("maxRows", int.class).addStatement("return B").build());
+        type.addMethod(CodeGenerator.override("logits", void.class).addParameter(int.class, "n")
+                .addParameter(double[].class, "dst")
+                .beginControlFlow("for (int i = 0; i < n * O; i++)")
+                .addStatement("dst[i] = $L[i]", gb.logits())
+                .endControlFlow().build());
+        MethodSpec.Builder m = CodeGenerator.override("reorder", void.class).addParameter(int[].class, "parents")
+                .addParameter(int.class, "n");
+        m.addComment("row i takes row parents[i]'s states, gathered through one scratch buffer");
+        for (LayerPlan lp : stack.layers()) {
+            for (CellState st : lp.cell().states()) {
+                String state = gb.of(lp.index(), st.stem());
+                m.beginControlFlow("for (int i = 0; i < n; i++)");
+                m.addStatement("$T.arraycopy($L, parents[i] * $L, $L, i * $L, $L)", System.class, state, lp.h(),
+                        gb.stateTmp(), lp.h(), lp.h());
+                m.endControlFlow();
+                m.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, gb.stateTmp(), state, lp.h());
+            }
+        }
+        type.addMethod(m.build());
+        if (oneToMany() && !tokensOut()) {
+            type.addMethod(CodeGenerator.override("feedValues", void.class).addParameter(int.class, "r")
+                    .addParameter(double[].class, "values").addParameter(int.class, "offset")
+                    .addComment("the step's outputs are the next step's feedback")
+                    .beginControlFlow("for (int j = 0; j < O; j++)")
+                    .addStatement("$L[r * IN0 + I + j] = $Lvalues[offset + j]", gb.x(), num.cast())
+                    .endControlFlow().build());
+        }
     }
 
     private void unsupported(MethodSpec.Builder m, String what) {
@@ -250,198 +248,43 @@ final class GenerationEmitter {
                         + "has no " + what);
     }
 
-    private void generate(GenerationBuffers gb) {
-        MethodSpec.Builder m = publicOverride("generate", int.class).addParameter(int[].class, "prompt")
+    /** The SequenceGenerator methods, delegated to the runtime's Sampler and BeamSearch over this StepModel. */
+    private void drivers(GenerationBuffers gb) {
+        String first = seq2seq() ? "START_TOKEN" : "-1";
+        MethodSpec.Builder g = CodeGenerator.override("generate", int.class).addParameter(int[].class, "prompt")
                 .addParameter(double[].class, "features").addParameter(double.class, "temperature")
                 .addParameter(Rng.class, "rng").addParameter(int.class, "endToken").addParameter(int[].class, "out");
         if (!tokensOut()) {
-            unsupported(m, "token generation: use generateValues");
-            type.addMethod(m.build());
-            return;
-        }
-        m.beginControlFlow("if (temperature > 0 && rng == null)");
-        m.addStatement("throw new $T($S)", IllegalArgumentException.class, "sampling (temperature > 0) needs an Rng");
-        m.endControlFlow();
-        if (seq2seq() || oneToMany()) {
-            m.addStatement("genStart(1, prompt, features)");
-            m.addStatement("genFeed(0, $L)", seq2seq() ? "START_TOKEN" : "-1");
-            m.addStatement("int steps = Math.min(out.length, T_OUT)");
-            m.beginControlFlow("for (int t = 0; t < steps; t++)");
-            m.addStatement("genStep(1)");
-            m.addStatement("int id = pick(0, temperature, rng)");
-            m.addStatement("out[t] = id");
-            m.beginControlFlow("if (id == endToken)");
-            m.addStatement("return t + 1");
-            m.endControlFlow();
-            m.addStatement("genFeed(0, id)");
-            m.endControlFlow();
-            m.addStatement("return steps");
+            unsupported(g, "token generation: use generateValues");
+        } else if (seq2seq() || oneToMany()) {
+            g.addStatement("return sampler.generate(prompt, features, $L, T_OUT, temperature, rng, endToken, out)", first);
         } else {
-            m.beginControlFlow("if (prompt == null || prompt.length == 0)");
-            m.addStatement("throw new $T($S)", IllegalArgumentException.class, "prime the model with at least one token");
-            m.endControlFlow();
-            m.addStatement("genStart(1, prompt, features)");
-            m.addComment("prime: run the prefix through the stack");
-            m.beginControlFlow("for (int id : prompt)");
-            m.addStatement("genFeed(0, id)");
-            m.addStatement("genStep(1)");
-            m.endControlFlow();
-            m.beginControlFlow("for (int t = 0; t < out.length; t++)");
-            m.addStatement("int id = pick(0, temperature, rng)");
-            m.addStatement("out[t] = id");
-            m.beginControlFlow("if (id == endToken)");
-            m.addStatement("return t + 1");
-            m.endControlFlow();
-            m.beginControlFlow("if (t + 1 < out.length)");
-            m.addStatement("genFeed(0, id)");
-            m.addStatement("genStep(1)");
-            m.endControlFlow();
-            m.endControlFlow();
-            m.addStatement("return out.length");
+            g.addStatement("return sampler.continuePrompt(prompt, temperature, rng, endToken, out)");
         }
-        type.addMethod(m.build());
-    }
-
-    private void beamSearch(GenerationBuffers gb) {
-        MethodSpec.Builder m = publicOverride("beamSearch", int.class).addParameter(int[].class, "prompt")
+        type.addMethod(g.build());
+        MethodSpec.Builder b = CodeGenerator.override("beamSearch", int.class).addParameter(int[].class, "prompt")
                 .addParameter(double[].class, "features").addParameter(int.class, "width")
                 .addParameter(int.class, "endToken").addParameter(int[].class, "out");
-        if (gb.beams().isEmpty()) {
-            unsupported(m, "beam search (seq2seq and one_to_many softmax models have one)");
-            type.addMethod(m.build());
-            return;
+        if (gb.beams()) {
+            b.addStatement("return beams.search(prompt, features, $L, width, endToken, out)", first);
+        } else {
+            unsupported(b, "beam search (seq2seq and one_to_many softmax models have one)");
         }
-        GenerationBuffers.BeamBuffers beams = gb.beams().get();
-        String lg = gb.logits();
-        m.beginControlFlow("if (width < 1 || width > B)");
-        m.addStatement("throw new $T($S + width + $S)", IllegalArgumentException.class, "beam width ",
-                " is outside 1..B = " + plan.constant("B").value());
-        m.endControlFlow();
-        m.addStatement("int steps = Math.min(out.length, T_OUT)");
-        m.addStatement("genStart(width, prompt, features)");
-        m.addStatement("genFeed(0, $L)", seq2seq() ? "START_TOKEN" : "-1");
-        m.addStatement("int live = 1");
-        m.addStatement("$L[0] = 0", beams.score());
-        m.addStatement("double bestDone = Double.NEGATIVE_INFINITY");
-        m.addStatement("int bestLen = 0");
-        m.addStatement("int len = 0");
-        m.beginControlFlow("for (int t = 0; t < steps; t++)");
-        m.addStatement("genStep(live)");
-        m.addComment("the best `width` extensions of all live beams, by summed log-probability");
-        m.addStatement("int found = 0");
-        m.beginControlFlow("for (int r = 0; r < live; r++)");
-        m.addStatement("int o = r * O");
-        m.addStatement("double max = $L[o]", lg);
-        m.beginControlFlow("for (int j = 1; j < O; j++)");
-        m.addStatement("max = Math.max(max, $L[o + j])", lg);
-        m.endControlFlow();
-        m.addStatement("double sum = 0");
-        m.beginControlFlow("for (int j = 0; j < O; j++)");
-        m.addStatement("sum += Math.exp($L[o + j] - max)", lg);
-        m.endControlFlow();
-        m.addStatement("double lse = max + Math.log(sum)");
-        m.beginControlFlow("for (int j = 0; j < O; j++)");
-        m.addStatement("double s = $L[r] + $L[o + j] - lse", beams.score(), lg);
-        m.beginControlFlow("if (found == width && s <= $L[found - 1])", beams.candScore());
-        m.addStatement("continue");
-        m.endControlFlow();
-        m.addStatement("int at = found < width ? found++ : found - 1");
-        m.beginControlFlow("while (at > 0 && $L[at - 1] < s)", beams.candScore());
-        m.addStatement("$L[at] = $L[at - 1]", beams.candScore(), beams.candScore());
-        m.addStatement("$L[at] = $L[at - 1]", beams.candParent(), beams.candParent());
-        m.addStatement("$L[at] = $L[at - 1]", beams.candToken(), beams.candToken());
-        m.addStatement("at--");
-        m.endControlFlow();
-        m.addStatement("$L[at] = s", beams.candScore());
-        m.addStatement("$L[at] = r", beams.candParent());
-        m.addStatement("$L[at] = j", beams.candToken());
-        m.endControlFlow();
-        m.endControlFlow();
-        m.addComment("candidates that end are finished (they keep their slot); the others stay live");
-        m.addStatement("int next = 0");
-        m.beginControlFlow("for (int i = 0; i < found; i++)");
-        m.addStatement("int p = $L[i]", beams.candParent());
-        m.beginControlFlow("if ($L[i] == endToken)", beams.candToken());
-        m.beginControlFlow("if ($L[i] > bestDone)", beams.candScore());
-        m.addStatement("bestDone = $L[i]", beams.candScore());
-        m.addStatement("$T.arraycopy($L, p * T_OUT, out, 0, t)", System.class, beams.hist());
-        m.addStatement("out[t] = endToken");
-        m.addStatement("bestLen = t + 1");
-        m.endControlFlow();
-        m.addStatement("continue");
-        m.endControlFlow();
-        m.addStatement("$T.arraycopy($L, p * T_OUT, $L, next * T_OUT, t)", System.class, beams.hist(), beams.histTmp());
-        m.addStatement("$L[next * T_OUT + t] = $L[i]", beams.histTmp(), beams.candToken());
-        m.addComment("compact in place: next <= i, and slot i was read above");
-        m.addStatement("$L[next] = $L[i]", beams.candScore(), beams.candScore());
-        m.addStatement("$L[next] = p", beams.candParent());
-        m.addStatement("$L[next] = $L[i]", beams.candToken(), beams.candToken());
-        m.addStatement("next++");
-        m.endControlFlow();
-        m.beginControlFlow("if (next == 0 || $L[0] <= bestDone)", beams.candScore());
-        m.addComment("no live beam can beat the best finished one: scores only fall");
-        m.addStatement("break");
-        m.endControlFlow();
-        m.addStatement("live = next");
-        m.addComment("live beam i continues parent candParent[i]: gather the states through one scratch buffer");
-        for (LayerPlan lp : stack.layers()) {
-            int l = lp.index();
-            for (CellState st : lp.cell().states()) {
-                reorder(m, beams, gb.of(l, st.stem()), lp.h());
-            }
+        type.addMethod(b.build());
+        MethodSpec.Builder v = CodeGenerator.override("generateValues", void.class)
+                .addParameter(double[].class, "features").addParameter(double[].class, "out");
+        if (oneToMany() && !tokensOut()) {
+            HeadActivation act = plan.headActivation();
+            ValueHead head = switch (act) {
+                case SIGMOID -> ValueHead.SIGMOID;
+                case TANH -> ValueHead.TANH;
+                case LINEAR -> ValueHead.LINEAR;
+                case SOFTMAX -> throw new IllegalStateException("a softmax head generates tokens");
+            };
+            v.addStatement("sampler.values(features, T_OUT, $T.$L, out)", ValueHead.class, head.name());
+        } else {
+            unsupported(v, "value generation (one_to_many models with a sigmoid, tanh or linear head have one)");
         }
-        m.addStatement("$T.arraycopy($L, 0, $L, 0, live * T_OUT)", System.class, beams.histTmp(), beams.hist());
-        m.addStatement("$T.arraycopy($L, 0, $L, 0, live)", System.class, beams.candScore(), beams.score());
-        m.addStatement("len = t + 1");
-        m.beginControlFlow("for (int i = 0; i < live; i++)");
-        m.addStatement("genFeed(i, $L[i])", beams.candToken());
-        m.endControlFlow();
-        m.endControlFlow();
-        m.beginControlFlow("if (len == steps && len > 0 && $L[0] > bestDone)", beams.score());
-        m.addStatement("$T.arraycopy($L, 0, out, 0, len)", System.class, beams.hist());
-        m.addStatement("return len");
-        m.endControlFlow();
-        m.addStatement("return bestLen");
-        type.addMethod(m.build());
-    }
-
-    private static void reorder(MethodSpec.Builder m, GenerationBuffers.BeamBuffers beams, String state, String width) {
-        m.beginControlFlow("for (int i = 0; i < live; i++)");
-        m.addStatement("$T.arraycopy($L, $L[i] * $L, $L, i * $L, $L)", System.class, state, beams.candParent(), width,
-                beams.stateTmp(), width, width);
-        m.endControlFlow();
-        m.addStatement("$T.arraycopy($L, 0, $L, 0, live * $L)", System.class, beams.stateTmp(), state, width);
-    }
-
-    private void values(GenerationBuffers gb) {
-        MethodSpec.Builder m = publicOverride("generateValues", void.class).addParameter(double[].class, "features")
-                .addParameter(double[].class, "out");
-        if (!oneToMany() || tokensOut()) {
-            unsupported(m, "value generation (one_to_many models with a sigmoid, tanh or linear head have one)");
-            type.addMethod(m.build());
-            return;
-        }
-        HeadActivation act = plan.headActivation();
-        String a = switch (act) {
-            case SIGMOID -> "1 / (1 + Math.exp(-z))";
-            case TANH -> "Math.tanh(z)";
-            default -> "z";
-        };
-        m.beginControlFlow("if (out.length < T_OUT * O)");
-        m.addStatement("throw new $T($S + out.length)", IllegalArgumentException.class,
-                "out must hold T_OUT * O = " + plan.constant("T_OUT").value() * plan.constant("O").value() + " values, has ");
-        m.endControlFlow();
-        m.addStatement("genStart(1, null, features)");
-        m.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
-        m.addStatement("genStep(1)");
-        m.beginControlFlow("for (int j = 0; j < O; j++)");
-        m.addStatement("double z = $L[j]", gb.logits());
-        m.addStatement("double a = $L", a);
-        m.addStatement("out[t * O + j] = a");
-        m.addComment("the step's outputs are the next step's feedback");
-        m.addStatement("$L[I + j] = $La", gb.x(), num.cast());
-        m.endControlFlow();
-        m.endControlFlow();
-        type.addMethod(m.build());
+        type.addMethod(v.build());
     }
 }

@@ -108,7 +108,7 @@ final class HeadEmitter {
                     + " is trained with cross_entropy on class ids; the batch has no classes array");
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
-            c.addStatement("double scale = 1.0 / (T_OUT * lossRows)");
+            c.addStatement("double scale = 1.0 / (T_OUT * batchRows)");
             positions(c);
             c.addStatement("int target = y[b * T_OUT + t]");
             new InputEmitter(plan, num, type).checkClass(c, "target", "t");
@@ -135,7 +135,7 @@ final class HeadEmitter {
                     + " is trained on float targets; the batch has no targets array");
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
-            c.addStatement("double scale = 1.0 / (T_OUT * lossRows * O)");
+            c.addStatement("double scale = 1.0 / (T_OUT * batchRows * O)");
             positions(c);
             c.addStatement("int yo = (b * T_OUT + t) * O");
             if (!bce && act == HeadActivation.SOFTMAX) {
@@ -181,9 +181,11 @@ final class HeadEmitter {
     }
 
     private static MethodSpec lossMethod(String doc, CodeBlock.Builder c) {
-        return MethodSpec.methodBuilder("loss").addModifiers(Modifier.PRIVATE).returns(double.class)
-                .addJavadoc("$L", doc + "@param backward also write dLogits\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(boolean.class, "backward")
+        return CodeGenerator.hook("loss", double.class)
+                .addJavadoc("$L", doc + "@param batchRows rows of the whole batch, which the mean divides by\n"
+                        + "@param backward also write dLogits\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(int.class, "batchRows")
+                .addParameter(boolean.class, "backward")
                 .addCode(c.build()).build();
     }
 
@@ -239,7 +241,7 @@ final class HeadEmitter {
     private void copies() {
         String lg = plan.logitsBuf();
         CodeBlock.Builder l = CodeBlock.builder();
-        l.addStatement("int n = rows");
+        l.addStatement("int n = rows()");
         l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         l.beginControlFlow("for (int b = 0; b < n; b++)");
         l.beginControlFlow("for (int j = 0; j < O; j++)");
@@ -247,14 +249,14 @@ final class HeadEmitter {
         l.endControlFlow();
         l.endControlFlow();
         l.endControlFlow();
-        type.addMethod(MethodSpec.methodBuilder("chunkLogits").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkLogits", void.class)
                 .addJavadoc("This chunk's logits into {@code dst} from {@code dOff} ({@code [rows, T_OUT, O]}).\n")
                 .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(l.build()).build());
 
         HeadActivation act = plan.headActivation();
         CodeBlock.Builder o = CodeBlock.builder();
-        o.addStatement("int n = rows");
+        o.addStatement("int n = rows()");
         o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         o.beginControlFlow("for (int b = 0; b < n; b++)");
         o.addStatement("int src = (t * n + b) * O");
@@ -283,14 +285,14 @@ final class HeadEmitter {
         }
         o.endControlFlow();
         o.endControlFlow();
-        type.addMethod(MethodSpec.methodBuilder("chunkOutputs").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkOutputs", void.class)
                 .addJavadoc("This chunk's head outputs after the activation ($L) into {@code dst} from {@code dOff}.\n",
                         act.keyword())
                 .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(o.build()).build());
 
         CodeBlock.Builder s = CodeBlock.builder();
-        s.addStatement("int n = rows");
+        s.addStatement("int n = rows()");
         s.addStatement("int off = 0");
         for (LayerPlan lp : stack.layers()) {
             s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
@@ -303,7 +305,7 @@ final class HeadEmitter {
             s.endControlFlow();
             s.addStatement("off += total * $L", lp.h());
         }
-        type.addMethod(MethodSpec.methodBuilder("chunkFinalStates").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkFinalStates", void.class)
                 .addJavadoc("This chunk's final states into rows {@code row0..} of {@code [L, total, H]} blocks.\n")
                 .addParameter(double[].class, "h").addParameter(double[].class, "c").addParameter(int.class, "row0")
                 .addParameter(int.class, "total").addCode(s.build()).build());

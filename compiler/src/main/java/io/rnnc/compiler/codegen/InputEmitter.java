@@ -41,7 +41,7 @@ final class InputEmitter {
                 embed(c, s);
             }
         }
-        type.addMethod(MethodSpec.methodBuilder("loadInputs").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("loadInputs", void.class)
                 .addJavadoc("Copies the batch's inputs (batch-major) into the time-major layer-0 buffers.\n")
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addCode(c.build()).build());
     }

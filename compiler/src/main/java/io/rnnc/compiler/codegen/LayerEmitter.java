@@ -143,8 +143,8 @@ final class LayerEmitter {
             biasLoop(c, gates, "=", "w[" + lp.params().wIh() + " + j * " + IN + " + tok] + ", "o");
             c.endControlFlow();
         } else if (num.isFloat()) {
-            c.add("// $L[$L × $L] = b_ih + b_hh$L, then += x W_ih^T   [$L × $L] · [$L × $L]\n", gates, rows, G,
-                    cell.recurrentApart() ? " (n block: b_in only)" : "", rows, IN, IN, G);
+            c.add("// $L[$L × $L] = b_ih + b_hh$L, then += $L W_ih^T   [$L × $L] · [$L × $L]\n", gates, rows, G,
+                    cell.recurrentApart() ? " (n block: b_in only)" : "", x, rows, IN, IN, G);
             biasLoop(c, gates, "=", "", "0");
             c.addStatement("$T.fill($L, $L, $L, 0f)", ARRAYS, gates, G, GS);
             c.beginControlFlow("for (int r = 1; r < $L; r++)", rows);
@@ -153,7 +153,7 @@ final class LayerEmitter {
             c.addStatement("$T.sgemmPadded($L, $L, $L, $L, $L, true, $L, 0, $L)", GEMM, rows, x, xOff, IN,
                     lp.packed().orElseThrow().inputT().orElseThrow(), gates, GS);
         } else {
-            c.add("// $L[$L × $L] = x W_ih^T   [$L × $L] · [$L × $L], then += b_ih + b_hh$L\n", gates, rows, G, rows,
+            c.add("// $L[$L × $L] = $L W_ih^T   [$L × $L] · [$L × $L], then += b_ih + b_hh$L\n", gates, rows, G, x, rows,
                     IN, IN, G, cell.recurrentApart() ? " (n block: b_in only)" : "");
             c.addStatement("$T.dgemm(false, true, $L, $L, $L, $L, $L, $L, w, $L, $L, false, $L, 0, $L)", GEMM, rows, G,
                     IN, x, xOff, IN, lp.params().wIh(), IN, gates, GS);

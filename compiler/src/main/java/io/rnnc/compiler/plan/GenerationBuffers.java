@@ -4,21 +4,21 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Buffers of the generation API: one step of the (decoder) stack over up to B rows (beams), kept apart from
- * the training buffers and laid out like one step of them (gate rows GS wide), so the step runs the same
- * code as the training forward.
+ * Buffers of the generation API ({@code StepModel}): one step of the (decoder) stack over up to B rows
+ * (hypotheses), kept apart from the training buffers and laid out like one step of them (gate rows GS wide),
+ * so the step runs the same code as the training forward.
  *
- * @param x      features or embedded tokens: {@code [rows, IN0]} layer-0 input of one step; else null
- * @param tok    one-hot tokens: {@code int [rows]} the step's token ids; else null
- * @param layers per layer, buffer names by stem: {@code h}, {@code gates}, and the cell's ({@code c}, {@code tc},
- *               {@code hn}, {@code rec})
- * @param beams  beam-search bookkeeping, for models with beam search
+ * @param x        features or embedded tokens: {@code [rows, IN0]} layer-0 input of one step; else null
+ * @param tok      one-hot tokens: {@code int [rows]} the step's token ids; else null
+ * @param layers   per layer, buffer names by stem: {@code h}, {@code gates}, and the cell's ({@code c}, {@code tc},
+ *                 {@code hn}, {@code rec})
+ * @param stateTmp {@code [rows, max H]} scratch for reordering state rows
+ * @param beams    true if the model has beam search (seq2seq and one_to_many with a softmax head)
  */
-public record GenerationBuffers(String x, String tok, List<Map<String, String>> layers, String logits,
-                                Optional<BeamBuffers> beams) {
+public record GenerationBuffers(String x, String tok, List<Map<String, String>> layers, String logits, String stateTmp,
+                                boolean beams) {
 
     public GenerationBuffers {
         layers = layers.stream().map(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m))).toList();
@@ -27,10 +27,5 @@ public record GenerationBuffers(String x, String tok, List<Map<String, String>> 
     /** Layer l's buffer of {@code stem}, or null if its cell has none. */
     public String of(int layer, String stem) {
         return layers.get(layer).get(stem);
-    }
-
-    /** Beam search's buffers: scores, histories, candidates, a state reorder scratch. */
-    public record BeamBuffers(String score, String hist, String histTmp, String candScore, String candParent,
-                              String candToken, String stateTmp) {
     }
 }

@@ -61,12 +61,10 @@ public final class Planner {
         constant("B", model.batch(), "largest batch (the spec's)");
         int rows = chunkRows(model.batch());
         chunk = constant("CHUNK", rows, "rows per chunk: each chunk has its own buffers and gradients, summed in order");
-        constant("CHUNKS", (model.batch() + rows - 1) / rows, null);
         long total = model.parameterCount();
         if (total > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(model.name() + ": " + total + " parameters do not fit one Java array");
         }
-        constant("N_PARAMS", total, "length of the flat parameter, gradient and optimizer stores");
 
         Optional<StackPlan> encoder = model.encoder().map(e -> stack(e, "encoder", "ENC_", "T_IN", true));
         StackPlan main = stack(model.stack(), seq2seq ? "decoder" : "", seq2seq ? "DEC_" : "",
@@ -153,19 +151,8 @@ public final class Planner {
         String logits = genBuffer("genLogits", Buffer.Kind.ELEMENT, b.size().times(constants.get("O")),
                 "[rows, O] logits of one step");
         boolean beams = model.loss() == LossKind.CROSS_ENTROPY && model.mode() != SequenceMode.MANY_TO_MANY;
-        Optional<GenerationBuffers.BeamBuffers> beam = Optional.empty();
-        if (beams) {
-            Size hist = b.size().times(constants.get("T_OUT"));
-            beam = Optional.of(new GenerationBuffers.BeamBuffers(
-                    genBuffer("beamScore", Buffer.Kind.DOUBLE, b.size(), "[width] summed log-probability per beam"),
-                    genBuffer("beamHist", Buffer.Kind.INT, hist, "[width, T_OUT] ids per beam"),
-                    genBuffer("beamHistTmp", Buffer.Kind.INT, hist, "[width, T_OUT] reorder scratch"),
-                    genBuffer("candScore", Buffer.Kind.DOUBLE, b.size(), "[width] best candidates' scores"),
-                    genBuffer("candParent", Buffer.Kind.INT, b.size(), "[width] candidates' parent beams"),
-                    genBuffer("candToken", Buffer.Kind.INT, b.size(), "[width] candidates' tokens"),
-                    genBuffer("stateTmp", Buffer.Kind.ELEMENT, b.size().times(maxH), "[width, max H] state reorder scratch")));
-        }
-        return Optional.of(new GenerationBuffers(x, tok, layers, logits, beam));
+        String stateTmp = genBuffer("stateTmp", Buffer.Kind.ELEMENT, b.size().times(maxH), "[rows, max H] reorder scratch");
+        return Optional.of(new GenerationBuffers(x, tok, layers, logits, stateTmp, beams));
     }
 
     private StackPlan stack(Stack s, String role, String cp, String steps, boolean zeroInitial) {

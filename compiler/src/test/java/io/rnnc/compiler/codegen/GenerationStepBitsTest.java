@@ -10,10 +10,10 @@ import io.rnnc.compiler.model.Precision;
 import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.generate.StepModel;
 import io.rnnc.runtime.init.Rng;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,7 +42,8 @@ class GenerationStepBitsTest {
 
     @ParameterizedTest(name = "{0} {1} embedded={2}")
     @MethodSource("cases")
-    void generationStepGivesTheTrainingForwardsBits(CellType cell, Precision precision, boolean embedded) throws Exception {
+    void generationStepGivesTheTrainingForwardsBits(CellType cell, Precision precision, boolean embedded)
+            throws ReflectiveOperationException {
         TestModels.Builder builder = TestModels.builder("Bits" + cell.fixtureName().replace("_", "") + precision.keyword()
                         .replace("float", "F") + (embedded ? "E" : "O"))
                 .mode(SequenceMode.MANY_TO_MANY).steps(T).layer(cell, 21).layer(cell, 18)
@@ -56,19 +57,16 @@ class GenerationStepBitsTest {
         }
         net.forward(batch);
 
-        Class<?> type = net.getClass();
-        Method start = declared(type, "genStart", int.class, int[].class, double[].class);
-        Method feed = declared(type, "genFeed", int.class, int.class);
-        Method step = declared(type, "genStep", int.class);
-        start.invoke(net, rows, null, null);
+        StepModel gen = (StepModel) net;
+        gen.start(rows, null, null);
         String[] states = cell == CellType.LSTM ? new String[] {"h", "c"} : new String[] {"h"};
         int[] widths = {21, 18};
         int compared = 0;
         for (int t = 0; t < T; t++) {
             for (int r = 0; r < rows; r++) {
-                feed.invoke(net, r, batch.tokens[r * T + t]);
+                gen.feedToken(r, batch.tokens[r * T + t]);
             }
-            step.invoke(net, rows);
+            gen.step(rows);
             for (int l = 0; l < 2; l++) {
                 for (String s : states) {
                     Object trained = field(net, s + l);
@@ -83,12 +81,6 @@ class GenerationStepBitsTest {
             }
         }
         assertEquals(T * 2 * states.length, compared);
-    }
-
-    private static Method declared(Class<?> type, String name, Class<?>... params) throws NoSuchMethodException {
-        Method m = type.getDeclaredMethod(name, params);
-        m.setAccessible(true);
-        return m;
     }
 
     private static Object field(Object o, String name) throws ReflectiveOperationException {
