@@ -1,18 +1,16 @@
 package io.rnnc.cli;
 
+import io.rnnc.compiler.driver.Flops;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code rnnc bench SPEC}: training and inference throughput of any spec's generated class. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,24 +21,15 @@ import picocli.CommandLine.Parameters;
                 "bytes allocated per step. A warm model allocates next to nothing; while steps still allocate (the JIT",
                 "has not compiled the Vector API kernels yet) the warm-up goes on, up to 3 x --warmup (20 s at most),",
                 "and a figure measured with steps that still allocate comes with a warning not to trust it.",
-                "For repeatable numbers use JMH: rnnc compile --benchmark writes a JMH class for the spec."})
-final class BenchCommand implements Callable<Integer> {
+                "For repeatable numbers use JMH: rnnc compile --benchmark writes a JMH class for the spec.",
+                "--threads defaults to 1."})
+final class BenchCommand extends ModelCommand {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    BatchOption batch;
 
-    @Parameters(paramLabel = "SPEC", description = "the .rnn file")
-    Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
-    String modelName;
-
-    @Option(names = "--batch", paramLabel = "B", description = "samples per step (default: the spec's batch)")
-    Integer batch;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "threads the model may use (RnnModel.setThreads; default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3", description = "warm-up per phase (default: ${DEFAULT-VALUE})")
     double warmup;
@@ -50,31 +39,23 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        TrainCommand.positive("--threads", threads);
+        PrintWriter out = out();
+        int asked = threads.asked(1);
         if (!(warmup >= 0) || !(seconds > 0)) {
             throw new UserException("--warmup must be 0 or more and --seconds more than 0");
         }
-        Model model = Specs.model(file, modelName, spec.commandLine().getErr());
-        int b = batch == null ? model.batch() : batch;
-        TrainCommand.positive("--batch", b);
-        if (b > model.batch()) {
-            throw new UserException("--batch " + b + " is larger than model " + model.name() + " is sized for ("
-                    + model.batch() + "); raise 'batch' in the spec");
-        }
+        Model model = model();
+        int b = batch.resolve(model);
         Memory memory = Memory.construct(model);
         RnnModel net = memory.net();
         net.initialize(model.seed());
-        net.setThreads(threads);
+        ThreadsOption.apply(net, asked, out);
         int used = net.threads();
         Batch data = randomBatch(net.info(), b);
         Flops flops = Flops.of(model);
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s; matmul MFLOP per sample: %s forward, %s per training step%n",
                 model.name(), b, used, used == 1 ? "" : "s", SummaryCommand.mega(flops.forward()),
                 SummaryCommand.mega(flops.train()));
-        if (used != threads) {
-            out.printf(Locale.ROOT, "note: --threads %d asked; this model runs on %d%n", threads, used);
-        }
         out.println(memoryLine(memory, model.batch()));
         out.flush();
         AllocationMeter meter = AllocationMeter.create();
@@ -104,8 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         String warning = AllocationMeter.warning(phase, rate.bytesPerStep());
         if (warning != null) {
             out.flush();
-            spec.commandLine().getErr().println(warning);
-            spec.commandLine().getErr().flush();
+            err().println(warning);
+            err().flush();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.rnnc.cli;
 
+import io.rnnc.compiler.driver.RnncVersion;
+import io.rnnc.compiler.InternalCompilerError;
 import io.rnnc.compiler.javac.GeneratedCodeException;
 import io.rnnc.runtime.io.RnncIoException;
 import java.io.PrintStream;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compiles .rnn specs into specialised Java classes, and trains, runs, benchmarks and verifies them.",
         subcommands = {CheckCommand.class, CompileCommand.class, SummaryCommand.class, TrainCommand.class,
-                PredictCommand.class, BenchCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+                PredictCommand.class, BenchCommand.class, VerifyCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (spec, data, flags), 2 internal error.",
                 "Start with: rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2"})
 public final class Main implements java.util.concurrent.Callable<Integer> {
@@ -41,10 +44,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Runs the command with the given streams; returns the exit code. Tests call this. */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(new CommandLine(new Main()), out, err, args);
+    }
+
+    /** Runs {@code cl} (the rnnc command, or in tests one with an extra subcommand) with rnnc's error handling. */
+    static int run(CommandLine cl, PrintStream out, PrintStream err, String... args) {
         System.setProperty("java.awt.headless", "true");
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        CommandLine cl = new CommandLine(new Main());
         cl.setOut(o);
         cl.setErr(e);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -61,6 +68,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         } catch (OutOfMemoryError oom) {
             e.println("rnnc: out of memory; try a smaller --batch, or give Java more memory (JAVA_OPTS=-Xmx4g)");
             code = USER_ERROR;
+        } catch (RuntimeException | Error bug) {
+            // picocli hands only Exceptions to the handler; an Error (a stack overflow, a failed class
+            // initialisation, an assertion) from a command, or a failure in picocli itself, lands here
+            code = internalError(bug, e);
         }
         o.flush();
         e.flush();
@@ -76,18 +87,31 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             err.println("rnnc: " + ex.getMessage());
             return INTERNAL_ERROR;
         }
+        return internalError(ex, err);
+    }
+
+    /** Anything unexpected is a bug in rnnc, never the user's: exit 2, what and where, and a plea to report it. */
+    static int internalError(Throwable ex, PrintWriter err) {
+        if (ex instanceof InternalCompilerError ice) {
+            // its message already names the spec and the cause; the place is the cause's
+            Throwable cause = ice.getCause() == null ? ice : ice.getCause();
+            StackTraceElement where = cause.getStackTrace().length > 0 ? cause.getStackTrace()[0] : null;
+            err.println("rnnc: " + ice.getMessage() + (where == null ? "" : " (at " + where + ")"));
+            err.flush();
+            return INTERNAL_ERROR;
+        }
         StackTraceElement where = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
         err.println("rnnc: internal error: " + ex + (where == null ? "" : " at " + where));
         err.println("This is a bug in rnnc. Please report it with the command line and the spec.");
+        err.flush();
         return INTERNAL_ERROR;
     }
 
-    /** The version from the jar's manifest (or "dev" when run from classes). */
+    /** The compiler's version, as the Maven plugin logs it ("dev" when run from classes). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rnnc " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            return new String[] {"rnnc " + RnncVersion.current() + " (Java " + Runtime.version() + ")"};
         }
     }
 }

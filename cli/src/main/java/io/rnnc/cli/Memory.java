@@ -1,8 +1,5 @@
 package io.rnnc.cli;
 
-import io.rnnc.compiler.codegen.CodeGenerator;
-import io.rnnc.compiler.javac.CompiledClasses;
-import io.rnnc.compiler.javac.InMemoryCompiler;
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.Precision;
@@ -30,9 +27,7 @@ record Memory(RnnModel net, long instanceBytes, long bpttMinimumBytes) {
 
     /** Generates and compiles the class, then constructs one instance, counting what {@code new} allocates. */
     static Memory construct(Model model) {
-        var source = CodeGenerator.generate(model);
-        CompiledClasses classes = InMemoryCompiler.compile(source);
-        Class<?> type = classes.load(source.qualifiedName());
+        Class<?> type = Specs.load(model);
         Constructor<?> constructor;
         try {
             constructor = type.getConstructor();

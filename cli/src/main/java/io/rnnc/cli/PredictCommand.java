@@ -16,29 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code rnnc predict SPEC --checkpoint FILE --input FILE}: run a trained model on images. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a trained model on images: class and probabilities.", "",
-                "Prints each image's class and the class probabilities.",
+                "Prints each image's class and the class probabilities. SPEC is the spec the checkpoint was trained from.",
                 "--input is an IDX image file (MNIST format, raw or .gz) or a PNG of a digit (any size, light digit on a",
                 "dark background or the reverse; scaled to the model's rows x columns)."})
-final class PredictCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "SPEC", description = "the .rnn file the checkpoint was trained from")
-    Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
-    String modelName;
+final class PredictCommand extends ModelCommand {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "trained weights (safetensors)")
     Path checkpoint;
@@ -54,15 +42,15 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (index < 0) {
             throw new UserException("--index must be 0 or more, got " + index);
         }
-        TrainCommand.positive("--count", count);
+        Flags.positive("--count", count);
         if (!Files.isRegularFile(checkpoint)) {
             throw new UserException("--checkpoint " + checkpoint + ": no such file");
         }
-        Model model = Specs.model(file, modelName, spec.commandLine().getErr());
+        Model model = model();
         RnnModel net = Specs.instantiate(model);
         ModelInfo info = net.info();
         if (info.tokenInputs() || !info.classTargets() || info.outputSteps() != 1) {

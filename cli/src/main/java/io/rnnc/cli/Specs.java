@@ -17,13 +17,19 @@ final class Specs {
     private Specs() {
     }
 
-    /** Parses; prints every diagnostic to {@code err}; throws a user error if there are errors. */
-    static ParseResult parse(Path spec, PrintWriter err) {
+    /** Parses and prints every diagnostic to {@code err}, errors or not. */
+    static ParseResult parseAndReport(Path spec, PrintWriter err) {
         ParseResult r = Rnnc.parse(spec);
         if (!r.diagnostics().isEmpty()) {
             err.print(r.render());
             err.flush();
         }
+        return r;
+    }
+
+    /** Parses; prints every diagnostic to {@code err}; throws a user error if there are errors. */
+    static ParseResult parse(Path spec, PrintWriter err) {
+        ParseResult r = parseAndReport(spec, err);
         if (r.hasErrors()) {
             throw new UserException(spec + ": " + r.diagnostics().summary() + " (listed above)");
         }
@@ -47,13 +53,19 @@ final class Specs {
         return models.get(0);
     }
 
+    /** Generates the model's class, compiles it in memory and loads (and initialises) it. */
+    static Class<?> load(Model model) {
+        var source = CodeGenerator.generate(model);
+        return InMemoryCompiler.compile(source).load(source.qualifiedName());
+    }
+
     /** Generates, compiles in memory and instantiates the model's class. */
     static RnnModel instantiate(Model model) {
         var source = CodeGenerator.generate(model);
         return InMemoryCompiler.compile(source).instantiate(source.qualifiedName(), RnnModel.class);
     }
 
-    private static String names(List<Model> models) {
+    static String names(List<Model> models) {
         return models.stream().map(Model::name).collect(Collectors.joining(", "));
     }
 }

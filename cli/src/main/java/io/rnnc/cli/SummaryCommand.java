@@ -1,5 +1,6 @@
 package io.rnnc.cli;
 
+import io.rnnc.compiler.driver.Flops;
 import io.rnnc.compiler.model.CellType;
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
@@ -7,16 +8,11 @@ import io.rnnc.compiler.model.ParamSpec;
 import io.rnnc.compiler.model.Precision;
 import io.rnnc.compiler.model.Stack;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code rnnc summary SPEC}: what the network is and costs. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
@@ -24,21 +20,12 @@ import picocli.CommandLine.Parameters;
                 "Prints one line per layer, the parameter table (PyTorch names, shapes, counts) and totals,",
                 "matmul FLOPs per sample for inference and a training step, and the activation memory",
                 "backpropagation through time keeps at the spec's batch."})
-final class SummaryCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "SPEC", description = "the .rnn file")
-    Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
-    String modelName;
+final class SummaryCommand extends ModelCommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Model m = Specs.model(file, modelName, spec.commandLine().getErr());
+        PrintWriter out = out();
+        Model m = model();
         out.print(render(m));
         out.flush();
         return Main.OK;

@@ -11,11 +11,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code rnnc train SPEC --data DIR}: compile in memory, train, evaluate, checkpoint, chart. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -23,18 +21,9 @@ import picocli.CommandLine.Parameters;
                 "Compiles the spec in memory (no build step) and trains it on MNIST: the official IDX files",
                 "(raw or .gz) in --data, or given one by one. Shows progress, evaluates on the test images after",
                 "every epoch, writes a checkpoint (safetensors, PyTorch names) and a PNG of the training curves,",
-                "and ends with 'test accuracy: NN.N%'."},
+                "and ends with 'test accuracy: NN.N%'. --threads defaults to the available processors."},
         footer = {"", "Example: rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2"})
-final class TrainCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "SPEC", description = "the .rnn file")
-    Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
-    String modelName;
+final class TrainCommand extends ModelCommand {
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "directory with train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-... files")
@@ -55,8 +44,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs to train (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch", paramLabel = "B", description = "samples per step (default: the spec's batch)")
-    Integer batch;
+    @Mixin
+    BatchOption batch;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the initial weights and the shuffling (default: the spec's seed)")
     Long seed;
@@ -77,9 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE", description = "PNG of the training curves (default: rnnc-out/<Model>-training.png)")
     Path chart;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "threads a training step may use (RnnModel.setThreads; default: the available processors)")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Option(names = "--progress", paramLabel = "KIND",
             description = "bar (redrawn in place), lines (periodic lines) or none; default: bar on a terminal, else lines")
@@ -87,10 +75,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         checkFlags();
-        Model model = Specs.model(file, modelName, err);
+        int asked = threads.asked(Runtime.getRuntime().availableProcessors());
+        Model model = model();
+        int batchSize = batch.resolve(model);
         Dataset train;
         Dataset test;
         if (data != null) {
@@ -110,11 +100,6 @@ final class TrainCommand implements Callable<Integer> {
         if (testLimit != null && test != null) {
             test = Datasets.head(test, Math.min(testLimit, test.size()));
         }
-        int batchSize = batch == null ? model.batch() : batch;
-        if (batchSize > model.batch()) {
-            throw new UserException("--batch " + batchSize + " is larger than model " + model.name() + " is sized for ("
-                    + model.batch() + "); raise 'batch' in the spec");
-        }
         long runSeed = seed == null ? model.seed() : seed;
         Path outDir = Path.of("rnnc-out");
         Path ckpt = checkpoint != null ? checkpoint : outDir.resolve(model.name() + ".safetensors");
@@ -126,12 +111,7 @@ final class TrainCommand implements Callable<Integer> {
         // checks the data against the model before any work: a wrong kind of data is a user error
         train.layout().checkFits(net.info());
         net.initialize(runSeed);
-        int asked = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        net.setThreads(asked);
-        if (net.threads() != asked) {
-            out.printf(Locale.ROOT, "note: %d thread%s asked; this model trains on %d%n", asked, asked == 1 ? "" : "s",
-                    net.threads());
-        }
+        ThreadsOption.apply(net, asked, out);
         Progress.Kind kind = progress != null ? progress : System.console() != null ? Progress.Kind.BAR : Progress.Kind.LINES;
         RecordingDataset recorded = new RecordingDataset(train);
         Progress listener = new Progress(out, kind, net, recorded);
@@ -172,27 +152,15 @@ final class TrainCommand implements Callable<Integer> {
         if ((testImages == null) != (testLabels == null)) {
             throw new UserException("--test-images and --test-labels go together");
         }
-        positive("--epochs", epochs);
-        if (threads != null) {
-            positive("--threads", threads);
-        }
-        if (batch != null) {
-            positive("--batch", batch);
-        }
+        Flags.positive("--epochs", epochs);
         if (trainLimit != null) {
-            positive("--train-limit", trainLimit);
+            Flags.positive("--train-limit", trainLimit);
         }
         if (testLimit != null) {
-            positive("--test-limit", testLimit);
+            Flags.positive("--test-limit", testLimit);
         }
         if (resume != null && !Files.isRegularFile(resume)) {
             throw new UserException("--resume " + resume + ": no such file");
-        }
-    }
-
-    static void positive(String flag, long v) {
-        if (v < 1) {
-            throw new UserException(flag + " must be at least 1, got " + v);
         }
     }
 

@@ -8,11 +8,8 @@ import io.rnnc.runtime.io.SafeTensors;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code rnnc verify SPEC --against FILE.safetensors}: replays a PyTorch reference (the format of
@@ -28,24 +25,15 @@ import picocli.CommandLine.Parameters;
                 "Error = max|ours - ref| / max(1, max|ref|). Tolerance: 1e-5 (float32), 2e-5 (float32, 20 or more",
                 "steps), 1e-10 (float64). Optimizer steps where |grad| < 1e-6 may differ by 5% of lr (Adam's",
                 "g/(|g|+eps) amplifies tiny gradient differences there)."})
-final class VerifyCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Parameters(paramLabel = "SPEC", description = "the .rnn file describing the same network")
-    Path file;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "which model, when the spec has several")
-    String modelName;
+final class VerifyCommand extends ModelCommand {
 
     @Option(names = "--against", paramLabel = "FILE", required = true, description = "PyTorch reference (safetensors)")
     Path against;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Model model = Specs.model(file, modelName, spec.commandLine().getErr());
+        PrintWriter out = out();
+        Model model = model();
         SafeTensors.Contents ref = SafeTensors.read(against);
         RnnModel net = Specs.instantiate(model);
         net.initialize(model.seed());

@@ -37,7 +37,7 @@ class CommandsTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "compile", "summary", "train", "predict", "bench", "verify"})
+    @ValueSource(strings = {"check", "compile", "summary", "train", "predict", "bench", "verify", "version"})
     void everyCommandHasHelp(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r.toString());
@@ -48,7 +48,7 @@ class CommandsTest {
     void topLevelHelpListsTheCommandsAndNoCommandIsAUserError() {
         Cli help = Cli.run("--help");
         assertEquals(0, help.exit());
-        for (String c : List.of("check", "compile", "summary", "train", "predict", "bench", "verify")) {
+        for (String c : List.of("check", "compile", "summary", "train", "predict", "bench", "verify", "version")) {
             assertTrue(help.out().contains("  " + c + " "), c + " missing from\n" + help.out());
         }
         Cli none = Cli.run();
@@ -224,6 +224,94 @@ class CommandsTest {
         assertTrue(text.toString().startsWith("rnnc: internal error: java.lang.IllegalStateException: boom"), text.toString());
         assertTrue(text.toString().contains("This is a bug in rnnc. Please report it"), text.toString());
         assertEquals(2, text.toString().lines().count());
+    }
+
+    @Test
+    void aCompilerCrashExitsTwoNamingTheSpecOnce() {
+        StringWriter text = new StringWriter();
+        var crash = new io.rnnc.compiler.InternalCompilerError("x.rnn", new IllegalStateException("boom"));
+        int code = Main.handle(crash, new PrintWriter(text, true));
+        assertEquals(2, code);
+        String first = text.toString().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("rnnc: internal error in rnnc while compiling x.rnn: java.lang.IllegalStateException: boom"),
+                first);
+        assertFalse(first.contains("InternalCompilerError"), first);
+        assertTrue(first.contains("please report it"), first);
+    }
+
+    @Test
+    void compileWithFailOnWarningWritesNothingForAWarning() throws IOException {
+        Path warned = write("warned.rnn", "model W { input 4  sequence 3 many_to_one  rnn 8  dense 3 sigmoid  loss mse }\n");
+        Path out = tmp.resolve("gen");
+        Cli strict = Cli.run("compile", warned.toString(), "-d", out.toString(), "--fail-on-warning");
+        assertEquals(1, strict.exit(), strict.toString());
+        assertTrue(strict.err().contains(": warning: 'mse' on a sigmoid head learns slowly"), strict.err());
+        assertTrue(strict.err().contains("rnnc: nothing written: 1 spec has warnings and --fail-on-warning is set"),
+                strict.err());
+        assertFalse(Files.exists(out));
+        Cli lenient = Cli.run("compile", warned.toString(), "-d", out.toString());
+        assertEquals(0, lenient.exit(), lenient.toString());
+        assertTrue(Files.isRegularFile(out.resolve("W.java")));
+        Cli again = Cli.run("compile", warned.toString(), "-d", out.toString());
+        assertTrue(again.out().contains("nothing to write: the files in " + out + " are up to date"), again.out());
+    }
+
+    @Test
+    void compileIntoAFileIsAUserError() throws IOException {
+        Path file = write("file.txt", "not a directory");
+        Cli r = Cli.run("compile", SEED, "-d", file.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("exists and is not a directory"), r.err());
+    }
+
+    @Test
+    void versionIsTheSameAsDashDashVersion() {
+        Cli command = Cli.run("version");
+        Cli flag = Cli.run("--version");
+        assertEquals(0, command.exit(), command.toString());
+        assertEquals(flag.out(), command.out());
+        assertTrue(command.out().startsWith("rnnc " + io.rnnc.compiler.driver.RnncVersion.current() + " (Java "),
+                command.out());
+    }
+
+    /** A command that fails as a bug would, for the tests of the error handling of the real entry point. */
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        final Throwable failure;
+
+        Boom(Throwable failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (failure instanceof Exception e) {
+                throw e;
+            }
+            throw (Error) failure;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"runtime", "checked", "stackoverflow", "initializer", "assertion"})
+    void anUnexpectedFailureInACommandExitsTwoAndAsksForAReport(String kind) {
+        Throwable failure = switch (kind) {
+            case "runtime" -> new IllegalStateException("front end crashed");
+            case "checked" -> new IOException("disk on fire");
+            case "stackoverflow" -> new StackOverflowError();
+            case "initializer" -> new ExceptionInInitializerError(new ArithmeticException("/ by zero"));
+            default -> new AssertionError("plan invariant");
+        };
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        picocli.CommandLine cl = new picocli.CommandLine(new Main()).addSubcommand("boom", new Boom(failure));
+        int code = Main.run(cl, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), "boom");
+        String text = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertTrue(text.startsWith("rnnc: internal error: " + failure.getClass().getName()), text);
+        assertTrue(text.contains("This is a bug in rnnc. Please report it"), text);
+        assertFalse(text.contains("\tat "), "no stack trace: " + text);
     }
 
     private Path write(String name, String text) throws IOException {

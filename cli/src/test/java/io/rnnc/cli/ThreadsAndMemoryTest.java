@@ -45,7 +45,7 @@ class ThreadsAndMemoryTest {
         Matcher m = Pattern.compile("(?m)^P01: batch (\\d+), (\\d+) threads?; ").matcher(r.out());
         assertTrue(m.find(), r.out());
         int used = Integer.parseInt(m.group(2));
-        assertTrue(used == 2 || r.out().contains("note: --threads 2 asked; this model runs on " + used), r.out());
+        assertTrue(used == 2 || r.out().contains("note: 2 threads asked; this model runs on " + used), r.out());
         assertTrue(Pattern.compile("(?m)^memory: [0-9]+\\.[0-9] MB per instance at batch " + m.group(1)
                 + " \\(BPTT minimum [0-9]+\\.[0-9] MB\\)$").matcher(r.out()).find(), r.out());
     }

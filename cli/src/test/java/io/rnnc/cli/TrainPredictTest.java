@@ -48,7 +48,7 @@ class TrainPredictTest {
         assertTrue(threads.find(), out);
         int asked = Runtime.getRuntime().availableProcessors();
         if (Integer.parseInt(threads.group(1)) != asked) {
-            assertTrue(out.contains("note: " + asked + " thread" + (asked == 1 ? "" : "s") + " asked; this model trains on "
+            assertTrue(out.contains("note: " + asked + " thread" + (asked == 1 ? "" : "s") + " asked; this model runs on "
                     + threads.group(1)), out);
         }
         assertTrue(out.contains("epoch 1/6  step 3/32  loss "), out);

@@ -19,14 +19,18 @@ import java.util.Map;
 
 /**
  * The entry point of the compiler's front end: a {@code .rnn} spec in, validated models and
- * diagnostics out. Nothing here throws for bad input; every problem is a {@link Diagnostic}.
+ * diagnostics out. Nothing here throws for bad input; every problem with the spec or its file is a
+ * {@link Diagnostic}. A failure of the compiler itself is an {@link InternalCompilerError}.
  */
 public final class Rnnc {
 
     private Rnnc() {
     }
 
-    /** Reads and parses a spec file (UTF-8). Diagnostics name the file as {@code file.toString()}. */
+    /**
+     * Reads and parses a spec file (UTF-8). Diagnostics name the file as {@code file.toString()}; only
+     * reading problems (I/O) become "cannot read" diagnostics.
+     */
     public static ParseResult parse(Path file) {
         String name = file.toString();
         try {
@@ -48,7 +52,7 @@ public final class Rnnc {
             return failure(name, "cannot read '" + name + "': no such file", "check the path");
         } catch (AccessDeniedException e) {
             return failure(name, "cannot read '" + name + "': permission denied", "check the file's permissions");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return failure(name, "cannot read '" + name + "': " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), "check that the file is readable");
         }

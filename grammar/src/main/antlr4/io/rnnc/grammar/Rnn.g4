@@ -8,6 +8,11 @@
  *     model Xor { input 2  sequence 1 one_to_one  rnn 8  dense 1 sigmoid  loss bce  optimizer sgd lr=0.5 }
  * An unknown word where a statement should start still parses (unknownStatement) so it can be named.
  * Blocks nest one level only (encoder/decoder inside a model), so parsing never recurses deeply.
+ *
+ * The word tokens are the language's reserved words: 'package', 'model' and the statement keywords,
+ * which must match io.rnnc.compiler.frontend.StatementKeyword one for one (same word, same token name;
+ * VocabularyTest fails the build otherwise). Words after a keyword (cells' activations, losses, modes,
+ * options) are plain IDENTs, listed in Java only (io.rnnc.compiler.frontend.Vocabulary).
  */
 grammar Rnn;
 

@@ -16,7 +16,7 @@ public final class Limits {
     /** Largest batch. */
     public static final int MAX_BATCH = 65_536;
     /** Trainable scalars of one model: the flat parameter store is one Java array. */
-    public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+    public static final long MAX_PARAMETERS = io.rnnc.compiler.model.Model.MAX_PARAMETERS;
     /** Longest spec file, in characters; specs are a few hundred. */
     public static final int MAX_SOURCE_CHARS = 1 << 18;
 

@@ -19,7 +19,7 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  */
 final class SyntaxErrors extends DefaultErrorStrategy {
 
-    private static final String STATEMENT_LIST = String.join(", ", Words.STATEMENTS);
+    private static final String STATEMENT_LIST = String.join(", ", Vocabulary.STATEMENTS);
 
     private final Reporter reporter;
     private final Positions positions;
@@ -138,7 +138,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
             return body(what, type, "'" + kind + "'", block.kind);
         }
         // Top level (the file rule) and anything unforeseen.
-        if (Words.STATEMENTS.contains(found.getText())) {
+        if (Vocabulary.STATEMENTS.contains(found.getText())) {
             return new Message("'" + found.getText() + "' outside a model",
                     "statements go inside 'model Name { ... }'");
         }
@@ -147,7 +147,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         }
         if (type == RnnParser.IDENT) {
             return new Message("expected 'model' or 'package', found " + what,
-                    Suggest.hint(found.getText(), List.of("model", "package"),
+                    Suggest.hint(found.getText(), List.of(Vocabulary.MODEL, Vocabulary.PACKAGE),
                             "a spec holds an optional 'package a.b.c' line and 'model Name { ... }' blocks"));
         }
         return new Message("expected 'model' or 'package', found " + what,

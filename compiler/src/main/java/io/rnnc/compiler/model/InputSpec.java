@@ -7,6 +7,29 @@ package io.rnnc.compiler.model;
  */
 public record InputSpec(InputKind kind, int size, int vocab, int embed, SourcePos pos) {
 
+    /** Features have a positive size and no vocabulary; tokens have a vocabulary, and an embedding width iff embedded. */
+    public InputSpec {
+        Invariants.present(kind, "input kind");
+        Invariants.present(pos, "input pos");
+        switch (kind) {
+            case FEATURES -> {
+                Invariants.positive(size, "feature count");
+                Invariants.require(vocab == 0 && embed == 0, "feature input has no vocabulary or embedding, got vocab",
+                        vocab, "embed", embed);
+            }
+            case TOKENS -> {
+                Invariants.positive(vocab, "token vocabulary");
+                Invariants.require(size == 0 && embed == 0, "one-hot token input has no size or embedding, got size",
+                        size, "embed", embed);
+            }
+            case TOKENS_EMBED -> {
+                Invariants.positive(vocab, "token vocabulary");
+                Invariants.positive(embed, "embedding width");
+                Invariants.require(size == 0, "embedded token input has no feature size, got", size);
+            }
+        }
+    }
+
     public static InputSpec features(int size, SourcePos pos) {
         return new InputSpec(InputKind.FEATURES, size, 0, 0, pos);
     }

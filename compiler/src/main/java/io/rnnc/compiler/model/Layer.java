@@ -6,6 +6,14 @@ package io.rnnc.compiler.model;
  */
 public record Layer(int index, CellType cell, int hidden, int inputWidth, SourcePos pos) {
 
+    public Layer {
+        Invariants.require(index >= 0, "layer index must not be negative, got", index);
+        Invariants.present(cell, "layer cell");
+        Invariants.positive(hidden, "layer " + index + " width");
+        Invariants.positive(inputWidth, "layer " + index + " input width");
+        Invariants.present(pos, "layer pos");
+    }
+
     /** G·H: rows of W_ih, W_hh and of both biases. */
     public int gateRows() {
         return cell.gates() * hidden;

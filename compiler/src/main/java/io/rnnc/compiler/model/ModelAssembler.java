@@ -33,23 +33,40 @@ public final class ModelAssembler {
                                  StackDecl stack, int outputs, HeadActivation activation, SourcePos headPos,
                                  LossKind loss, OptimizerSpec optimizer, Optional<ClipSpec> clip, int batch,
                                  long seed, Precision precision, String source, SourcePos pos) {
+        Derived d = derive(mode, encoder, stack, outputs);
+        DenseHead head = new DenseHead(d.stack.prefix(), outputs, d.stack.top().hidden(), activation, headPos);
+        return new Model(packageName, name, mode, d.encoder, d.stack, head, loss, optimizer, clip, batch, seed,
+                precision, d.parameters, source, pos);
+    }
+
+    /**
+     * The trainable scalars such a model would have, so a caller can refuse one over
+     * {@link Model#MAX_PARAMETERS} before assembling it.
+     */
+    public static long parameterCount(SequenceMode mode, Optional<StackDecl> encoder, StackDecl stack, int outputs) {
+        long n = 0;
+        for (ParamSpec p : derive(mode, encoder, stack, outputs).parameters) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    private record Derived(Optional<Stack> encoder, Stack stack, List<ParamSpec> parameters) {
+    }
+
+    /** The stacks with their layers' input widths, and every parameter in state_dict order. */
+    private static Derived derive(SequenceMode mode, Optional<StackDecl> encoder, StackDecl stack, int outputs) {
         boolean seq2seq = mode == SequenceMode.SEQ2SEQ;
         List<ParamSpec> params = new ArrayList<>();
         long[] offset = {0};
-
         Optional<Stack> encoderStack = encoder.map(e -> stack(seq2seq ? "encoder." : "", e, 0, params, offset));
         int feedback = mode == SequenceMode.ONE_TO_MANY ? outputs : 0;
         Stack main = stack(seq2seq ? "decoder." : "", stack, feedback, params, offset);
-
-        String headPrefix = main.prefix();
         int hidden = main.top().hidden();
         double fcBound = 1.0 / Math.sqrt(hidden);
-        add(params, offset, headPrefix + "fc.weight", List.of(outputs, hidden), ParamSpec.Init.UNIFORM, fcBound);
-        add(params, offset, headPrefix + "fc.bias", List.of(outputs), ParamSpec.Init.UNIFORM, fcBound);
-        DenseHead head = new DenseHead(headPrefix, outputs, hidden, activation, headPos);
-
-        return new Model(packageName, name, mode, encoderStack, main, head, loss, optimizer, clip, batch, seed,
-                precision, params, source, pos);
+        add(params, offset, main.prefix() + "fc.weight", List.of(outputs, hidden), ParamSpec.Init.UNIFORM, fcBound);
+        add(params, offset, main.prefix() + "fc.bias", List.of(outputs), ParamSpec.Init.UNIFORM, fcBound);
+        return new Derived(encoderStack, main, params);
     }
 
     private static Stack stack(String prefix, StackDecl decl, int feedback, List<ParamSpec> params, long[] offset) {

@@ -7,7 +7,32 @@ package io.rnnc.compiler.model;
 public record OptimizerSpec(Kind kind, double lr, double beta1, double beta2, double eps,
                             double weightDecay, double momentum, SourcePos pos) {
 
-    public enum Kind { ADAM, SGD }
+    /** Settings in PyTorch's valid ranges; the ones the kind does not use are 0. */
+    public OptimizerSpec {
+        Invariants.present(kind, "optimizer kind");
+        Invariants.present(pos, "optimizer pos");
+        Invariants.require(Double.isFinite(lr) && lr > 0, "lr must be finite and > 0, got", lr);
+        Invariants.require(Double.isFinite(weightDecay) && weightDecay >= 0, "weight_decay must be >= 0, got",
+                weightDecay);
+        if (kind == Kind.ADAM) {
+            Invariants.require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "adam betas must be in [0, 1), got",
+                    beta1, beta2);
+            Invariants.require(Double.isFinite(eps) && eps >= 0, "adam eps must be >= 0, got", eps);
+            Invariants.require(momentum == 0, "adam has no momentum, got", momentum);
+        } else {
+            Invariants.require(Double.isFinite(momentum) && momentum >= 0, "sgd momentum must be >= 0, got", momentum);
+            Invariants.require(beta1 == 0 && beta2 == 0 && eps == 0, "sgd has no betas or eps, got", beta1, beta2, eps);
+        }
+    }
+
+    public enum Kind {
+        ADAM, SGD;
+
+        /** The word after {@code optimizer} in a spec. */
+        public String keyword() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** torch.optim.Adam defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0. */
     public static OptimizerSpec adamDefaults(SourcePos pos) {

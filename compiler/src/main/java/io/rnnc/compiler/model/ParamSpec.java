@@ -13,7 +13,13 @@ public record ParamSpec(String name, List<Integer> shape, Init init, double boun
     public enum Init { UNIFORM, NORMAL }
 
     public ParamSpec {
+        Invariants.require(name != null && !name.isEmpty(), "a parameter needs a name");
+        Invariants.present(init, "parameter init");
         shape = List.copyOf(shape);
+        Invariants.require(!shape.isEmpty() && shape.stream().allMatch(d -> d >= 1), "parameter", name,
+                "needs a non-empty shape of positive sizes, got", shape);
+        Invariants.require(offset >= 0, "parameter", name, "has a negative offset", offset);
+        Invariants.require(Double.isFinite(bound) && bound >= 0, "parameter", name, "has init bound", bound);
     }
 
     public long size() {

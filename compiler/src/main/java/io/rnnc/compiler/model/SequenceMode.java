@@ -13,8 +13,13 @@ public enum SequenceMode {
     /** Encoder-decoder (asynchronous many-to-many): encoder final states seed the decoder. */
     SEQ2SEQ;
 
-    /** The keyword used in specs. */
+    /** The keyword used in specs (and, for seq2seq, in generated documentation). */
     public String keyword() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** True if a spec names this mode after {@code sequence T}; seq2seq is chosen by its blocks instead. */
+    public boolean stated() {
+        return this != SEQ2SEQ;
     }
 }

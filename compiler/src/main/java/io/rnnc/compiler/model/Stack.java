@@ -12,8 +12,25 @@ import java.util.List;
  */
 public record Stack(String prefix, InputSpec input, int steps, List<Layer> layers, SourcePos pos) {
 
+    /** At least one layer; layer l is numbered l and reads layer l-1's hidden state. */
     public Stack {
+        Invariants.present(prefix, "stack prefix");
+        Invariants.present(input, "stack input");
+        Invariants.present(pos, "stack pos");
+        Invariants.positive(steps, "sequence length");
         layers = List.copyOf(layers);
+        Invariants.require(!layers.isEmpty(), "a stack has at least one layer");
+        for (int l = 0; l < layers.size(); l++) {
+            Layer layer = layers.get(l);
+            Invariants.require(layer.index() == l, "layer", l, "is numbered", layer.index());
+            if (l > 0) {
+                int below = layers.get(l - 1).hidden();
+                Invariants.require(layer.inputWidth() == below, "layer " + l + " must read layer " + (l - 1)
+                        + "'s " + below + " values, not", layer.inputWidth());
+            }
+        }
+        Invariants.require(layers.get(0).inputWidth() >= input.width(), "layer 0 reads", layers.get(0).inputWidth(),
+                "values per step, fewer than its input's width", input.width());
     }
 
     public Layer top() {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded mutations of every valid spec: delete, duplicate or swap tokens, insert random bytes or huge
  * numbers. Every result must be either models (with consistent sizes) or diagnostics that point into the
- * mutated text; any exception fails the test with the seed and the input that caused it.
+ * mutated text; any exception (a crash is an InternalCompilerError, not a diagnostic) fails the test with
+ * the seed and the input that caused it.
  */
 class MutationFuzzTest {
 
@@ -49,6 +50,7 @@ class MutationFuzzTest {
                 try {
                     r = Rnnc.parse("m.rnn", mutant);
                 } catch (Throwable t) {
+                    // An InternalCompilerError is a front-end crash: a bug, never an acceptable answer.
                     throw new AssertionError("mutant " + ran + " threw " + t + ":\n" + mutant, t);
                 }
                 String input = mutant;

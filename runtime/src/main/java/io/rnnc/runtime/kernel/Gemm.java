@@ -1,5 +1,7 @@
 package io.rnnc.runtime.kernel;
 
+import java.lang.invoke.MethodHandles;
+
 /**
  * Matrix products in the forms backpropagation needs, row-major like C BLAS:
  * {@code C[m×n] (+)= op(A)[m×k] · op(B)[k×n]}, where {@code op(X)} is X or Xᵀ.
@@ -18,8 +20,8 @@ package io.rnnc.runtime.kernel;
  */
 public final class Gemm {
 
-    private static final GemmKernels KERNELS = Vectorization.choose(GemmKernels.class,
-            "io.rnnc.runtime.kernel.VectorGemm", new PlainGemm());
+    private static final GemmKernels KERNELS = Vectorization.choose(MethodHandles.lookup(), GemmKernels.class,
+            "io.rnnc.runtime.kernel.VectorGemm", PlainGemm::new);
 
     private Gemm() {
     }

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorGemm implements GemmKernels {
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = FloatSpecies.CHOSEN;
     static final int L = S.length();
     /** Vectors per panel: 4×5 tiles use 20 of 32 registers with AVX-512; 4×3 fit AVX2's 16. */
     static final int NV = L >= 16 ? 5 : 3;

@@ -1,6 +1,7 @@
 package io.rnnc.runtime.math;
 
 import io.rnnc.runtime.kernel.Vectorization;
+import java.lang.invoke.MethodHandles;
 
 /**
  * Array forms of the float non-linearities: {@link VectorArrayOps} on the Vector API when
@@ -9,16 +10,10 @@ import io.rnnc.runtime.kernel.Vectorization;
  */
 class ArrayOps {
 
+    /** The implementation {@link Vectorization} chooses for this JVM (the same choice as the GEMM kernels'). */
     static ArrayOps create() {
-        if (Vectorization.enabled()) {
-            try {
-                return (ArrayOps) Class.forName("io.rnnc.runtime.math.VectorArrayOps")
-                        .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                System.err.println("rnnc: could not start the Vector API activations (" + e + "); using plain Java.");
-            }
-        }
-        return new ArrayOps();
+        return Vectorization.choose(MethodHandles.lookup(), ArrayOps.class, "io.rnnc.runtime.math.VectorArrayOps",
+                ArrayOps::new);
     }
 
     String name() {

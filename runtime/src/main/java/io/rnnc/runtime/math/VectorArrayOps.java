@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorArrayOps extends ArrayOps {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = io.rnnc.runtime.kernel.FloatSpecies.CHOSEN;
 
     @Override
     String name() {

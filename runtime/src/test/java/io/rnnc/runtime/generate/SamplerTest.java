@@ -135,4 +135,69 @@ class SamplerTest {
                 () -> sampler.values(features, 4, ValueHead.LINEAR, new double[11]));
         assertEquals("out must hold T_OUT * O = 12 values, has 11", e.getMessage());
     }
+
+    /** Frequencies of 40,000 filtered draws from z at temperature 1. */
+    private static double[] frequencies(Sampler sampler, double[] z, int topK, double topP) {
+        Rng rng = new Rng(77);
+        int[] counts = new int[z.length];
+        for (int i = 0; i < 40_000; i++) {
+            counts[sampler.pick(z, 0, 1.0, topK, topP, rng)]++;
+        }
+        double[] f = new double[z.length];
+        for (int j = 0; j < f.length; j++) {
+            f[j] = counts[j] / 40_000.0;
+        }
+        return f;
+    }
+
+    @Test
+    void withoutFiltersTheFilteredPickIsThePlainPick() {
+        Sampler sampler = new Sampler(new ToyStepModel(5, 1, 1.0));
+        double[] z = {0.3, -1, 2, 0.5, 1};
+        Rng a = new Rng(3);
+        Rng b = new Rng(3);
+        for (int i = 0; i < 2000; i++) {
+            assertEquals(Sampler.pick(z, 0, 5, 0.9, a), sampler.pick(z, 0, 0.9, i % 2 == 0 ? 0 : 5, 1.0, b));
+        }
+    }
+
+    @Test
+    void topKKeepsTheKMostLikelyIds() {
+        Sampler sampler = new Sampler(new ToyStepModel(4, 1, 1.0));
+        double[] z = {1.0, 0.0, 2.0, -1.0};
+        assertArrayEquals(new double[] {0, 0, 1, 0}, frequencies(sampler, z, 1, 1.0));
+        double[] f = frequencies(sampler, z, 2, 1.0);
+        double p0 = Math.exp(1) / (Math.exp(1) + Math.exp(2));
+        assertEquals(p0, f[0], 0.01);
+        assertEquals(1 - p0, f[2], 0.01);
+        assertEquals(0, f[1] + f[3]);
+    }
+
+    @Test
+    void topPKeepsTheSmallestNucleusReachingP() {
+        Sampler sampler = new Sampler(new ToyStepModel(4, 1, 1.0));
+        double[] z = {2.0, 1.0, 0.0, -1.0}; // probabilities 0.644, 0.237, 0.087, 0.032
+        assertArrayEquals(new double[] {1, 0, 0, 0}, frequencies(sampler, z, 0, 0.5));
+        double[] two = frequencies(sampler, z, 0, 0.8);
+        assertEquals(Math.exp(2) / (Math.exp(2) + Math.exp(1)), two[0], 0.01);
+        assertEquals(0, two[2] + two[3]);
+        double[] three = frequencies(sampler, z, 0, 0.9);
+        assertTrue(three[2] > 0.05 && three[3] == 0, Arrays.toString(three));
+        // top-k first, then top-p of what is left: k = 2 leaves 0.731 / 0.269, p = 0.7 keeps id 0 alone
+        assertArrayEquals(new double[] {1, 0, 0, 0}, frequencies(sampler, z, 2, 0.7));
+        assertThrows(IllegalArgumentException.class, () -> sampler.setFilters(-1, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> sampler.setFilters(3, 0));
+    }
+
+    @Test
+    void filtersSetOnTheSamplerApplyToGeneration() {
+        ToyStepModel model = new ToyStepModel(6, 1, 3.0);
+        Sampler sampler = new Sampler(model);
+        int[] greedy = new int[15];
+        int[] topOne = new int[15];
+        sampler.generate(new int[] {2}, null, 0, 15, 0, null, -1, greedy);
+        sampler.setFilters(1, 1.0);
+        sampler.generate(new int[] {2}, null, 0, 15, 1.5, new Rng(1), -1, topOne);
+        assertArrayEquals(greedy, topOne);
+    }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Widths around multiples of the vector length (n = 100 = 6·16 + 4 and its neighbours; whole vectors, whose
+ * Widths around multiples of the vector length (n = 100 = 6·16 + 4 and its neighbours, 8 and 9 for 8 lanes; whole vectors, whose
  * unpacked B is read in place), rows 1 to 32,
  * every operand form. Every element must be exactly the chain of fused multiply-adds in k order, from zero
  * or from C (vector kernels) — so a change of panel layout or tile shape cannot change a bit, and a row
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GemmFmaChainTest {
 
-    private static final int[] WIDTHS = {4, 16, 17, 20, 32, 36, 52, 68, 80, 99, 100, 101, 116, 148, 400};
+    private static final int[] WIDTHS = {4, 8, 9, 16, 17, 20, 32, 36, 52, 68, 80, 99, 100, 101, 116, 148, 400};
     private static final int[] ROWS = {1, 3, 4, 5, 32};
     private static final float SENTINEL = -12345.5f;
 

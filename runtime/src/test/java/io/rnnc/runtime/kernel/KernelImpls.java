@@ -1,5 +1,6 @@
 package io.rnnc.runtime.kernel;
 
+import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +18,13 @@ final class KernelImpls {
         List<GemmKernels> list = new ArrayList<>();
         list.add(new PlainGemm());
         if (vectorModulePresent()) {
-            GemmKernels v = Vectorization.instantiate(GemmKernels.class, "io.rnnc.runtime.kernel.VectorGemm", null);
-            if (v == null) {
-                throw new AssertionError("the vector module is present but VectorGemm did not load");
+            try {
+                // whatever the decision, at the size it fixed (FloatSpecies): forced or preferred
+                list.add(Vectorization.instantiate(MethodHandles.lookup(), GemmKernels.class,
+                        "io.rnnc.runtime.kernel.VectorGemm"));
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError("the vector module is present but VectorGemm did not load", e);
             }
-            list.add(v);
         }
         return list;
     }

@@ -244,7 +244,8 @@ class CellsTest {
     // ---- the vector form against the plain one at widths around the vector length, with the aliasing of
     // generated code (in place), so the overlapping last vector is checked where it recomputes elements
 
-    static final int[] TAIL_WIDTHS = {1, 15, 16, 17, 100, 200, 301};
+    // around 4, 8 and 16 lanes: the 128-, 256- and 512-bit vector forms (-Drnnc.vector.bits)
+    static final int[] TAIL_WIDTHS = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100, 200, 301};
     private static final int PAD = 5;
 
     /** One call of a helper on arrays built for width {@code n}. */

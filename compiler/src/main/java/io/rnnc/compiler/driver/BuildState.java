@@ -1,7 +1,6 @@
-package io.rnnc.maven;
+package io.rnnc.compiler.driver;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,9 @@ import java.util.TreeMap;
 
 /**
  * The incremental state of one generation run, kept in a small text file between builds: the
- * generator's fingerprint, and for each spec (path relative to its source directory) the SHA-256 of
- * its content and the files it generated (relative to the output directory).
+ * generator's fingerprint (see {@link GeneratorFingerprint}), and for each spec (its key: the path
+ * relative to its source directory) the SHA-256 of its content and the files it generated (relative
+ * to the output directory).
  *
  * <pre>
  * # rnnc incremental state: delete this file to regenerate everything
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * </pre>
  * A missing or unreadable file is an empty state (everything is regenerated), never an error.
  */
-public record BuildState(String fingerprint, Map<String, Entry> entries) {
+record BuildState(String fingerprint, Map<String, Entry> entries) {
 
     /** One spec's hash ({@code "-"}: parse again next time) and outputs. */
     public record Entry(String hash, List<String> outputs) {
@@ -39,11 +39,11 @@ public record BuildState(String fingerprint, Map<String, Entry> entries) {
         entries = new TreeMap<>(entries);
     }
 
-    public static BuildState empty() {
+    static BuildState empty() {
         return new BuildState("", Map.of());
     }
 
-    public static BuildState read(Path file) {
+    static BuildState read(Path file) {
         if (!Files.isRegularFile(file)) {
             return empty();
         }
@@ -64,7 +64,7 @@ public record BuildState(String fingerprint, Map<String, Entry> entries) {
         }
     }
 
-    public void write(Path file) {
+    void write(Path file) {
         StringBuilder text = new StringBuilder("# rnnc incremental state: delete this file to regenerate everything\n");
         text.append("fingerprint\t").append(fingerprint).append('\n');
         entries.forEach((spec, e) -> {
@@ -72,12 +72,7 @@ public record BuildState(String fingerprint, Map<String, Entry> entries) {
             e.outputs().forEach(o -> text.append('\t').append(o));
             text.append('\n');
         });
-        try {
-            Files.createDirectories(file.getParent());
-            AtomicWrite.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        SourceWriter.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static String sha256(byte[] bytes) {

@@ -1,4 +1,4 @@
-package io.rnnc.cli;
+package io.rnnc.compiler.driver;
 
 import io.rnnc.compiler.codegen.GeneratedSource;
 import io.rnnc.compiler.model.Model;
@@ -7,12 +7,13 @@ import io.rnnc.compiler.model.Model;
  * A JMH benchmark for one model, as tfcompile emits a {@code _benchmark} target: a training step and
  * inference at the spec's batch, on random data of the right shape.
  */
-final class BenchmarkSource {
+public final class BenchmarkSource {
 
     private BenchmarkSource() {
     }
 
-    static GeneratedSource of(Model model) {
+    /** The benchmark class {@code <Name>Benchmark}, in the model's package. */
+    public static GeneratedSource of(Model model) {
         String pkg = model.packageName();
         String name = model.name() + "Benchmark";
         Flops flops = Flops.of(model);
@@ -36,10 +37,10 @@ final class BenchmarkSource {
                 import org.openjdk.jmh.annotations.Warmup;
 
                 /**
-                 * JMH benchmark of {@link %1$s}, written by {@code rnnc compile --benchmark}. Scores are operations
-                 * (batches) per second; samples/s = score × %2$d; matmul FLOPs per sample: %3$d forward,
-                 * %4$d per training step (GFLOP/s = samples/s × FLOPs / 1e9). Compare thread counts with
-                 * {@code -p threads=1,2}.
+                 * JMH benchmark of {@link %1$s}, written by {@code rnnc compile --benchmark} (or the Maven
+                 * plugin's {@code benchmark} parameter). Scores are operations (batches) per second;
+                 * samples/s = score × %2$d; matmul FLOPs per sample: %3$d forward, %4$d per training step
+                 * (GFLOP/s = samples/s × FLOPs / 1e9). Compare thread counts with {@code -p threads=1,2}.
                  */
                 @State(Scope.Thread)
                 @BenchmarkMode(Mode.Throughput)

@@ -1,4 +1,4 @@
-package io.rnnc.cli;
+package io.rnnc.compiler.driver;
 
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
@@ -12,9 +12,13 @@ import java.util.List;
  * step = 3 × forward (forward, and the two matmuls of each backward product). Elementwise work,
  * embeddings and the loss are not counted.
  */
-record Flops(long forward, List<Long> perLayer, long head) {
+public record Flops(long forward, List<Long> perLayer, long head) {
 
-    static Flops of(Model model) {
+    public Flops {
+        perLayer = List.copyOf(perLayer);
+    }
+
+    public static Flops of(Model model) {
         List<Long> layers = new ArrayList<>();
         long total = 0;
         List<Stack> stacks = new ArrayList<>();
@@ -31,7 +35,8 @@ record Flops(long forward, List<Long> perLayer, long head) {
         return new Flops(total + head, layers, head);
     }
 
-    long train() {
+    /** FLOPs per sample of a training step. */
+    public long train() {
         return 3 * forward;
     }
 }
