@@ -10,9 +10,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.rnnc.compiler.cell.CellState;
 import io.rnnc.compiler.model.ClipSpec;
-import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.InputKind;
-import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.OptimizerSpec;
 import io.rnnc.compiler.model.ParamSpec;
@@ -73,7 +71,6 @@ public final class CodeGenerator {
 
     /** Generates the class a plan describes. */
     public static GeneratedSource generate(GenerationPlan plan) {
-        check(plan.model());
         CodeGenerator g = new CodeGenerator(plan);
         TypeSpec spec = g.build();
         String text = compactJavadoc(JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true)
@@ -92,16 +89,6 @@ public final class CodeGenerator {
     static String compactJavadoc(String source) {
         String s = ONE_LINE_DOC.matcher(source).replaceAll("$1/** $2 */");
         return BETWEEN_FIELDS.matcher(s).replaceAll("$1\n");
-    }
-
-    private static void check(Model model) {
-        HeadActivation act = model.head().activation();
-        if (model.loss() == LossKind.CROSS_ENTROPY && act != HeadActivation.SOFTMAX) {
-            throw new IllegalArgumentException(model.name() + ": cross_entropy needs a softmax head, not " + act.keyword());
-        }
-        if (model.loss() == LossKind.BCE && act != HeadActivation.SIGMOID) {
-            throw new IllegalArgumentException(model.name() + ": bce needs a sigmoid head, not " + act.keyword());
-        }
     }
 
     private TypeSpec build() {

@@ -61,9 +61,4 @@ public record GenerationPlan(Model model, Precision precision, SequenceMode mode
         return constants.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no constant " + name));
     }
-
-    public String offsetOf(String paramName) {
-        return offsets.stream().filter(o -> o.param().name().equals(paramName)).map(ParamOffset::constant)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no parameter " + paramName));
-    }
 }
