@@ -85,8 +85,10 @@ final class GenerationEmitter {
             String x = l == 0 ? gb.x() : gb.of(l - 1, "h");
             le.inputProjection(c, "n", gates, x, "0", gb.tok(), stack.oneHot(lp));
             if (lp.cell().recurrentApart()) {
+                c.add("// $L = h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", arrays.get("rec"), lp.h(), lp.h(), lp.g());
                 le.recurrentProduct(c, h, "0", arrays.get("rec"), "0", false);
             } else {
+                c.add("// $L += h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", gates, lp.h(), lp.h(), lp.g());
                 le.recurrentProduct(c, h, "0", gates, "0", true);
             }
             Map<String, String> base = new HashMap<>();
