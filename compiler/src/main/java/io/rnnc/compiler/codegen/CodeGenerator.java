@@ -1,6 +1,5 @@
 package io.rnnc.compiler.codegen;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -9,50 +8,46 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import io.rnnc.compiler.model.CellType;
-import io.rnnc.compiler.model.HeadActivation;
+import io.rnnc.compiler.cell.CellState;
+import io.rnnc.compiler.model.ClipSpec;
 import io.rnnc.compiler.model.InputKind;
-import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.OptimizerSpec;
 import io.rnnc.compiler.model.ParamSpec;
-import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.plan.Buffer;
 import io.rnnc.compiler.plan.Constant;
 import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.LayerPlan;
+import io.rnnc.compiler.plan.PackedWeights;
 import io.rnnc.compiler.plan.ParamOffset;
 import io.rnnc.compiler.plan.Planner;
 import io.rnnc.compiler.plan.StackPlan;
-import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
-import io.rnnc.runtime.OptimizerState;
-import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.TensorInfo;
-import io.rnnc.runtime.TensorStore;
-import io.rnnc.runtime.init.Init;
-import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.generate.BeamSearch;
+import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
-import io.rnnc.runtime.math.Cells;
-import io.rnnc.runtime.optim.Adam;
-import io.rnnc.runtime.optim.Clipping;
-import io.rnnc.runtime.optim.Sgd;
-import io.rnnc.runtime.parallel.WorkerPool;
+import io.rnnc.runtime.model.ChunkedModel;
+import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.model.ModelSettings;
+import io.rnnc.runtime.model.Optimizer;
+import io.rnnc.runtime.model.TensorInit;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
  * Generates one specialised Java class per {@link Model}: every size a constant, fused forward and
- * backpropagation-through-time loops per layer, the head and loss fused, clipping and the optimizer
- * over one flat parameter store. The same model always gives the same bytes.
+ * backpropagation-through-time loops per layer (each layer's pair side by side), the head and loss fused.
+ * The class extends the runtime's {@link ChunkedModel}, which owns what is the same in every model
+ * (chunks, threads, slicing, the gradient sum, clipping and the optimizer, initialisation). The same model
+ * always gives the same bytes.
  */
 public final class CodeGenerator {
 
     static final ClassName GEMM = LayerEmitter.GEMM;
-    static final ClassName ACT = LayerEmitter.ACT;
     static final ClassName ARRAYS = LayerEmitter.ARRAYS;
 
     private final GenerationPlan plan;
@@ -64,9 +59,9 @@ public final class CodeGenerator {
     private CodeGenerator(GenerationPlan plan) {
         this.plan = plan;
         this.model = plan.model();
-        this.num = new Num(model.precision());
+        this.num = new Num(plan.precision());
         this.type = TypeSpec.classBuilder(model.name()).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-                .addSuperinterface(RnnModel.class);
+                .superclass(ChunkedModel.class);
     }
 
     /** Generates the model's class. */
@@ -76,26 +71,24 @@ public final class CodeGenerator {
 
     /** Generates the class a plan describes. */
     public static GeneratedSource generate(GenerationPlan plan) {
-        check(plan.model());
         CodeGenerator g = new CodeGenerator(plan);
         TypeSpec spec = g.build();
-        String text = JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true).indent("    ")
-                .build().toString();
+        String text = compactJavadoc(JavaFile.builder(plan.model().packageName(), spec).skipJavaLangImports(true)
+                .indent("    ").build().toString());
         return new GeneratedSource(plan.model().qualifiedName(), text);
     }
 
-    private static void check(Model model) {
-        HeadActivation act = model.head().activation();
-        if (model.loss() == LossKind.CROSS_ENTROPY && act != HeadActivation.SOFTMAX) {
-            throw new IllegalArgumentException(model.name() + ": cross_entropy needs a softmax head, not " + act.keyword());
-        }
-        if (model.loss() == LossKind.BCE && act != HeadActivation.SIGMOID) {
-            throw new IllegalArgumentException(model.name() + ": bce needs a sigmoid head, not " + act.keyword());
-        }
-    }
+    /** One-sentence Javadoc (JavaPoet always writes three lines) on one line. */
+    private static final Pattern ONE_LINE_DOC = Pattern.compile("(?m)^( *)/\\*\\*\n\\1 \\* ([^\n]*)\n\\1 \\*/$");
 
-    private boolean seq2seq() {
-        return model.mode() == SequenceMode.SEQ2SEQ;
+    /** A blank line JavaPoet puts between two field declarations of the class. */
+    private static final Pattern BETWEEN_FIELDS = Pattern.compile(
+            "(?m)^(    [^ \n][^\n]*;)\n\n(?=    (?:/\\*\\*[^\n]*\\*/\n    )?(?:(?:public|private|static|final) )+[^\n(]*[=;])");
+
+    /** Field comments on one line, and fields without blank lines between them: the class reads as a table. */
+    static String compactJavadoc(String source) {
+        String s = ONE_LINE_DOC.matcher(source).replaceAll("$1/** $2 */");
+        return BETWEEN_FIELDS.matcher(s).replaceAll("$1\n");
     }
 
     private TypeSpec build() {
@@ -105,24 +98,22 @@ public final class CodeGenerator {
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
                 .addStatement("this(null)")
-                .addStatement("initialize(SEED)")
-                .addStatement("setThreads(defaultThreads())").build());
+                .addStatement("completeConstruction()").build());
         type.addMethod(chunkConstructor.build());
-        apiMethods();
-        new InputEmitter(plan, num, type).emit();
+        ClassName self = ClassName.get(model.packageName(), model.name());
+        type.addMethod(hook("newChunk", ChunkedModel.class)
+                .addStatement("return new $T(this)", self).build());
+        parametersChanged();
         passes();
         for (StackPlan s : plan.stacks()) {
             for (LayerPlan lp : s.layers()) {
                 LayerEmitter le = new LayerEmitter(num, s, lp);
                 type.addMethod(le.forward());
-            }
-        }
-        for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.layers()) {
-                type.addMethod(new LayerEmitter(num, s, lp).backward());
+                type.addMethod(le.backward());
             }
         }
         new HeadEmitter(plan, num, type).emit();
+        new InputEmitter(plan, num, type).emit();
         new GenerationEmitter(plan, num, type).emit();
         return type.build();
     }
@@ -132,13 +123,13 @@ public final class CodeGenerator {
                 .replace("*/", "*&#47;");
         StringBuilder d = new StringBuilder();
         d.append("Generated by rnnc from this spec — do not edit:\n<pre>\n").append(spec.strip()).append("\n</pre>\n");
-        d.append("<p>").append(model.mode().keyword()).append(", ").append(model.precision().keyword())
+        d.append("<p>").append(plan.mode().keyword()).append(", ").append(plan.precision().keyword())
                 .append(", ").append(model.parameterCount()).append(" parameters. Activation buffers are time-major ")
-                .append("({@code [T, n, width]}, n = live batch rows), so one step's block is contiguous; h and c ")
+                .append("({@code [T, n, width]}, n = this chunk's rows), so one step's block is contiguous; state ")
                 .append("buffers keep the initial state in slot 0. Not thread-safe: one instance per thread.\n");
-        if (model.mode() == SequenceMode.ONE_TO_MANY || seq2seq()) {
+        if (plan.oneToMany() || plan.seq2seq()) {
             d.append("<p>Training and {@link #forward} are teacher-forced from the batch's targets");
-            d.append(seq2seq() ? " (decoder input d_0 = 0, the reserved start token; d_t = y_{t-1})" : "");
+            d.append(plan.seq2seq() ? " (decoder input d_0 = 0, the reserved start token; d_t = y_{t-1})" : "");
             d.append("; the generate methods feed back the model's own outputs.\n");
         }
         return d.toString();
@@ -148,31 +139,18 @@ public final class CodeGenerator {
         type.addField(FieldSpec.builder(String.class, "SPEC", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The spec this class was generated from.\n").initializer("$S", model.source()).build());
         for (Constant c : plan.constants()) {
-            type.addField(FieldSpec.builder(int.class, c.name(), Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L\n", c.comment()).initializer("$L", c.value()).build());
+            FieldSpec.Builder f = FieldSpec.builder(int.class, c.name(), Modifier.STATIC, Modifier.FINAL);
+            if (c.comment() != null) {
+                f.addJavadoc("$L\n", c.comment());
+            }
+            type.addField(f.initializer("$L", c.value()).build());
         }
         for (ParamOffset o : plan.offsets()) {
             ParamSpec p = o.param();
             type.addField(FieldSpec.builder(int.class, o.constant(), Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L $L: first element in the flat stores.\n", p.name(), p.shape())
+                    .addJavadoc("$L $L\n", p.name(), p.shape())
                     .initializer("$L", p.offset()).build());
         }
-        OptimizerSpec opt = model.optimizer();
-        dconst("LR", opt.lr(), "Learning rate.");
-        if (opt.kind() == OptimizerSpec.Kind.ADAM) {
-            dconst("BETA1", opt.beta1(), "Adam beta1.");
-            dconst("BETA2", opt.beta2(), "Adam beta2.");
-            dconst("EPS", opt.eps(), "Adam eps (outside the square root, as PyTorch).");
-        } else {
-            dconst("MOMENTUM", opt.momentum(), "SGD momentum (dampening 0, no Nesterov).");
-        }
-        dconst("WEIGHT_DECAY", opt.weightDecay(), "L2 weight decay, added to the clipped gradient.");
-        model.clip().ifPresent(c -> dconst("CLIP", c.threshold(),
-                c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
-                        ? "Gradient clipping: global L2 norm limit (clip_grad_norm_)."
-                        : "Gradient clipping: element limit (clip_grad_value_)."));
-        type.addField(FieldSpec.builder(long.class, "SEED", Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The spec's seed.\n").initializer("$LL", model.seed()).build());
 
         TypeName tensorList = ParameterizedTypeName.get(List.class, TensorInfo.class);
         CodeBlock.Builder tensors = CodeBlock.builder().add("$T.of(", List.class);
@@ -193,29 +171,54 @@ public final class CodeGenerator {
             case TOKENS -> "tokens";
             case TOKENS_EMBED -> "tokens_embed";
         };
-        int inputSteps = switch (model.mode()) {
+        int inputSteps = switch (plan.mode()) {
             case ONE_TO_ONE, ONE_TO_MANY -> 1;
             default -> first.stepCount();
         };
-        String cells = plan.stack().layers().stream().map(l -> "\"" + l.cell().fixtureName() + "\"")
+        String cells = plan.stack().layers().stream().map(l -> "\"" + l.cell().type().fixtureName() + "\"")
                 .collect(Collectors.joining(", "));
         String hidden = plan.stack().layers().stream().map(l -> String.valueOf(l.hidden()))
                 .collect(Collectors.joining(", "));
         type.addField(FieldSpec.builder(ModelInfo.class, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("What this model is, for generic drivers.\n")
                 .initializer("new $T($S, $S, $S, $L, $L, $L, $L, O, $T.of($L), $T.of($L), $S, $S, $S, B, $S, TENSORS, SPEC)",
-                        ModelInfo.class, model.name(), model.mode().keyword(), inputKind,
-                        kind == InputKind.FEATURES ? first.stack().input().size() : 0,
-                        kind == InputKind.FEATURES ? 0 : first.stack().input().vocab(), inputSteps,
+                        ModelInfo.class, model.name(), plan.mode().keyword(), inputKind,
+                        kind == InputKind.FEATURES ? first.inputSize() : 0,
+                        kind == InputKind.FEATURES ? 0 : first.vocabSize(), inputSteps,
                         model.outputSteps(), List.class, cells, List.class, hidden,
-                        model.head().activation().keyword(), model.loss().keyword(),
-                        model.optimizer().kind().name().toLowerCase(Locale.ROOT), model.precision().keyword())
+                        plan.headActivation().keyword(), plan.loss().keyword(),
+                        plan.optimizer().kind().name().toLowerCase(Locale.ROOT), plan.precision().keyword())
                 .build());
-    }
 
-    private void dconst(String name, double value, String doc) {
-        type.addField(FieldSpec.builder(double.class, name, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("$L\n", doc).initializer("$L", doubleLiteral(value)).build());
+        OptimizerSpec opt = plan.optimizer();
+        CodeBlock optimizer = opt.kind() == OptimizerSpec.Kind.ADAM
+                ? CodeBlock.of("$T.adam($L, $L, $L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
+                        doubleLiteral(opt.beta1()), doubleLiteral(opt.beta2()), doubleLiteral(opt.eps()),
+                        doubleLiteral(opt.weightDecay()))
+                : CodeBlock.of("$T.sgd($L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
+                        doubleLiteral(opt.momentum()), doubleLiteral(opt.weightDecay()));
+        CodeBlock clip = plan.clip().map(c -> CodeBlock.of("$T.$L($L)", Clip.class,
+                c.kind() == ClipSpec.Kind.NORM ? "byNorm" : "byValue", doubleLiteral(c.threshold())))
+                .orElse(CodeBlock.of("$T.NONE", Clip.class));
+        CodeBlock.Builder init = CodeBlock.builder().add("$T.of(", List.class);
+        for (int i = 0; i < model.parameters().size(); i++) {
+            ParamSpec p = model.parameters().get(i);
+            init.add(i == 0 ? "\n" : ",\n");
+            if (p.init() == ParamSpec.Init.NORMAL) {
+                init.add("$T.normal($S)", TensorInit.class, p.name());
+            } else {
+                init.add("$T.uniform($S, $L)", TensorInit.class, p.name(), doubleLiteral(p.bound()));
+            }
+        }
+        init.add(")");
+        type.addField(FieldSpec.builder(ModelSettings.class, "SETTINGS", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("Chunking, seed, optimizer ($L), clipping and PyTorch's default initialisation per tensor.\n",
+                        opt.kind() == OptimizerSpec.Kind.ADAM ? "lr, beta1, beta2, eps, weight decay"
+                                : "lr, momentum, weight decay")
+                .initializer("new $T(INFO, CHUNK, $LL, $L, $L, $L)", ModelSettings.class, model.seed(), optimizer, clip,
+                        init.build())
+                .build());
     }
 
     static String doubleLiteral(double v) {
@@ -224,35 +227,20 @@ public final class CodeGenerator {
     }
 
     /**
-     * Fields, and the private constructor that fills them. The public model is chunk 0; it makes
-     * CHUNKS - 1 more instances of its own class for the other chunks of a batch, which share its
-     * parameters, packed weights and optimizer state and own their activations and gradients.
+     * Fields, and the private constructor that fills them. The public model is chunk 0; the base class makes
+     * the other chunks with {@code newChunk()}, which share its parameters and packed weights and own their
+     * activations and gradients.
      */
     private void fields() {
-        ClassName store = num.store();
         ClassName self = ClassName.get(model.packageName(), model.name());
         MethodSpec.Builder k = chunkConstructor;
         k.addModifiers(Modifier.PRIVATE).addParameter(self, "root")
                 .addJavadoc("Chunk 0 (the public model) when {@code root} is null, else another chunk of {@code root}.\n");
+        k.addStatement("super(SETTINGS, root)");
         k.addStatement("boolean own = root == null");
-        field(store, "params", null, "own ? new $T(TENSORS) : root.params", store);
-        field(store, "grads", "This chunk's gradients (chunk 0's are the model's: the sum over chunks).",
-                "new $T(TENSORS)", store);
-        field(num.array(), "w", "Parameters, flat, PyTorch layout.", "params.data");
-        field(num.array(), "dw", "d loss / d parameters, same layout.", "grads.data");
-        boolean adam = model.optimizer().kind() == OptimizerSpec.Kind.ADAM;
-        if (adam) {
-            field(store, "expAvg", null, "own ? new $T(TENSORS) : root.expAvg", store);
-            field(store, "expAvgSq", null, "own ? new $T(TENSORS) : root.expAvgSq", store);
-            field(ClassName.get(OptimizerState.class), "optimizer", null,
-                    "own ? new $T($S, $T.of($S, $S), $T.<$T>of(expAvg, expAvgSq)) : root.optimizer", OptimizerState.class,
-                    "adam", List.class, "exp_avg", "exp_avg_sq", List.class, TensorStore.class);
-        } else {
-            field(store, "momentumBuffer", null, "own ? new $T(TENSORS) : root.momentumBuffer", store);
-            field(ClassName.get(OptimizerState.class), "optimizer", null,
-                    "own ? new $T($S, $T.of($S), $T.<$T>of(momentumBuffer)) : root.optimizer", OptimizerState.class,
-                    "sgd", List.class, "momentum_buffer", List.class, TensorStore.class);
-        }
+        String prec = num.isFloat() ? "float" : "double";
+        field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
+        field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
                 case INT -> "int";
@@ -264,72 +252,48 @@ public final class CodeGenerator {
                 case DOUBLE -> TypeName.get(double[].class);
                 case ELEMENT -> num.array();
             };
-            boolean perChunk = b.size().contains("CHUNK");
-            type.addField(FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("$L$L\n", b.shape(), perChunk ? "" : " (chunk 0 only)").build());
-            if (perChunk) {
-                k.addStatement("$L = new $L[$L]", b.name(), elem, b.size());
+            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
+            if (b.perChunk()) {
+                f.initializer("new $L[$L]", elem, b.size().code());
             } else {
-                k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size());
+                k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size().code());
             }
+            type.addField(f.build());
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.layers()) {
-                    field(ClassName.get(PackedFloatMatrix.class), lp.packedFwd(),
-                            "W_hh^T of " + lp.name() + ", packed once per update for the forward step products.",
-                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.h(), lp.g(), lp.packedFwd());
-                    field(ClassName.get(PackedFloatMatrix.class), lp.packedBwd(),
-                            "W_hh of " + lp.name() + ", packed once per update for the backward dh products.",
-                            "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.g(), lp.h(), lp.packedBwd());
-                    if (lp.cell() == CellType.LSTM) {
-                        type.addField(FieldSpec.builder(float[].class, LayerEmitter.activationTable(lp), Modifier.PRIVATE,
-                                        Modifier.STATIC, Modifier.FINAL)
-                                .addJavadoc("Gate activations of $L per column of a gate row: i, f, o sigmoid, g tanh.\n",
-                                        lp.name())
-                                .initializer("$T.lstmActivationTable($L, $L)", Cells.class, lp.h(), lp.gs()).build());
+                    PackedWeights pw = lp.packed().orElseThrow();
+                    packed(pw.recurrentT(), "W_hh^T of " + lp.name(), lp.h(), lp.g());
+                    packed(pw.recurrent(), "W_hh of " + lp.name(), lp.g(), lp.h());
+                    if (pw.inputT().isPresent()) {
+                        packed(pw.inputT().get(), "W_ih^T of " + lp.name(), lp.in(), lp.g());
                     }
-                    if (lp.packedIh() != null) {
-                        field(ClassName.get(PackedFloatMatrix.class), lp.packedIh(),
-                                "W_ih^T of " + lp.name() + ", packed once per update for the forward input projection.",
-                                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, lp.in(), lp.g(),
-                                lp.packedIh());
+                    if (lp.table() != null) {
+                        type.addField(FieldSpec.builder(float[].class, lp.table(), Modifier.PRIVATE, Modifier.STATIC,
+                                        Modifier.FINAL)
+                                .addJavadoc("$L's gate activation per column of a gate row ($L)\n", lp.name(),
+                                        lp.cell().gateNames())
+                                .initializer(lp.cell().activationTable(lp.h(), lp.gs())).build());
                     }
                 }
             }
-            field(ClassName.get(PackedFloatMatrix.class), HeadEmitter.FC_PACKED,
-                    "fc.weight^T, packed once per update for the head's forward product.",
-                    "own ? $T.allocate($L, O) : root.$L", PackedFloatMatrix.class, plan.stack().top().h(),
-                    HeadEmitter.FC_PACKED);
+            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().h(), "O");
         }
-        type.addField(FieldSpec.builder(int.class, "rows", Modifier.PRIVATE)
-                .addJavadoc("Rows of this chunk in the last forward pass.\n").build());
-        type.addField(FieldSpec.builder(int.class, "lossRows", Modifier.PRIVATE)
-                .addJavadoc("Rows of the whole batch, which the mean loss divides by.\n").build());
-        type.addField(FieldSpec.builder(double.class, "chunkLoss", Modifier.PRIVATE)
-                .addJavadoc("This chunk's share of the mean loss of the last step.\n").build());
-        type.addField(FieldSpec.builder(int.class, "batchRows", Modifier.PRIVATE)
-                .addJavadoc("Rows of the last batch (chunk 0).\n").build());
-        field(ClassName.get(Batch.class), "slice", "This chunk's rows of the batch, copied.",
-                "$T.forModel(INFO, CHUNK)", Batch.class);
-        field(ArrayTypeName.of(self), "chunks", "Chunk c runs rows c·CHUNK ..; chunks[0] is this model (chunk 0 only).",
-                "own ? new $T[CHUNKS] : null", self);
-        field(ClassName.get(IntConsumer.class), "chunkTask", "Runs one chunk of the current step (chunk 0 only).",
-                "own ? this::runChunk : null");
-        k.beginControlFlow("if (own)");
-        k.addStatement("chunks[0] = this");
-        k.beginControlFlow("for (int c = 1; c < CHUNKS; c++)");
-        k.addStatement("chunks[c] = new $T(this)", self);
-        k.endControlFlow();
-        k.endControlFlow();
-        type.addField(FieldSpec.builder(Batch.class, "stepBatch", Modifier.PRIVATE)
-                .addJavadoc("The batch of the step in progress (chunk 0 only).\n").build());
-        type.addField(FieldSpec.builder(int.class, "stepMode", Modifier.PRIVATE)
-                .addJavadoc("What the step in progress computes: FORWARD, EVALUATE or TRAIN.\n").build());
-        type.addField(FieldSpec.builder(WorkerPool.class, "pool", Modifier.PRIVATE)
-                .addJavadoc("Threads that run chunks; null until a step needs more than one.\n").build());
-        type.addField(FieldSpec.builder(int.class, "threads", Modifier.PRIVATE).initializer("1")
-                .addJavadoc("Threads a step may use.\n").build());
+        plan.generation().ifPresent(gb -> {
+            field(ClassName.get(Sampler.class), "sampler", "Greedy and sampled generation over step() (chunk 0 only)",
+                    "own ? new $T(this) : null", Sampler.class);
+            if (gb.beams()) {
+                field(ClassName.get(BeamSearch.class), "beams", "Beam search over step() (chunk 0 only)",
+                        "own ? new $T(this, T_OUT) : null", BeamSearch.class);
+            }
+        });
+    }
+
+    private void packed(String name, String what, String rows, String cols) {
+        field(ClassName.get(PackedFloatMatrix.class), name, what + " [" + rows + " × " + cols + "], packed per update",
+                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, rows, cols, name);
     }
 
     private void field(TypeName t, String name, String doc, String init, Object... args) {
@@ -348,203 +312,47 @@ public final class CodeGenerator {
         return all;
     }
 
-    private void apiMethods() {
-        type.addMethod(override("info", ModelInfo.class).addStatement("return INFO").build());
-        type.addMethod(override("parameters", TensorStore.class).addStatement("return params").build());
-        type.addMethod(override("gradients", TensorStore.class).addStatement("return grads").build());
-        type.addMethod(override("optimizerState", OptimizerState.class).addStatement("return optimizer").build());
-
-        MethodSpec.Builder init = override("initialize", void.class).addParameter(long.class, "seed");
-        init.addComment("PyTorch's default initialisation, tensor after tensor in state_dict order");
-        init.addStatement("$T rng = new $T(seed)", Rng.class, Rng.class);
-        for (ParamSpec p : model.parameters()) {
-            if (p.init() == ParamSpec.Init.NORMAL) {
-                init.addStatement("$T.normal(params, $S, rng)", Init.class, p.name());
-            } else {
-                init.addStatement("$T.uniform(params, $S, $L, rng)", Init.class, p.name(), doubleLiteral(p.bound()));
-            }
-        }
-        init.addStatement("optimizer.reset()");
-        init.addStatement("parametersChanged()");
-        type.addMethod(init.build());
-
-        MethodSpec.Builder changed = override("parametersChanged", void.class);
-        if (num.isFloat()) {
-            changed.addComment("Repack the weights the forward and step products read");
-            for (StackPlan s : plan.stacks()) {
-                for (LayerPlan lp : s.layers()) {
-                    changed.addStatement("$L.pack(true, w, $L, $L)", lp.packedFwd(), lp.wHh(), lp.h());
-                    changed.addStatement("$L.pack(false, w, $L, $L)", lp.packedBwd(), lp.wHh(), lp.h());
-                    if (lp.packedIh() != null) {
-                        changed.addStatement("$L.pack(true, w, $L, $L)", lp.packedIh(), lp.wIh(), lp.in());
-                    }
-                }
-            }
-            changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(),
-                    plan.stack().top().h());
-        } else {
-            changed.addComment("float64 products read W_hh in place: nothing is cached");
-        }
-        type.addMethod(changed.build());
-
-        type.addField(FieldSpec.builder(int.class, "FORWARD", Modifier.STATIC, Modifier.FINAL).initializer("0").build());
-        type.addField(FieldSpec.builder(int.class, "EVALUATE", Modifier.STATIC, Modifier.FINAL).initializer("1").build());
-        type.addField(FieldSpec.builder(int.class, "TRAIN", Modifier.STATIC, Modifier.FINAL).initializer("2").build());
-        type.addMethod(override("computeGradients", double.class).addParameter(Batch.class, "batch")
-                .addStatement("int k = runChunks(batch, TRAIN)")
-                .addComment("Sum the chunks' gradients in chunk order: the same bits on any number of threads")
-                .beginControlFlow("for (int c = 1; c < k; c++)")
-                .addStatement("$L g = chunks[c].dw", num.t() + "[]")
-                .beginControlFlow("for (int i = 0; i < N_PARAMS; i++)")
-                .addStatement("dw[i] += g[i]")
-                .endControlFlow()
-                .endControlFlow()
-                .addStatement("return chunkLosses(k)").build());
-        type.addMethod(override("evaluate", double.class).addParameter(Batch.class, "batch")
-                .addStatement("return chunkLosses(runChunks(batch, EVALUATE))").build());
-        type.addMethod(override("forward", void.class).addParameter(Batch.class, "batch")
-                .addStatement("runChunks(batch, FORWARD)").build());
-        type.addMethod(MethodSpec.methodBuilder("chunkLosses").addModifiers(Modifier.PRIVATE).returns(double.class)
-                .addParameter(int.class, "k")
-                .addStatement("double loss = 0")
-                .beginControlFlow("for (int c = 0; c < k; c++)")
-                .addStatement("loss += chunks[c].chunkLoss")
-                .endControlFlow()
-                .addStatement("return loss").build());
-        type.addMethod(MethodSpec.methodBuilder("runChunks").addModifiers(Modifier.PRIVATE).returns(int.class)
-                .addJavadoc("Runs the step on every chunk of the batch, on the pool's threads; returns the chunk count.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "mode")
-                .addStatement("int n = checkBatch(batch)")
-                .addStatement("int k = (n + CHUNK - 1) / CHUNK")
-                .addStatement("batchRows = n")
-                .addStatement("stepBatch = batch")
-                .addStatement("stepMode = mode")
-                .beginControlFlow("try")
-                .beginControlFlow("if (threads > 1 && k > 1 && pool == null)")
-                .addComment("Started on the first step that can use it")
-                .addStatement("pool = new $T(threads)", WorkerPool.class)
-                .endControlFlow()
-                .beginControlFlow("if (threads == 1 || k == 1)")
-                .beginControlFlow("for (int c = 0; c < k; c++)")
-                .addStatement("runChunk(c)")
-                .endControlFlow()
-                .nextControlFlow("else")
-                .addStatement("pool.run(k, chunkTask)")
-                .endControlFlow()
-                .nextControlFlow("finally")
-                .addStatement("stepBatch = null")
-                .endControlFlow()
-                .addStatement("return k").build());
-        type.addMethod(MethodSpec.methodBuilder("runChunk").addModifiers(Modifier.PRIVATE)
-                .addParameter(int.class, "c")
-                .addStatement("int row0 = c * CHUNK")
-                .addStatement("chunks[c].chunkStep(stepBatch, row0, Math.min(CHUNK, batchRows - row0), batchRows, stepMode)")
-                .build());
-        type.addMethod(MethodSpec.methodBuilder("chunkStep").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total}.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
-                .addParameter(int.class, "total").addParameter(int.class, "mode")
-                .addStatement("$T b = batch.size() == n ? batch : sliceRows(batch, row0, n)", Batch.class)
-                .addStatement("lossRows = total")
-                .addStatement("loadInputs(b, n)")
-                .addStatement("forwardPass(n)")
-                .beginControlFlow("if (mode != FORWARD)")
-                .addStatement("chunkLoss = loss(b, n, mode == TRAIN)")
-                .endControlFlow()
-                .beginControlFlow("if (mode == TRAIN)")
-                .addStatement("backwardPass(n)")
-                .endControlFlow().build());
-        MethodSpec.Builder sl = MethodSpec.methodBuilder("sliceRows").addModifiers(Modifier.PRIVATE).returns(Batch.class)
-                .addJavadoc("Copies rows {@code row0 .. row0 + n} of the batch into this chunk's own batch.\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "row0").addParameter(int.class, "n")
-                .addStatement("slice.setSize(n)");
-        for (String a : List.of("features", "tokens", "classes", "targets")) {
-            sl.beginControlFlow("if (batch.$L != null && slice.$L != null)", a, a)
-                    .addStatement("int per = slice.$L.length / CHUNK", a)
-                    .addStatement("$T.arraycopy(batch.$L, row0 * per, slice.$L, 0, n * per)", System.class, a, a)
-                    .endControlFlow();
-        }
-        type.addMethod(sl.addStatement("return slice").build());
-        type.addMethod(override("copyLogits", void.class).addParameter(double[].class, "dst")
-                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
-                .addStatement("chunks[c].chunkLogits(dst, c * CHUNK * T_OUT * O)")
-                .endControlFlow().build());
-        type.addMethod(override("copyOutputs", void.class).addParameter(double[].class, "dst")
-                .addJavadoc("Head outputs after its activation, {@code [n, T_OUT, O]}.\n")
-                .beginControlFlow("for (int c = 0; c * CHUNK < batchRows; c++)")
-                .addStatement("chunks[c].chunkOutputs(dst, c * CHUNK * T_OUT * O)")
-                .endControlFlow().build());
-        type.addMethod(override("copyFinalStates", void.class).addParameter(double[].class, "h")
-                .addParameter(double[].class, "c")
-                .beginControlFlow("for (int k = 0; k * CHUNK < batchRows; k++)")
-                .addStatement("chunks[k].chunkFinalStates(h, c, k * CHUNK, batchRows)")
-                .endControlFlow().build());
-        type.addMethod(override("setThreads", void.class).addParameter(int.class, "threads")
-                .beginControlFlow("if (threads < 1)")
-                .addStatement("throw new $T($S + threads)", IllegalArgumentException.class,
-                        "threads must be at least 1, got ")
-                .endControlFlow()
-                .addComment("More threads than chunks would idle")
-                .addStatement("int use = Math.min(threads, CHUNKS)")
-                .beginControlFlow("if (pool != null && pool.threads() != use)")
-                .addStatement("pool.close()")
-                .addStatement("pool = null")
-                .endControlFlow()
-                .addStatement("this.threads = use").build());
-        type.addMethod(override("threads", int.class).addStatement("return threads").build());
-        type.addMethod(MethodSpec.methodBuilder("defaultThreads").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(int.class)
-                .addJavadoc("The processors this JVM may use, at most one per chunk of a full batch.\n")
-                .addStatement("return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), CHUNKS))").build());
-
-        MethodSpec.Builder update = override("applyUpdate", double.class);
-        String clipCall = model.clip().map(c -> c.kind() == io.rnnc.compiler.model.ClipSpec.Kind.NORM
-                ? "byNorm" : "value").orElse("none");
-        switch (clipCall) {
-            case "byNorm" -> update.addStatement("double norm = $T.byNorm(dw, N_PARAMS, CLIP)", Clipping.class);
-            case "value" -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class)
-                    .addStatement("$T.byValue(dw, N_PARAMS, CLIP)", Clipping.class);
-            default -> update.addStatement("double norm = $T.norm(dw, N_PARAMS)", Clipping.class);
-        }
-        update.addStatement("long step = optimizer.step() + 1");
-        update.addStatement("optimizer.setStep(step)");
-        if (model.optimizer().kind() == OptimizerSpec.Kind.ADAM) {
-            update.addStatement("$T.step(w, dw, expAvg.data, expAvgSq.data, N_PARAMS, step, LR, BETA1, BETA2, EPS, WEIGHT_DECAY)",
-                    Adam.class);
-        } else {
-            update.addStatement("$T.step(w, dw, momentumBuffer.data, N_PARAMS, step, LR, MOMENTUM, WEIGHT_DECAY)", Sgd.class);
-        }
-        update.addStatement("parametersChanged()");
-        update.addStatement("return norm");
-        type.addMethod(update.build());
-
-        type.addMethod(MethodSpec.methodBuilder("checkBatch").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .returns(int.class).addParameter(Batch.class, "batch")
-                .addStatement("int n = batch.size()")
-                .beginControlFlow("if (n > B)")
-                .addStatement("throw new $T($S + n + $S + B)", IllegalArgumentException.class, "batch of ",
-                        " samples is larger than the model's batch ")
-                .endControlFlow()
-                .addStatement("return n").build());
-    }
-
     static MethodSpec.Builder override(String name, Class<?> returns) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
     }
 
+    /** A hook of {@link ChunkedModel}: {@code @Override protected}. */
+    static MethodSpec.Builder hook(String name, Class<?> returns) {
+        return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .returns(returns);
+    }
+
+    private void parametersChanged() {
+        if (!num.isFloat()) {
+            return; // float64 products read the weights in place: nothing is derived from them
+        }
+        MethodSpec.Builder changed = override("parametersChanged", void.class);
+        changed.addComment("Repack the weights the products read");
+        for (StackPlan s : plan.stacks()) {
+            for (LayerPlan lp : s.layers()) {
+                PackedWeights pw = lp.packed().orElseThrow();
+                changed.addStatement("$L.pack(true, w, $L, $L)", pw.recurrentT(), lp.params().wHh(), lp.h());
+                changed.addStatement("$L.pack(false, w, $L, $L)", pw.recurrent(), lp.params().wHh(), lp.h());
+                if (pw.inputT().isPresent()) {
+                    changed.addStatement("$L.pack(true, w, $L, $L)", pw.inputT().get(), lp.params().wIh(), lp.in());
+                }
+            }
+        }
+        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().h());
+        type.addMethod(changed.build());
+    }
+
     /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
     private void passes() {
-        MethodSpec.Builder f = MethodSpec.methodBuilder("forwardPass").addModifiers(Modifier.PRIVATE)
+        MethodSpec.Builder f = hook("forwardPass", void.class)
                 .addJavadoc("Every layer forward, layer by layer (each over all steps), then the head.\n")
                 .addParameter(int.class, "n");
-        f.addStatement("rows = n");
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
-                f.addComment("$Lh_{-1} = 0$L", s.stack().prefix(), s.layers().get(0).cBuf() != null ? ", c_{-1} = 0" : "");
+                f.addComment("$Linitial states are zero", s.prefix());
                 for (LayerPlan lp : s.layers()) {
-                    f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.hBuf(), lp.h(), num.lit(0));
-                    if (lp.cBuf() != null) {
-                        f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.cBuf(), lp.h(), num.lit(0));
+                    for (CellState st : lp.cell().states()) {
+                        f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
                     }
                 }
             } else {
@@ -553,11 +361,9 @@ public final class CodeGenerator {
                 for (int l = 0; l < s.layers().size(); l++) {
                     LayerPlan d = s.layers().get(l);
                     LayerPlan e = enc.layers().get(l);
-                    f.addStatement("$T.arraycopy($L, $L * n * $L, $L, 0, n * $L)", System.class, e.hBuf(), enc.steps(),
-                            e.h(), d.hBuf(), d.h());
-                    if (d.cBuf() != null) {
-                        f.addStatement("$T.arraycopy($L, $L * n * $L, $L, 0, n * $L)", System.class, e.cBuf(),
-                                enc.steps(), e.h(), d.cBuf(), d.h());
+                    for (CellState st : d.cell().states()) {
+                        f.addStatement("$T.arraycopy($L, $L * n * $L, $L, 0, n * $L)", System.class, e.buf(st.stem()),
+                                enc.steps(), e.h(), d.buf(st.stem()), d.h());
                     }
                 }
             }
@@ -568,7 +374,7 @@ public final class CodeGenerator {
         f.addStatement("headForward(n)");
         type.addMethod(f.build());
 
-        MethodSpec.Builder b = MethodSpec.methodBuilder("backwardPass").addModifiers(Modifier.PRIVATE)
+        MethodSpec.Builder b = hook("backwardPass", void.class)
                 .addJavadoc("Backpropagation through time from dLogits: head, then layers top-down, then embeddings.\n")
                 .addParameter(int.class, "n");
         b.addStatement("headBackward(n)");
@@ -578,7 +384,10 @@ public final class CodeGenerator {
             if (si == stacks.size() - 1) {
                 b.addComment("No gradient flows in from after the last step");
                 for (LayerPlan lp : s.layers()) {
-                    zeroNext(b, lp);
+                    for (CellState st : lp.cell().states()) {
+                        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.gradStem()), lp.gradStride(st),
+                                num.lit(0));
+                    }
                 }
             } else {
                 StackPlan dec = stacks.get(si + 1);
@@ -586,37 +395,32 @@ public final class CodeGenerator {
                 for (int l = 0; l < s.layers().size(); l++) {
                     LayerPlan e = s.layers().get(l);
                     LayerPlan d = dec.layers().get(l);
-                    b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dhNextBuf(), e.dhNextBuf(), e.hs());
-                    if (e.dcNextBuf() != null) {
-                        b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.dcNextBuf(), e.dcNextBuf(), e.h());
+                    for (CellState st : e.cell().states()) {
+                        b.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, d.buf(st.gradStem()),
+                                e.buf(st.gradStem()), e.gradStride(st));
                     }
                 }
                 b.addComment("The encoder's top layer feeds no head");
-                b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, s.top().dhBuf(), s.steps(), s.top().h(), num.lit(0));
+                b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, s.top().buf("dh"), s.steps(), s.top().h(),
+                        num.lit(0));
             }
             for (int l = s.layers().size() - 1; l >= 0; l--) {
                 b.addStatement("$LBackward(n)", s.layers().get(l).name());
             }
             if (s.inputKind() == InputKind.TOKENS_EMBED) {
-                b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient", s.stack().prefix());
-                b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(),
-                        s.layers().get(0).in(), num.lit(0));
+                String e = s.layers().get(0).in();
+                b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient", s.prefix());
+                b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(), e,
+                        num.lit(0));
                 b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
-                b.addStatement("int row = $L + $L[r] * $L", s.embedding(), s.tokenBuf(), s.layers().get(0).in());
-                b.addStatement("int o = r * $L", s.layers().get(0).in());
-                b.beginControlFlow("for (int j = 0; j < $L; j++)", s.layers().get(0).in());
+                b.addStatement("int row = $L + $L[r] * $L", s.embedding(), s.tokenBuf(), e);
+                b.addStatement("int o = r * $L", e);
+                b.beginControlFlow("for (int j = 0; j < $L; j++)", e);
                 b.addStatement("dw[row + j] += $L[o + j]", s.dInputBuf());
                 b.endControlFlow();
                 b.endControlFlow();
             }
         }
         type.addMethod(b.build());
-    }
-
-    private void zeroNext(MethodSpec.Builder b, LayerPlan lp) {
-        b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dhNextBuf(), lp.hs(), num.lit(0));
-        if (lp.dcNextBuf() != null) {
-            b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.dcNextBuf(), lp.h(), num.lit(0));
-        }
     }
 }

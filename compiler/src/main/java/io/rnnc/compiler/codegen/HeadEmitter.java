@@ -5,8 +5,6 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.LossKind;
-import io.rnnc.compiler.model.Model;
-import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
@@ -20,7 +18,6 @@ final class HeadEmitter {
     static final String FC_PACKED = "fcWT";
 
     private final GenerationPlan plan;
-    private final Model model;
     private final Num num;
     private final TypeSpec.Builder type;
     private final StackPlan stack;
@@ -28,7 +25,6 @@ final class HeadEmitter {
 
     HeadEmitter(GenerationPlan plan, Num num, TypeSpec.Builder type) {
         this.plan = plan;
-        this.model = plan.model();
         this.num = num;
         this.type = type;
         this.stack = plan.stack();
@@ -37,7 +33,7 @@ final class HeadEmitter {
 
     /** The head reads only the last step (many_to_one, one_to_one). */
     private boolean lastStepOnly() {
-        return model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
+        return plan.headLastStep();
     }
 
     /** Offset of the head's input rows in the top h buffer. */
@@ -52,11 +48,11 @@ final class HeadEmitter {
         CodeBlock.Builder f = CodeBlock.builder();
         f.add("// $L[T_OUT·n × O] = h_top · fc.weight^T + fc.bias\n", lg);
         if (num.isFloat()) {
-            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, top.hBuf(),
+            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, top.buf("h"),
                     topOffset(), H, FC_PACKED, lg);
         } else {
             f.addStatement("$T.dgemm(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)",
-                    CodeGenerator.GEMM, H, top.hBuf(), topOffset(), H, plan.fcWeight(), H, lg);
+                    CodeGenerator.GEMM, H, top.buf("h"), topOffset(), H, plan.fcWeight(), H, lg);
         }
         f.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         f.beginControlFlow("for (int j = 0; j < O; j++)");
@@ -73,7 +69,7 @@ final class HeadEmitter {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("// dfc.weight[O × $L] = dLogits^T · h_top;  dfc.bias = sum of dLogits\n", H);
         b.addStatement("$T.$L(true, false, O, $L, T_OUT * n, $L, 0, O, $L, $L, $L, false, dw, $L, $L)", CodeGenerator.GEMM,
-                num.gemm(), H, dl, top.hBuf(), topOffset(), H, plan.fcWeight(), H);
+                num.gemm(), H, dl, top.buf("h"), topOffset(), H, plan.fcWeight(), H);
         b.addStatement("$T.fill(dw, $L, $L + O, $L)", CodeGenerator.ARRAYS, plan.fcBias(), plan.fcBias(), num.lit(0));
         b.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         b.beginControlFlow("for (int j = 0; j < O; j++)");
@@ -82,13 +78,13 @@ final class HeadEmitter {
         b.endControlFlow();
         if (lastStepOnly()) {
             b.add("// d loss / d h_top: only the last step feeds the head\n");
-            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.dhBuf(), stack.steps(), H, num.lit(0));
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.buf("dh"), stack.steps(), H, num.lit(0));
             b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, $L, ($L - 1) * n * $L, $L)",
-                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.dhBuf(), stack.steps(), H, H);
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.buf("dh"), stack.steps(), H, H);
         } else {
             b.add("// d loss / d h_top of every step = dLogits · fc.weight\n");
             b.addStatement("$T.$L(false, false, T_OUT * n, $L, O, $L, 0, O, w, $L, $L, false, $L, 0, $L)",
-                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.dhBuf(), H);
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.buf("dh"), H);
         }
         type.addMethod(MethodSpec.methodBuilder("headBackward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Backward of the dense head: its gradients and d loss / d h of the top layer.\n")
@@ -104,15 +100,15 @@ final class HeadEmitter {
         CodeBlock.Builder c = CodeBlock.builder();
         c.addStatement("double total = 0");
         String doc;
-        if (model.loss() == LossKind.CROSS_ENTROPY) {
+        if (plan.loss() == LossKind.CROSS_ENTROPY) {
             doc = "Cross-entropy, mean over the T_OUT·n positions: logsumexp(z) - z[y]; "
                     + "d loss / d z = (softmax(z) - onehot(y)) / (T_OUT·n), in the same pass.\n";
             c.beginControlFlow("if (batch.classes == null)");
-            c.addStatement("throw new $T($S)", IllegalArgumentException.class, model.name()
+            c.addStatement("throw new $T($S)", IllegalArgumentException.class, plan.model().name()
                     + " is trained with cross_entropy on class ids; the batch has no classes array");
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
-            c.addStatement("double scale = 1.0 / (T_OUT * lossRows)");
+            c.addStatement("double scale = 1.0 / (T_OUT * batchRows)");
             positions(c);
             c.addStatement("int target = y[b * T_OUT + t]");
             new InputEmitter(plan, num, type).checkClass(c, "target", "t");
@@ -127,19 +123,19 @@ final class HeadEmitter {
             c.endControlFlow();
             endPositions(c);
         } else {
-            HeadActivation act = model.head().activation();
-            boolean bce = model.loss() == LossKind.BCE;
+            HeadActivation act = plan.headActivation();
+            boolean bce = plan.loss() == LossKind.BCE;
             doc = bce ? "Binary cross-entropy with logits, mean over all T_OUT·n·O elements: "
                     + "max(z, 0) - z y + log(1 + exp(-|z|)); d loss / d z = (sigmoid(z) - y) / N.\n"
                     : "Mean squared error over all T_OUT·n·O elements of the head's output "
                     + (act == HeadActivation.LINEAR ? "(the logits)" : "(" + act.keyword() + " of the logits)")
                     + "; d loss / d z in the same pass.\n";
             c.beginControlFlow("if (batch.targets == null)");
-            c.addStatement("throw new $T($S)", IllegalArgumentException.class, model.name()
+            c.addStatement("throw new $T($S)", IllegalArgumentException.class, plan.model().name()
                     + " is trained on float targets; the batch has no targets array");
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
-            c.addStatement("double scale = 1.0 / (T_OUT * lossRows * O)");
+            c.addStatement("double scale = 1.0 / (T_OUT * batchRows * O)");
             positions(c);
             c.addStatement("int yo = (b * T_OUT + t) * O");
             if (!bce && act == HeadActivation.SOFTMAX) {
@@ -185,9 +181,11 @@ final class HeadEmitter {
     }
 
     private static MethodSpec lossMethod(String doc, CodeBlock.Builder c) {
-        return MethodSpec.methodBuilder("loss").addModifiers(Modifier.PRIVATE).returns(double.class)
-                .addJavadoc("$L", doc + "@param backward also write dLogits\n")
-                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(boolean.class, "backward")
+        return CodeGenerator.hook("loss", double.class)
+                .addJavadoc("$L", doc + "@param batchRows rows of the whole batch, which the mean divides by\n"
+                        + "@param backward also write dLogits\n")
+                .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(int.class, "batchRows")
+                .addParameter(boolean.class, "backward")
                 .addCode(c.build()).build();
     }
 
@@ -243,7 +241,7 @@ final class HeadEmitter {
     private void copies() {
         String lg = plan.logitsBuf();
         CodeBlock.Builder l = CodeBlock.builder();
-        l.addStatement("int n = rows");
+        l.addStatement("int n = rows()");
         l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         l.beginControlFlow("for (int b = 0; b < n; b++)");
         l.beginControlFlow("for (int j = 0; j < O; j++)");
@@ -251,14 +249,14 @@ final class HeadEmitter {
         l.endControlFlow();
         l.endControlFlow();
         l.endControlFlow();
-        type.addMethod(MethodSpec.methodBuilder("chunkLogits").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkLogits", void.class)
                 .addJavadoc("This chunk's logits into {@code dst} from {@code dOff} ({@code [rows, T_OUT, O]}).\n")
                 .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(l.build()).build());
 
-        HeadActivation act = model.head().activation();
+        HeadActivation act = plan.headActivation();
         CodeBlock.Builder o = CodeBlock.builder();
-        o.addStatement("int n = rows");
+        o.addStatement("int n = rows()");
         o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         o.beginControlFlow("for (int b = 0; b < n; b++)");
         o.addStatement("int src = (t * n + b) * O");
@@ -287,27 +285,27 @@ final class HeadEmitter {
         }
         o.endControlFlow();
         o.endControlFlow();
-        type.addMethod(MethodSpec.methodBuilder("chunkOutputs").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkOutputs", void.class)
                 .addJavadoc("This chunk's head outputs after the activation ($L) into {@code dst} from {@code dOff}.\n",
                         act.keyword())
                 .addParameter(double[].class, "dst").addParameter(int.class, "dOff")
                 .addCode(o.build()).build());
 
         CodeBlock.Builder s = CodeBlock.builder();
-        s.addStatement("int n = rows");
+        s.addStatement("int n = rows()");
         s.addStatement("int off = 0");
         for (LayerPlan lp : stack.layers()) {
             s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-            s.addStatement("h[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.hBuf(), stack.steps(), lp.h());
-            if (lp.cBuf() != null) {
+            s.addStatement("h[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
+            if (lp.has("c")) {
                 s.beginControlFlow("if (c != null)");
-                s.addStatement("c[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.cBuf(), stack.steps(), lp.h());
+                s.addStatement("c[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(), lp.h());
                 s.endControlFlow();
             }
             s.endControlFlow();
             s.addStatement("off += total * $L", lp.h());
         }
-        type.addMethod(MethodSpec.methodBuilder("chunkFinalStates").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("chunkFinalStates", void.class)
                 .addJavadoc("This chunk's final states into rows {@code row0..} of {@code [L, total, H]} blocks.\n")
                 .addParameter(double[].class, "h").addParameter(double[].class, "c").addParameter(int.class, "row0")
                 .addParameter(int.class, "total").addCode(s.build()).build());

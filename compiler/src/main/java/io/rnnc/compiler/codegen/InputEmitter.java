@@ -4,9 +4,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.rnnc.compiler.model.InputKind;
-import io.rnnc.compiler.model.LossKind;
-import io.rnnc.compiler.model.Model;
-import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.Batch;
@@ -20,13 +17,11 @@ import javax.lang.model.element.Modifier;
 final class InputEmitter {
 
     private final GenerationPlan plan;
-    private final Model model;
     private final Num num;
     private final TypeSpec.Builder type;
 
     InputEmitter(GenerationPlan plan, Num num, TypeSpec.Builder type) {
         this.plan = plan;
-        this.model = plan.model();
         this.num = num;
         this.type = type;
     }
@@ -34,7 +29,7 @@ final class InputEmitter {
     void emit() {
         CodeBlock.Builder c = CodeBlock.builder();
         for (StackPlan s : plan.stacks()) {
-            boolean decoder = model.mode() == SequenceMode.SEQ2SEQ && s == plan.stack();
+            boolean decoder = plan.seq2seq() && s == plan.stack();
             if (decoder) {
                 decoderTokens(c, s);
             } else if (s.inputKind() == InputKind.FEATURES) {
@@ -46,7 +41,7 @@ final class InputEmitter {
                 embed(c, s);
             }
         }
-        type.addMethod(MethodSpec.methodBuilder("loadInputs").addModifiers(Modifier.PRIVATE)
+        type.addMethod(CodeGenerator.hook("loadInputs", void.class)
                 .addJavadoc("Copies the batch's inputs (batch-major) into the time-major layer-0 buffers.\n")
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addCode(c.build()).build());
     }
@@ -54,7 +49,7 @@ final class InputEmitter {
     private void require(CodeBlock.Builder c, String field, String what) {
         c.beginControlFlow("if (batch.$L == null)", field);
         c.addStatement("throw new $T($S)", IllegalArgumentException.class,
-                model.name() + " reads " + what + "; the batch has no " + field + " array");
+                plan.model().name() + " reads " + what + "; the batch has no " + field + " array");
         c.endControlFlow();
     }
 
@@ -64,9 +59,9 @@ final class InputEmitter {
         String IN = s.layers().get(0).in();
         require(c, "features", "float features");
         c.addStatement("double[] f = batch.features");
-        if (model.mode() == SequenceMode.ONE_TO_MANY) {
+        if (plan.oneToMany()) {
             c.add("// u_t = concat(x, f_t): x [n, I] repeated every step; f_0 = 0, f_t = target of step t-1\n");
-            boolean classes = model.loss() == LossKind.CROSS_ENTROPY;
+            boolean classes = plan.tokensOut();
             if (classes) {
                 require(c, "classes", "class targets for the feedback");
                 c.addStatement("int[] y = batch.classes");
@@ -111,7 +106,7 @@ final class InputEmitter {
     void checkClass(CodeBlock.Builder c, String var, String step) {
         c.beginControlFlow("if ($L < 0 || $L >= O)", var, var);
         c.addStatement("throw new $T($S + $L + $S + b + $S + ($L) + $S)", IllegalArgumentException.class, "class id ", var,
-                " at batch row ", ", step ", step, " is outside 0..O-1 (O = " + model.head().outputs() + ")");
+                " at batch row ", ", step ", step, " is outside 0..O-1 (O = " + plan.constant("O").value() + ")");
         c.endControlFlow();
     }
 
@@ -125,7 +120,7 @@ final class InputEmitter {
         c.addStatement("int id = ids[b * $L + t]", T);
         c.beginControlFlow("if (id < 0 || id >= $L)", s.vocab());
         c.addStatement("throw new $T($S + id + $S + b + $S + t + $S)", IllegalArgumentException.class, "token id ",
-                " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.stack().input().vocab() - 1));
+                " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.vocabSize() - 1));
         c.endControlFlow();
         c.addStatement("$L[t * n + b] = id", s.tokenBuf());
         c.endControlFlow();
@@ -149,7 +144,7 @@ final class InputEmitter {
 
     private void embed(CodeBlock.Builder c, StackPlan s) {
         String E = s.layers().get(0).in();
-        c.add("// $L[t, b, :] = $Lembedding.weight[token, :]\n", s.inputBuf(), s.stack().prefix());
+        c.add("// $L[t, b, :] = $Lembedding.weight[token, :]\n", s.inputBuf(), s.prefix());
         c.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
         c.addStatement("$T.arraycopy(w, $L + $L[r] * $L, $L, r * $L, $L)", System.class, s.embedding(), s.tokenBuf(),
                 E, s.inputBuf(), E, E);

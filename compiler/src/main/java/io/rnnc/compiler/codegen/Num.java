@@ -1,11 +1,8 @@
 package io.rnnc.compiler.codegen;
 
 import com.palantir.javapoet.ArrayTypeName;
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
 import io.rnnc.compiler.model.Precision;
-import io.rnnc.runtime.DoubleTensorStore;
-import io.rnnc.runtime.FloatTensorStore;
 
 /** The element type generated code computes in, and the spellings that depend on it. */
 record Num(Precision precision) {
@@ -25,10 +22,6 @@ record Num(Precision precision) {
 
     TypeName array() {
         return ArrayTypeName.of(type());
-    }
-
-    ClassName store() {
-        return ClassName.get(isFloat() ? FloatTensorStore.class : DoubleTensorStore.class);
     }
 
     /** {@code sgemm} or {@code dgemm}. */

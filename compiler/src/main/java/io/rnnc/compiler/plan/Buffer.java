@@ -5,11 +5,12 @@ package io.rnnc.compiler.plan;
  *
  * @param name     field name
  * @param kind     the array's element type
- * @param size     the element count as a constant expression over the plan's constants, e.g. {@code "(T + 1) * B * H0"}
- * @param elements the same count evaluated
- * @param shape    the layout, e.g. {@code "[T + 1, B, H0], slot 0 = initial state"}
+ * @param size     the element count, value and expression
+ * @param perChunk true if every chunk of a batch has its own (activations, gradients of the layers); false for
+ *                 buffers only the public model (chunk 0) uses (generation)
+ * @param shape    the layout, e.g. {@code "[T + 1, n, H0] h_t in slot t+1; slot 0 = initial state"}
  */
-public record Buffer(String name, Kind kind, String size, long elements, String shape) {
+public record Buffer(String name, Kind kind, Size size, boolean perChunk, String shape) {
 
     /** Element type of a buffer. */
     public enum Kind {
@@ -19,5 +20,14 @@ public record Buffer(String name, Kind kind, String size, long elements, String 
         INT,
         /** {@code double} whatever the precision: scores accumulated over steps. */
         DOUBLE
+    }
+
+    public long elements() {
+        return size.value();
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

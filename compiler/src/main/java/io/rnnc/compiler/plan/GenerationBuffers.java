@@ -1,30 +1,31 @@
 package io.rnnc.compiler.plan;
 
-import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Buffers of the generation API: one step of the (decoder) stack over up to B rows (beams), kept apart
- * from the training buffers. Per-layer lists are indexed by layer; entries are null where a cell has no
- * such buffer. Beam buffers are null when the model has no beam search (token language models, value heads).
+ * Buffers of the generation API ({@code StepModel}): one step of the (decoder) stack over up to B rows
+ * (hypotheses), kept apart from the training buffers and laid out like one step of them (gate rows GS wide),
+ * so the step runs the same code as the training forward.
+ *
+ * @param x        features or embedded tokens: {@code [rows, IN0]} layer-0 input of one step; else null
+ * @param tok      one-hot tokens: {@code int [rows]} the step's token ids; else null
+ * @param layers   per layer, buffer names by stem: {@code h}, {@code gates}, and the cell's ({@code c}, {@code tc},
+ *                 {@code hn}, {@code rec})
+ * @param stateTmp {@code [rows, max H]} scratch for reordering state rows
+ * @param beams    true if the model has beam search (seq2seq and one_to_many with a softmax head)
  */
-public record GenerationBuffers(String x, String tok, List<String> h, List<String> c, List<String> gates,
-                                List<String> rec, String logits, String beamScore, String beamHist, String histTmp,
-                                String candScore, String candParent, String candToken, String stateTmp) {
+public record GenerationBuffers(String x, String tok, List<Map<String, String>> layers, String logits, String stateTmp,
+                                boolean beams) {
 
     public GenerationBuffers {
-        h = frozen(h);
-        c = frozen(c);
-        gates = frozen(gates);
-        rec = frozen(rec);
+        layers = layers.stream().map(m -> Collections.unmodifiableMap(new LinkedHashMap<>(m))).toList();
     }
 
-    private static List<String> frozen(List<String> l) {
-        return Collections.unmodifiableList(new ArrayList<>(l));
-    }
-
-    public boolean beams() {
-        return beamScore != null;
+    /** Layer l's buffer of {@code stem}, or null if its cell has none. */
+    public String of(int layer, String stem) {
+        return layers.get(layer).get(stem);
     }
 }

@@ -1,47 +1,53 @@
 package io.rnnc.compiler.plan;
 
-import io.rnnc.compiler.model.CellType;
+import io.rnnc.compiler.cell.Cell;
+import io.rnnc.compiler.cell.CellState;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Everything the emitter needs for one recurrent layer: its sizes as constant names, its parameters'
- * offset constants, and the buffers it reads and writes. All activation buffers are time-major with
- * a row stride of the live batch size {@code n}, so step t's block is contiguous.
+ * One recurrent layer: its cell, its sizes (as constant names), its parameters' offset constants, and the
+ * buffers it reads and writes, by stem. Every layer has {@code h} {@code [T + 1, n, H]} (slot 0 = initial
+ * state), {@code gates} {@code [T, n, GS]}, {@code dh} {@code [T, n, H]} (from above) and {@code dhNext}
+ * {@code [n, HS]}; the cell's other states and buffers ({@code c}, {@code dcNext}, {@code tc}, {@code hn},
+ * {@code rec}, {@code dRec}) are there when the cell declares them. Activation buffers are time-major with a
+ * row stride of the live batch size {@code n}, so step t's block is contiguous.
  *
- * @param name         method-name stem: {@code layer0}, {@code encoderLayer1}
- * @param h            size constant of the hidden width ({@code H0})
- * @param hs           size constant of the row stride of dhNextBuf ({@code HS0}): H padded like gs
- * @param g            size constant of the gate rows G·H ({@code G0})
- * @param gs           size constant of the row stride of the gate buffers ({@code GS0}): G rounded up to
- *                     whole vectors in float32 ({@code Layout.padded(G)}), so the products into them store
- *                     whole vectors; the padding columns are scratch, never read as data
- * @param in           size constant of the input width ({@code IN0})
- * @param wIh          offset constants of the four parameters
- * @param hBuf         {@code [T + 1, n, H]}: slot 0 = initial state, slot t+1 = h_t
- * @param cBuf         LSTM: {@code [T + 1, n, H]} cell states like hBuf; else null
- * @param tcBuf        LSTM: {@code [T, n, H]} tanh(c_t); else null
- * @param gateBuf      {@code [T, n, GS]}: gate pre-activations, then activations after the step's fused pass
- * @param hnBuf        GRU: {@code [T, n, H]} W_hn h_{t-1} + b_hn; else null
- * @param recBuf       GRU: {@code [n, GS]} scratch for h_{t-1}·W_hhᵀ; else null
- * @param dGateBuf     {@code [T, n, GS]}: d loss / d gate pre-activations (input side); the same array as gateBuf,
- *                     whose step t the backward pass reads just before overwriting it
- * @param dRecBuf      GRU: {@code [T, n, GS]} d loss / d (W_hh h + b_hh); for other cells equal to dGateBuf
- * @param dhBuf        {@code [T, n, H]}: d loss / d h_t arriving from above (head or next layer)
- * @param dhNextBuf    {@code [n, HS]}: d loss / d h_{t-1} through the recurrence; after the backward loop,
- *                     d loss / d initial h
- * @param dcNextBuf    LSTM: {@code [n, H]} the same for c; else null
- * @param packedFwd    float32: name of the packed W_hhᵀ [H × G] for the forward step products; else null
- * @param packedBwd    float32: name of the packed W_hh [G × H] for the backward dh products; else null
- * @param packedIh     float32 with a dense input: name of the packed W_ih^T [IN × G] for the forward input
- *                     projection; else null (one-hot layer 0 gathers columns, float64 reads W_ih in place)
+ * @param name    method-name stem: {@code layer0}, {@code encoderLayer1}
+ * @param h       hidden width constant ({@code H0})
+ * @param hs      row stride of dhNext ({@code HS0}): H padded like GS
+ * @param g       gate rows G·H ({@code G0})
+ * @param gs      row stride of the gate buffers ({@code GS0}): in float32 G rounded up to whole vectors
+ *                ({@code Layout.padded}), so the products store whole vectors; the padding is scratch
+ * @param in      input width constant ({@code IN0})
+ * @param packed  float32: the packed weights; empty in float64 (its products read W in place)
+ * @param table   float32 cells with a gate-activation table: its static field name; else null
  */
-public record LayerPlan(String name, int index, CellType cell, int hidden, int inputWidth,
-                        String h, String hs, String g, String gs, String in,
-                        String wIh, String wHh, String bIh, String bHh,
-                        String hBuf, String cBuf, String tcBuf, String gateBuf, String hnBuf, String recBuf,
-                        String dGateBuf, String dRecBuf, String dhBuf, String dhNextBuf, String dcNextBuf,
-                        String packedFwd, String packedBwd, String packedIh) {
+public record LayerPlan(String name, int index, Cell cell, int hidden, int inputWidth, String h, String hs, String g,
+                        String gs, String in, LayerParams params, Map<String, Buffer> buffers,
+                        Optional<PackedWeights> packed, String table) {
 
-    public int gateRows() {
-        return cell.gates() * hidden;
+    public LayerPlan {
+        buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
+    }
+
+    public boolean has(String stem) {
+        return buffers.containsKey(stem);
+    }
+
+    /** The buffer's field name. */
+    public String buf(String stem) {
+        Buffer b = buffers.get(stem);
+        if (b == null) {
+            throw new IllegalStateException(name + " has no buffer " + stem);
+        }
+        return b.name();
+    }
+
+    /** The width constant of a state's gradient rows: HS for h (padded), H for the others. */
+    public String gradStride(CellState s) {
+        return s.padded() ? hs : h;
     }
 }

@@ -1,8 +1,11 @@
 package io.rnnc.compiler.plan;
 
-import io.rnnc.compiler.model.CellType;
+import io.rnnc.compiler.cell.Cell;
+import io.rnnc.compiler.cell.CellBuffer;
+import io.rnnc.compiler.cell.CellState;
 import io.rnnc.compiler.model.InputKind;
 import io.rnnc.compiler.model.Layer;
+import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.ParamSpec;
 import io.rnnc.compiler.model.Precision;
@@ -10,21 +13,40 @@ import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.model.Stack;
 import io.rnnc.runtime.kernel.Layout;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /** Derives a {@link GenerationPlan} from a validated {@link Model}. */
 public final class Planner {
 
+    /** The four tensors of a recurrent layer: PyTorch's name stem and the offset constant's stem. */
+    enum LayerTensor {
+        WEIGHT_IH("weight_ih", "W_IH"), WEIGHT_HH("weight_hh", "W_HH"), BIAS_IH("bias_ih", "B_IH"),
+        BIAS_HH("bias_hh", "B_HH");
+
+        final String torch;
+        final String constant;
+
+        LayerTensor(String torch, String constant) {
+            this.torch = torch;
+            this.constant = constant;
+        }
+    }
+
     private final Model model;
+    private final boolean float32;
     private final Map<String, Constant> constants = new LinkedHashMap<>();
     private final List<Buffer> buffers = new ArrayList<>();
-    private final List<ParamOffset> offsets = new ArrayList<>();
+    private final Map<String, ParamOffset> offsets = new HashMap<>();
+    private Constant chunk;
 
     private Planner(Model model) {
         this.model = model;
+        this.float32 = model.precision() == Precision.FLOAT32;
     }
 
     /**
@@ -36,34 +58,45 @@ public final class Planner {
 
     private GenerationPlan build() {
         boolean seq2seq = model.mode() == SequenceMode.SEQ2SEQ;
-        constant("B", model.batch(), "Largest batch (the spec's batch).");
-        int chunk = chunkRows(model.batch());
-        constant("CHUNK", chunk, "Batch rows per chunk: a batch is cut into fixed chunks of this many rows, each run"
-                + " with its own buffers and gradients (on any thread), the gradients summed in chunk order.");
-        constant("CHUNKS", (model.batch() + chunk - 1) / chunk, "Chunks of a full batch.");
-        for (ParamSpec p : model.parameters()) {
-            offsets.add(new ParamOffset(offsetName(p.name()), p));
-        }
+        constant("B", model.batch(), "largest batch (the spec's)");
+        int rows = chunkRows(model.batch());
+        chunk = constant("CHUNK", rows, "rows per chunk: each chunk has its own buffers and gradients, summed in order");
         long total = model.parameterCount();
         if (total > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(model.name() + ": " + total + " parameters do not fit one Java array");
         }
-        constant("N_PARAMS", total, "Trainable scalars: the length of the flat parameter, gradient and optimizer stores.");
 
         Optional<StackPlan> encoder = model.encoder().map(e -> stack(e, "encoder", "ENC_", "T_IN", true));
         StackPlan main = stack(model.stack(), seq2seq ? "decoder" : "", seq2seq ? "DEC_" : "",
                 seq2seq ? "T_OUT" : "T", !seq2seq);
         if (!seq2seq) {
-            constant("T_OUT", model.outputSteps(), "Output steps: positions the head and the loss run on.");
+            constant("T_OUT", model.outputSteps(), "output steps: positions the head and the loss run on");
         }
-        constant("O", model.head().outputs(), "Outputs of the dense head.");
-        String logits = buffer("logits", false, "T_OUT * CHUNK * O", "[T_OUT, n, O] head output before its activation");
-        String dLogits = buffer("dLogits", false, "T_OUT * CHUNK * O", "[T_OUT, n, O] d loss / d logits");
+        Constant o = constant("O", model.head().outputs(), "outputs of the dense head");
+        String headConst = model.head().prefix().isEmpty() ? "" : "DEC_";
+        String fcW = offset(headConst + "FC_W", model.head().prefix() + "fc.weight");
+        String fcB = offset(headConst + "FC_B", model.head().prefix() + "fc.bias");
+        Size outputs = constants.get("T_OUT").size().times(chunk).times(o);
+        String logits = buffer("logits", outputs, "[T_OUT, n, O] head output before its activation");
+        String dLogits = buffer("dLogits", outputs, "[T_OUT, n, O] d loss / d logits");
         Optional<GenerationBuffers> generation = generation(main);
-        String fcW = offsetOf(model.head().prefix() + "fc.weight");
-        String fcB = offsetOf(model.head().prefix() + "fc.bias");
-        return new GenerationPlan(model, new ArrayList<>(constants.values()), offsets, buffers, encoder, main, fcW,
-                fcB, logits, dLogits, generation);
+        boolean lastStep = model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
+        return new GenerationPlan(model, model.precision(), model.mode(), model.loss(), model.head().activation(),
+                model.optimizer(), model.clip(), lastStep, new ArrayList<>(constants.values()), orderedOffsets(),
+                buffers, encoder, main, fcW, fcB, logits, dLogits, generation);
+    }
+
+    /** The offsets in state_dict order; every parameter of the model must have been placed. */
+    private List<ParamOffset> orderedOffsets() {
+        List<ParamOffset> ordered = new ArrayList<>();
+        for (ParamSpec p : model.parameters()) {
+            ParamOffset o = offsets.get(p.name());
+            if (o == null) {
+                throw new IllegalStateException("parameter " + p.name() + " has no place in the plan");
+            }
+            ordered.add(o);
+        }
+        return ordered;
     }
 
     /**
@@ -74,7 +107,7 @@ public final class Planner {
         Stack s = model.stack();
         return switch (model.mode()) {
             case SEQ2SEQ, ONE_TO_MANY -> true;
-            case MANY_TO_MANY -> s.input().isTokens() && model.loss() == io.rnnc.compiler.model.LossKind.CROSS_ENTROPY
+            case MANY_TO_MANY -> s.input().isTokens() && model.loss() == LossKind.CROSS_ENTROPY
                     && model.head().outputs() == s.input().vocab();
             default -> false;
         };
@@ -84,56 +117,48 @@ public final class Planner {
         if (!generative(model)) {
             return Optional.empty();
         }
-        String in0 = s.layers().get(0).in();
-        String x = s.inputKind() == InputKind.TOKENS ? null
-                : buffer("genX", false, "B * " + in0, "[rows, " + in0 + "] generation: layer-0 input of one step");
+        Constant b = constants.get("B");
+        LayerPlan first = s.layers().get(0);
+        String x = s.inputKind() == InputKind.TOKENS ? null : genBuffer("genX", Buffer.Kind.ELEMENT,
+                b.size().times(constants.get(first.in())), "[rows, " + first.in() + "] layer-0 input of one step");
         String tok = s.inputKind() == InputKind.TOKENS
-                ? buffer("genTok", true, "B", "[rows] generation: the step's input token per row") : null;
-        List<String> h = new ArrayList<>();
-        List<String> c = new ArrayList<>();
-        List<String> gates = new ArrayList<>();
-        List<String> rec = new ArrayList<>();
-        String maxH = s.layers().get(0).h();
+                ? genBuffer("genTok", Buffer.Kind.INT, b.size(), "[rows] the step's input token per row") : null;
+        List<Map<String, String>> layers = new ArrayList<>();
+        Constant maxH = constants.get(first.h());
         for (LayerPlan lp : s.layers()) {
             int l = lp.index();
-            h.add(buffer("genH" + l, false, "B * " + lp.h(), "[rows, " + lp.h() + "] generation: h of layer " + l));
-            c.add(lp.cBuf() == null ? null
-                    : buffer("genC" + l, false, "B * " + lp.h(), "[rows, " + lp.h() + "] generation: c of layer " + l));
-            gates.add(buffer("genGates" + l, false, "B * " + lp.g(), "[rows, " + lp.g() + "] generation: gates of layer " + l));
-            rec.add(lp.recBuf() == null ? null
-                    : buffer("genRec" + l, false, "B * " + lp.g(), "[rows, " + lp.g() + "] generation: h W_hh^T of layer " + l));
-            if (lp.hidden() > constants.get(maxH).value()) {
-                maxH = lp.h();
+            Constant h = constants.get(lp.h());
+            Constant gs = constants.get(lp.gs());
+            Map<String, String> m = new LinkedHashMap<>();
+            for (CellState st : lp.cell().states()) {
+                m.put(st.stem(), genBuffer("gen" + cap(st.stem()) + l, Buffer.Kind.ELEMENT, b.size().times(h),
+                        "[rows, " + h + "] " + st.stem() + " of layer " + l));
+            }
+            m.put("gates", genBuffer("genGates" + l, Buffer.Kind.ELEMENT, b.size().times(gs),
+                    "[rows, " + gs + "] gates of layer " + l));
+            for (CellBuffer cb : lp.cell().buffers()) {
+                if (cb.use() == CellBuffer.Use.FORWARD) {
+                    Constant width = cb.extent() == CellBuffer.Extent.STEPS_HIDDEN ? h : gs;
+                    m.put(cb.stem(), genBuffer("gen" + cap(cb.stem()) + l, Buffer.Kind.ELEMENT, b.size().times(width),
+                            "[rows, " + width + "] " + cb.doc() + " of layer " + l));
+                }
+            }
+            layers.add(m);
+            if (lp.hidden() > maxH.value()) {
+                maxH = h;
             }
         }
-        String logits = buffer("genLogits", false, "B * O", "[rows, O] generation: logits of one step");
-        String values = null;
-        String beamScore = null;
-        String beamHist = null;
-        String histTmp = null;
-        String candScore = null;
-        String candParent = null;
-        String candToken = null;
-        String stateTmp = null;
-        boolean tokensOut = model.loss() == io.rnnc.compiler.model.LossKind.CROSS_ENTROPY;
-        boolean beams = tokensOut && model.mode() != SequenceMode.MANY_TO_MANY;
-        if (beams) {
-            beamScore = buffer("beamScore", Buffer.Kind.DOUBLE, "B", "[width] beam search: summed log-probability per beam");
-            beamHist = buffer("beamHist", Buffer.Kind.INT, "B * T_OUT", "[width, T_OUT] beam search: ids per beam");
-            histTmp = buffer("beamHistTmp", Buffer.Kind.INT, "B * T_OUT", "[width, T_OUT] beam search: reorder scratch");
-            candScore = buffer("candScore", Buffer.Kind.DOUBLE, "B", "[width] beam search: best candidates' scores");
-            candParent = buffer("candParent", Buffer.Kind.INT, "B", "[width] beam search: candidates' parent beams");
-            candToken = buffer("candToken", Buffer.Kind.INT, "B", "[width] beam search: candidates' tokens");
-            stateTmp = buffer("stateTmp", false, "B * " + maxH, "[width, max H] beam search: state reorder scratch");
-        }
-        return Optional.of(new GenerationBuffers(x, tok, h, c, gates, rec, logits, beamScore, beamHist, histTmp,
-                candScore, candParent, candToken, stateTmp));
+        String logits = genBuffer("genLogits", Buffer.Kind.ELEMENT, b.size().times(constants.get("O")),
+                "[rows, O] logits of one step");
+        boolean beams = model.loss() == LossKind.CROSS_ENTROPY && model.mode() != SequenceMode.MANY_TO_MANY;
+        String stateTmp = genBuffer("stateTmp", Buffer.Kind.ELEMENT, b.size().times(maxH), "[rows, max H] reorder scratch");
+        return Optional.of(new GenerationBuffers(x, tok, layers, logits, stateTmp, beams));
     }
 
-    private StackPlan stack(Stack s, String name, String cp, String steps, boolean zeroInitial) {
-        String bp = name.isEmpty() ? "" : name.equals("encoder") ? "enc" : "dec";
-        String where = name.isEmpty() ? "" : " of the " + name;
-        constant(steps, s.steps(), "Time steps" + where + ".");
+    private StackPlan stack(Stack s, String role, String cp, String steps, boolean zeroInitial) {
+        String bp = role.isEmpty() ? "" : role.equals("encoder") ? "enc" : "dec";
+        String where = role.isEmpty() ? "" : " of the " + role;
+        Constant t = constant(steps, s.steps(), "time steps" + where);
         String inputBuf = null;
         String dInputBuf = null;
         String tokenBuf = null;
@@ -142,163 +167,157 @@ public final class Planner {
         List<LayerPlan> layers = new ArrayList<>();
         int width = s.layers().get(0).inputWidth();
         for (Layer layer : s.layers()) {
-            layers.add(layer(s, layer, bp, cp, steps, name, width));
+            layers.add(layer(s, layer, bp, cp, t, role, width));
             width = layer.hidden();
         }
+        Size perStep = t.size().times(chunk);
         switch (s.input().kind()) {
             case FEATURES -> {
-                constant(cp + "I", s.input().size(), "Input features per step" + where + ".");
-                inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * CHUNK * " + cp + "IN0",
-                        "[" + steps + ", n, " + cp + "IN0] layer-0 input per step"
-                                + (model.mode() == SequenceMode.ONE_TO_MANY ? ": concat(x, feedback f_t)" : ""));
+                constant(cp + "I", s.input().size(), "input features per step" + where);
+                inputBuf = buffer(name(bp, "x"), perStep.times(constants.get(cp + "IN0")), "[" + steps + ", n, " + cp
+                        + "IN0] layer-0 input per step" + (model.mode() == SequenceMode.ONE_TO_MANY
+                        ? ": concat(x, feedback f_t)" : ""));
             }
             case TOKENS, TOKENS_EMBED -> {
                 vocab = cp + "V";
-                constant(vocab, s.input().vocab(), "Token vocabulary" + where + "; ids are 0.." + vocab + "-1.");
-                tokenBuf = buffer(bp.isEmpty() ? "tokens" : bp + "Tokens", true, steps + " * CHUNK",
-                        "[" + steps + ", n] token ids per step, time-major");
+                constant(vocab, s.input().vocab(), "token vocabulary" + where + "; ids are 0.." + vocab + "-1");
+                tokenBuf = buffer(name(bp, "tokens"), Buffer.Kind.INT, perStep, true,
+                        "[" + steps + ", n] token ids per step");
                 if (s.input().kind() == InputKind.TOKENS_EMBED) {
-                    constant(cp + "E", s.input().embed(), "Embedding width" + where + ".");
-                    embedding = offsetOf(s.prefix() + "embedding.weight");
-                    inputBuf = buffer(bp.isEmpty() ? "x" : bp + "X", false, steps + " * CHUNK * " + cp + "E",
-                            "[" + steps + ", n, " + cp + "E] embedding rows of the step's tokens");
-                    dInputBuf = buffer(bp.isEmpty() ? "dX" : bp + "DX", false, steps + " * CHUNK * " + cp + "E",
-                            "[" + steps + ", n, " + cp + "E] d loss / d embedding rows");
+                    Constant e = constant(cp + "E", s.input().embed(), "embedding width" + where);
+                    embedding = offset(cp + "EMB", s.prefix() + "embedding.weight");
+                    inputBuf = buffer(name(bp, "x"), perStep.times(e), "[" + steps + ", n, " + e.name()
+                            + "] embedding rows of the step's tokens");
+                    dInputBuf = buffer(name(bp, "dX"), perStep.times(e), "[" + steps + ", n, " + e.name()
+                            + "] d loss / d embedding rows");
                 }
             }
             default -> throw new IllegalStateException();
         }
-        return new StackPlan(s, steps, s.steps(), inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
+        return new StackPlan(role, s.prefix(), steps, s.steps(), s.input().kind(), s.input().size(), s.input().vocab(),
+                inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
     }
 
-    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, String steps, String stackName, int width) {
+    /** {@code x}, or {@code encX} in a seq2seq stack. */
+    private static String name(String stackPrefix, String stem) {
+        return stackPrefix.isEmpty() ? stem : stackPrefix + cap(stem);
+    }
+
+    private static String cap(String s) {
+        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, Constant steps, String role, int width) {
         int l = layer.index();
-        String h = cp + "H" + l;
-        String g = cp + "G" + l;
-        String in = cp + "IN" + l;
-        String where = stackName.isEmpty() ? "" : stackName + " ";
-        constant(h, layer.hidden(), "Hidden width of " + where + "layer " + l + " (" + layer.cell().fixtureName() + ").");
-        constant(g, layer.gateRows(), "Gate rows of " + where + "layer " + l + ": " + layer.cell().gates() + " x " + h + ".");
-        constant(in, layer.inputWidth(), "Input width of " + where + "layer " + l + ".");
-        String hStride = cp + "HS" + l;
-        String gs = cp + "GS" + l;
-        boolean f32 = model.precision() == Precision.FLOAT32;
-        constant(hStride, f32 ? Layout.padded(layer.hidden()) : layer.hidden(), "Row stride of " + where + "layer " + l
-                + "'s dhNext: " + h + (f32 ? " rounded up to whole vectors, like the gate buffers." : "."));
-        constant(gs, f32 ? Layout.padded(layer.gateRows()) : layer.gateRows(), "Row stride of " + where + "layer " + l
-                + "'s gate buffers: " + g + (f32 ? " rounded up to whole vectors, so the products store whole"
-                + " vectors; the padding columns are scratch." : "."));
+        Cell cell = Cell.of(layer.cell());
+        String where = role.isEmpty() ? "" : role + " ";
+        Constant h = constant(cp + "H" + l, layer.hidden(), "hidden width of " + where + "layer " + l + " ("
+                + layer.cell().fixtureName() + ")");
+        Constant g = constant(cp + "G" + l, layer.gateRows(), "gate rows: " + cell.gates() + " x " + h.name()
+                + " (" + cell.gateNames() + ")");
+        Constant in = constant(cp + "IN" + l, layer.inputWidth(), null);
+        Constant hs = constant(cp + "HS" + l, float32 ? Layout.padded(layer.hidden()) : layer.hidden(),
+                float32 ? "row stride of dhNext: " + h.name() + " rounded up to whole vectors" : null);
+        Constant gs = constant(cp + "GS" + l, float32 ? Layout.padded(layer.gateRows()) : layer.gateRows(),
+                float32 ? "row stride of the gate buffers: " + g.name() + " rounded up to whole vectors (padding is scratch)"
+                        : null);
         String pre = s.prefix() + "rnn.";
-        String wIh = offsetOf(pre + "weight_ih_l" + l);
-        String wHh = offsetOf(pre + "weight_hh_l" + l);
-        String bIh = offsetOf(pre + "bias_ih_l" + l);
-        String bHh = offsetOf(pre + "bias_hh_l" + l);
-        String b = bp.isEmpty() ? "" : bp;
-        String name = bp.isEmpty() ? "layer" + l : stackName + "Layer" + l;
-        CellType cell = layer.cell();
-        String hs = "[" + steps + " + 1, n, " + h + "]";
-        String hBuf = buffer(b + "h" + l, false, "(" + steps + " + 1) * CHUNK * " + h, hs + " h_t of layer " + l + " in slot t+1; slot 0 = initial state");
-        String cBuf = null;
-        String tcBuf = null;
-        if (cell == CellType.LSTM) {
-            cBuf = buffer(b + "c" + l, false, "(" + steps + " + 1) * CHUNK * " + h, hs + " c_t in slot t+1; slot 0 = initial state");
-            tcBuf = buffer(b + "tc" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] tanh(c_t)");
+        String[] p = new String[LayerTensor.values().length];
+        for (LayerTensor k : LayerTensor.values()) {
+            p[k.ordinal()] = offset(cp + k.constant + l, pre + k.torch + "_l" + l);
         }
-        String gates = buffer(b + "gates" + l, false, steps + " * CHUNK * " + gs,
-                "[" + steps + ", n, " + gs + "] gate pre-activations, then activations (" + gateNames(cell) + "), then in"
-                        + " the backward pass d loss / d gate pre-activations");
-        String hn = null;
-        String rec = null;
-        if (cell == CellType.GRU) {
-            hn = buffer(b + "hn" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] W_hn h_{t-1} + b_hn");
-            rec = buffer(b + "rec" + l, false, "CHUNK * " + gs, "[n, " + gs + "] scratch: h_{t-1} W_hh^T of one step");
+        LayerParams params = new LayerParams(p[0], p[1], p[2], p[3]);
+        String name = bp.isEmpty() ? "layer" + l : role + "Layer" + l;
+        Size history = steps.size().plus(1).times(chunk).times(h);
+        Size perStepH = steps.size().times(chunk).times(h);
+        Size perStepG = steps.size().times(chunk).times(gs);
+        String t = steps.name();
+        Map<String, Buffer> bufs = new LinkedHashMap<>();
+        for (CellState st : cell.states()) {
+            bufs.put(st.stem(), layerBuffer(bp, st.stem(), l, history,
+                    "[" + t + " + 1, n, " + h + "] " + st.stem() + "_t in slot t+1; slot 0 = initial state"));
         }
         // The backward pass reads step t's gate activations just before it writes step t's gate gradients,
-        // element by element, and never reads them again: both share one buffer.
-        String dGates = gates;
-        String dRec = dGates;
-        if (cell == CellType.GRU) {
-            dRec = buffer(b + "dRec" + l, false, steps + " * CHUNK * " + gs,
-                    "[" + steps + ", n, " + gs + "] d loss / d (W_hh h_{t-1} + b_hh): as dGates, n block times r");
+        // element by element, and never reads them again: both share one buffer (dGates in backward).
+        bufs.put("gates", layerBuffer(bp, "gates", l, perStepG, "[" + t + ", n, " + gs + "] gate pre-activations, then"
+                + " activations (" + cell.gateNames() + "); in backward d loss / d pre-activations"));
+        for (CellBuffer cb : cell.buffers()) {
+            Size size = switch (cb.extent()) {
+                case STEPS_HIDDEN -> perStepH;
+                case STEPS_GATES -> perStepG;
+                case ROW_GATES -> chunk.size().times(gs);
+            };
+            String shape = switch (cb.extent()) {
+                case STEPS_HIDDEN -> "[" + t + ", n, " + h + "] ";
+                case STEPS_GATES -> "[" + t + ", n, " + gs + "] ";
+                case ROW_GATES -> "[n, " + gs + "] ";
+            };
+            bufs.put(cb.stem(), layerBuffer(bp, cb.stem(), l, size, shape + cb.doc()));
         }
-        String dh = buffer(b + "dh" + l, false, steps + " * CHUNK * " + h, "[" + steps + ", n, " + h + "] d loss / d h_t from above");
-        String dhNext = buffer(b + "dhNext" + l, false, "CHUNK * " + hStride, "[n, " + hStride + "] d loss / d h_{t-1} through the recurrence");
-        String dcNext = cell == CellType.LSTM
-                ? buffer(b + "dcNext" + l, false, "CHUNK * " + h, "[n, " + h + "] d loss / d c_{t-1}") : null;
-        String packedFwd = null;
-        String packedBwd = null;
-        String packedIh = null;
-        if (model.precision() == Precision.FLOAT32) {
-            packedFwd = b + "whhT" + l;
-            packedBwd = b + "whh" + l;
-            if (!(l == 0 && s.input().kind() == InputKind.TOKENS)) {
-                packedIh = b + "wihT" + l;
+        bufs.put("dh", layerBuffer(bp, "dh", l, perStepH, "[" + t + ", n, " + h + "] d loss / d h_t from above"));
+        for (CellState st : cell.states()) {
+            Constant stride = st.padded() ? hs : h;
+            bufs.put(st.gradStem(), layerBuffer(bp, st.gradStem(), l, chunk.size().times(stride),
+                    "[n, " + stride + "] d loss / d " + st.stem() + "_{t-1} through the recurrence"));
+        }
+        Optional<PackedWeights> packed = Optional.empty();
+        String table = null;
+        if (float32) {
+            boolean oneHot = l == 0 && s.input().kind() == InputKind.TOKENS;
+            packed = Optional.of(new PackedWeights(name(bp, "whhT") + l, name(bp, "whh") + l,
+                    oneHot ? Optional.empty() : Optional.of(name(bp, "wihT") + l)));
+            if (cell.activationTable(h.name(), gs.name()) != null) {
+                table = "ACT_" + name.toUpperCase(Locale.ROOT);
             }
         }
-        return new LayerPlan(name, l, cell, layer.hidden(), width, h, hStride, g, gs, in, wIh, wHh, bIh, bHh, hBuf, cBuf, tcBuf,
-                gates, hn, rec, dGates, dRec, dh, dhNext, dcNext, packedFwd, packedBwd, packedIh);
+        return new LayerPlan(name, l, cell, layer.hidden(), width, h.name(), hs.name(), g.name(), gs.name(), in.name(),
+                params, bufs, packed, table);
     }
 
-    private static String gateNames(CellType cell) {
-        return switch (cell) {
-            case RNN_TANH -> "tanh";
-            case RNN_RELU -> "relu";
-            case LSTM -> "i, f, g, o";
-            case GRU -> "r, z, n";
-        };
+    private Buffer layerBuffer(String bp, String stem, int layer, Size size, String shape) {
+        String name = name(bp, stem) + layer;
+        return add(new Buffer(name, Buffer.Kind.ELEMENT, size, true, shape));
     }
 
-    private void constant(String name, long value, String comment) {
+    private Constant constant(String name, long value, String comment) {
         if (constants.containsKey(name)) {
             throw new IllegalStateException("duplicate constant " + name);
         }
-        constants.put(name, new Constant(name, value, comment));
+        Constant c = new Constant(name, value, comment);
+        constants.put(name, c);
+        return c;
     }
 
-    private String buffer(String name, boolean ints, String size, String shape) {
-        return buffer(name, ints ? Buffer.Kind.INT : Buffer.Kind.ELEMENT, size, shape);
+    private String buffer(String name, Size size, String shape) {
+        return buffer(name, Buffer.Kind.ELEMENT, size, true, shape);
     }
 
-    private String buffer(String name, Buffer.Kind kind, String size, String shape) {
-        long elements = evaluate(size);
-        if (elements > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(model.name() + ": buffer " + name + " " + shape + " needs " + elements
-                    + " elements, more than a Java array holds; lower the batch or the sequence length");
-        }
-        buffers.add(new Buffer(name, kind, size, elements, shape));
-        return name;
+    private String buffer(String name, Buffer.Kind kind, Size size, boolean perChunk, String shape) {
+        return add(new Buffer(name, kind, size, perChunk, shape)).name();
     }
 
-    /** Evaluates the small constant expressions buffer sizes are written in: products, sums, parentheses. */
-    private long evaluate(String expr) {
-        String e = expr.trim();
-        if (e.startsWith("(")) {
-            int depth = 0;
-            for (int i = 0; i < e.length(); i++) {
-                depth += e.charAt(i) == '(' ? 1 : e.charAt(i) == ')' ? -1 : 0;
-                if (depth == 0) {
-                    long inner = evaluate(e.substring(1, i));
-                    String rest = e.substring(i + 1).trim();
-                    return rest.isEmpty() ? inner : inner * evaluate(rest.substring(1));
-                }
-            }
+    /** A generation buffer: only the public model (chunk 0) generates. */
+    private String genBuffer(String name, Buffer.Kind kind, Size size, String shape) {
+        return buffer(name, kind, size, false, shape);
+    }
+
+    private Buffer add(Buffer b) {
+        if (b.elements() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(model.name() + ": buffer " + b.name() + " " + b.shape() + " needs "
+                    + b.elements() + " elements, more than a Java array holds; lower the batch or the sequence length");
         }
-        int star = e.indexOf('*');
-        if (star >= 0) {
-            return evaluate(e.substring(0, star)) * evaluate(e.substring(star + 1));
+        buffers.add(b);
+        return b;
+    }
+
+    /** Places a parameter under a constant named from its place in the network. */
+    private String offset(String constant, String paramName) {
+        ParamSpec p = model.parameter(paramName)
+                .orElseThrow(() -> new IllegalStateException("model has no parameter " + paramName));
+        if (offsets.putIfAbsent(paramName, new ParamOffset(constant, p)) != null) {
+            throw new IllegalStateException("parameter " + paramName + " placed twice");
         }
-        int plus = e.indexOf('+');
-        if (plus >= 0) {
-            return evaluate(e.substring(0, plus)) + evaluate(e.substring(plus + 1));
-        }
-        if (Character.isDigit(e.charAt(0))) {
-            return Long.parseLong(e);
-        }
-        Constant c = constants.get(e);
-        if (c == null) {
-            throw new IllegalStateException("unknown constant " + e);
-        }
-        return c.value();
+        return constant;
     }
 
     /**
@@ -313,47 +332,5 @@ public final class Planner {
         }
         int eighth = ((batch + 7) / 8 + 3) / 4 * 4;
         return Math.min(batch, Math.max(32, eighth));
-    }
-
-    private String offsetOf(String paramName) {
-        return offsets.stream().filter(o -> o.param().name().equals(paramName)).map(ParamOffset::constant)
-                .findFirst().orElseThrow(() -> new IllegalStateException("model has no parameter " + paramName));
-    }
-
-    /** {@code rnn.weight_ih_l0} → {@code W_IH0}; {@code decoder.fc.bias} → {@code DEC_FC_B}. */
-    static String offsetName(String param) {
-        String prefix = "";
-        String rest = param;
-        if (param.startsWith("encoder.")) {
-            prefix = "ENC_";
-            rest = param.substring("encoder.".length());
-        } else if (param.startsWith("decoder.")) {
-            prefix = "DEC_";
-            rest = param.substring("decoder.".length());
-        }
-        if (rest.equals("embedding.weight")) {
-            return prefix + "EMB";
-        }
-        if (rest.equals("fc.weight")) {
-            return prefix + "FC_W";
-        }
-        if (rest.equals("fc.bias")) {
-            return prefix + "FC_B";
-        }
-        if (rest.startsWith("rnn.")) {
-            String r = rest.substring(4);
-            int l = r.lastIndexOf("_l");
-            String kind = r.substring(0, l);
-            String layer = r.substring(l + 2);
-            String stem = switch (kind) {
-                case "weight_ih" -> "W_IH";
-                case "weight_hh" -> "W_HH";
-                case "bias_ih" -> "B_IH";
-                case "bias_hh" -> "B_HH";
-                default -> throw new IllegalStateException("unexpected parameter " + param);
-            };
-            return prefix + stem + layer;
-        }
-        throw new IllegalStateException("unexpected parameter " + param);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The generated source reads as issue 4 asks: constants, named offsets, one method per layer and pass. */
+/** The generated source reads as issues 4 and 12 ask: constants, named offsets, one method per layer and pass, pairs side by side. */
 class GeneratedSourceShapeTest {
 
     @Test
@@ -14,7 +14,7 @@ class GeneratedSourceShapeTest {
         assertEquals("io/rnnc/samples/mnist/MnistRnn.java", src.relativePath());
         String s = src.source();
         assertTrue(s.startsWith("package io.rnnc.samples.mnist;"), s.substring(0, 80));
-        assertTrue(s.contains("public final class MnistRnn implements RnnModel"));
+        assertTrue(s.contains("public final class MnistRnn extends ChunkedModel"), "the runtime base class owns chunks, threads, update");
         assertTrue(s.contains("static final int B = 64;"));
         assertTrue(s.contains("static final int T = 28;"));
         assertTrue(s.contains("static final int H0 = 100;"));
@@ -27,6 +27,9 @@ class GeneratedSourceShapeTest {
             assertTrue(s.contains("private void " + m), m);
         }
         assertTrue(s.contains("PackedFloatMatrix"));
+        // each layer's forward and backward side by side
+        assertTrue(s.indexOf("private void layer0Forward") < s.indexOf("private void layer0Backward")
+                && s.indexOf("private void layer0Backward") < s.indexOf("private void layer1Forward"));
         // no allocation inside the hot methods: the only 'new' are field initialisers and the Rng in initialize
         String layer = s.substring(s.indexOf("private void layer0Forward"), s.indexOf("private void layer1Forward"));
         assertTrue(!layer.contains("new "), layer);

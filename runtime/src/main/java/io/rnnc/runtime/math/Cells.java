@@ -1,8 +1,10 @@
 package io.rnnc.runtime.math;
 
 /**
- * float32 elementwise work of the recurrent cells (simple RNN, LSTM, GRU) for one batch row of {@code n} hidden units,
- * called once per row from generated code. Gate blocks are laid out PyTorch-style at {@code ga}:
+ * Elementwise work of the recurrent cells (simple RNN, LSTM, GRU) for one batch row of {@code n} hidden units,
+ * called once per row from generated code: the training forward, the generation step and the backward pass of
+ * both precisions call these, so the equations exist once. float32 forms follow; the float64 forms (exact
+ * activations, plain loops, the same equations in the same order) are at the end. Gate blocks are laid out PyTorch-style at {@code ga}:
  * LSTM i, f, g, o and GRU r, z, n, each {@code n} wide. Like the array non-linearities in
  * {@link Activations}, these run on the Vector API when it is active (C2 on JDK 17 leaves scalar loops
  * over offset rows unvectorised) and as plain loops otherwise; both forms give the same results
@@ -111,5 +113,163 @@ public final class Cells {
     public static void gruCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga,
             float[] h, int hOff, float[] hn, int hnOff, float[] dG, float[] dR, int dgOff, int n) {
         OPS.gruCellBackward(dh, dhOff, dhNext, dhNextOff, gates, ga, h, hOff, hn, hnOff, dG, dR, dgOff, n);
+    }
+
+    // ---- one-gate simple RNN forward (float32 and float64)
+
+    /** Simple tanh RNN: {@code h[hOff..+n) = tanh(gates[ga..+n))}. */
+    public static void rnnTanh(float[] gates, int ga, float[] h, int hOff, int n) {
+        OPS.tanh(gates, ga, h, hOff, n);
+    }
+
+    /** Simple ReLU RNN: {@code h[hOff..+n) = max(0, gates[ga..+n))}. */
+    public static void rnnRelu(float[] gates, int ga, float[] h, int hOff, int n) {
+        for (int j = 0; j < n; j++) {
+            h[hOff + j] = Math.max(0f, gates[ga + j]);
+        }
+    }
+
+    /**
+     * GRU r and z gates: {@code gates[ga..+2n) = sigmoid(gates + rec[ra..+2n))}, the input side plus the
+     * recurrent side (h·W_h[rz]^T + b_h[rz] folded into the input side's bias rows).
+     */
+    public static void gruGates(float[] rec, int ra, float[] gates, int ga, int n) {
+        OPS.addTo(rec, ra, gates, ga, 2 * n);
+        OPS.sigmoid(gates, ga, gates, ga, 2 * n);
+    }
+
+    // ---- float64: exact activations (Math.tanh, Math.exp), plain loops
+
+    /** {@code dst[dstOff..+n) += src[srcOff..+n)}. */
+    public static void addTo(double[] src, int srcOff, double[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
+
+    /** See {@link #rnnTanh(float[], int, float[], int, int)}. */
+    public static void rnnTanh(double[] gates, int ga, double[] h, int hOff, int n) {
+        for (int j = 0; j < n; j++) {
+            h[hOff + j] = Math.tanh(gates[ga + j]);
+        }
+    }
+
+    /** See {@link #rnnRelu(float[], int, float[], int, int)}. */
+    public static void rnnRelu(double[] gates, int ga, double[] h, int hOff, int n) {
+        for (int j = 0; j < n; j++) {
+            h[hOff + j] = Math.max(0.0, gates[ga + j]);
+        }
+    }
+
+    /**
+     * LSTM gate non-linearities of {@code rows} rows of {@code stride} values from {@code off}, each row
+     * i, f, g, o blocks of {@code h}: i, f, o sigmoid, g tanh (the float64 form of {@link #gateActivations}).
+     */
+    public static void lstmGates(double[] x, int off, int rows, int stride, int h) {
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * stride;
+            for (int j = 0; j < 4 * h; j++) {
+                double v = x[o + j];
+                x[o + j] = j >= 2 * h && j < 3 * h ? Math.tanh(v) : Activations.sigmoid(v);
+            }
+        }
+    }
+
+    /** See {@link #lstmCell(float[], int, float[], int, int, float[], int, float[], int, int)}. */
+    public static void lstmCell(double[] gates, int ga, double[] c, int cPrev, int cNext, double[] tc, int tcOff,
+            double[] h, int hOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double cNew = gates[ga + n + j] * c[cPrev + j] + gates[ga + j] * gates[ga + 2 * n + j];
+            c[cNext + j] = cNew;
+            double t = Math.tanh(cNew);
+            tc[tcOff + j] = t;
+            h[hOff + j] = gates[ga + 3 * n + j] * t;
+        }
+    }
+
+    /** See {@link #gruGates(float[], int, float[], int, int)}. */
+    public static void gruGates(double[] rec, int ra, double[] gates, int ga, int n) {
+        for (int j = 0; j < 2 * n; j++) {
+            gates[ga + j] = Activations.sigmoid(gates[ga + j] + rec[ra + j]);
+        }
+    }
+
+    /** See {@link #gruCandidate(float[], int, float[], int, float[], int, float[], int, int)}. */
+    public static void gruCandidate(double[] rec, int recOff, double[] b, int bOff, double[] hn, int hnOff,
+            double[] gates, int ga, int n) {
+        for (int j = 0; j < n; j++) {
+            double v = rec[recOff + j] + b[bOff + j];
+            hn[hnOff + j] = v;
+            gates[ga + 2 * n + j] += gates[ga + j] * v;
+        }
+    }
+
+    /** See {@link #gruCell(float[], int, float[], int, int, int)}. */
+    public static void gruCell(double[] gates, int ga, double[] h, int hPrev, int hNext, int n) {
+        for (int j = 0; j < n; j++) {
+            double z = gates[ga + n + j];
+            double nn = Math.tanh(gates[ga + 2 * n + j]);
+            gates[ga + 2 * n + j] = nn;
+            h[hNext + j] = (1.0 - z) * nn + z * h[hPrev + j];
+        }
+    }
+
+    /** See {@link #rnnTanhBackward(float[], int, float[], int, float[], int, float[], int, int)}. */
+    public static void rnnTanhBackward(double[] dh, int dhOff, double[] dhNext, int dhNextOff, double[] h, int hOff,
+            double[] dG, int dgOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            double y = h[hOff + j];
+            dG[dgOff + j] = d * (1.0 - y * y);
+        }
+    }
+
+    /** See {@link #rnnReluBackward(float[], int, float[], int, float[], int, float[], int, int)}. */
+    public static void rnnReluBackward(double[] dh, int dhOff, double[] dhNext, int dhNextOff, double[] h, int hOff,
+            double[] dG, int dgOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            dG[dgOff + j] = h[hOff + j] > 0.0 ? d : 0.0;
+        }
+    }
+
+    /** See {@link #lstmCellBackward(float[], int, float[], int, float[], int, float[], int, float[], int, float[], int, float[], int, int)}. */
+    public static void lstmCellBackward(double[] dh, int dhOff, double[] dhNext, int dhNextOff, double[] gates, int ga,
+            double[] tc, int tcOff, double[] c, int cOff, double[] dcNext, int dcOff, double[] dG, int dgOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            double i = gates[ga + j];
+            double f = gates[ga + n + j];
+            double g = gates[ga + 2 * n + j];
+            double o = gates[ga + 3 * n + j];
+            double t = tc[tcOff + j];
+            double dc = dcNext[dcOff + j] + d * o * (1.0 - t * t);
+            dG[dgOff + j] = dc * g * i * (1.0 - i);
+            dG[dgOff + n + j] = dc * c[cOff + j] * f * (1.0 - f);
+            dG[dgOff + 2 * n + j] = dc * i * (1.0 - g * g);
+            dG[dgOff + 3 * n + j] = d * t * o * (1.0 - o);
+            dcNext[dcOff + j] = dc * f;
+        }
+    }
+
+    /** See {@link #gruCellBackward(float[], int, float[], int, float[], int, float[], int, float[], int, float[], float[], int, int)}. */
+    public static void gruCellBackward(double[] dh, int dhOff, double[] dhNext, int dhNextOff, double[] gates, int ga,
+            double[] h, int hOff, double[] hn, int hnOff, double[] dG, double[] dR, int dgOff, int n) {
+        for (int j = 0; j < n; j++) {
+            double d = dh[dhOff + j] + dhNext[dhNextOff + j];
+            double rg = gates[ga + j];
+            double z = gates[ga + n + j];
+            double nn = gates[ga + 2 * n + j];
+            double dn = d * (1.0 - z) * (1.0 - nn * nn);
+            double dz = d * (h[hOff + j] - nn) * z * (1.0 - z);
+            double dr = dn * hn[hnOff + j] * rg * (1.0 - rg);
+            dG[dgOff + j] = dr;
+            dG[dgOff + n + j] = dz;
+            dG[dgOff + 2 * n + j] = dn;
+            dR[dgOff + j] = dr;
+            dR[dgOff + n + j] = dz;
+            dR[dgOff + 2 * n + j] = dn * rg;
+            dhNext[dhNextOff + j] = d * z;
+        }
     }
 }
