@@ -1,5 +1,6 @@
 package io.rnnc.cli;
 
+import io.rnnc.compiler.cell.Cell;
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.Precision;
@@ -18,9 +19,9 @@ import java.util.List;
  * optimizer moments, activations and workspaces.
  *
  * <p>The BPTT minimum is computed: the activations the backward pass reads, each stored once and no
- * matmul recomputed, for the spec's batch B. Per layer of width H over T steps, {@code k·T·B·H} values
- * with k = 1 for RNN (h; tanh' and relu' come from h), 5 for GRU (h, r, z, n and W_hn·h + b_hn, which
- * dr needs) and 6 for LSTM (h, c, i, f, g, o); plus the head's outputs {@code T_out·B·O}; times 4 bytes
+ * matmul recomputed, for the spec's batch B. Per layer of width H over T steps, {@code k·T·B·H} values,
+ * k being what the cell keeps per unit and step ({@link Cell#storedPerUnit}: 1 for a simple RNN, whose
+ * tanh' and relu' come from h; 5 for GRU; 6 for LSTM); plus the head's outputs {@code T_out·B·O}; times 4 bytes
  * (float32) or 8 (float64). Parameters, gradients and optimizer state are not in it.
  */
 record Memory(RnnModel net, long instanceBytes, long bpttMinimumBytes) {
@@ -58,18 +59,10 @@ record Memory(RnnModel net, long instanceBytes, long bpttMinimumBytes) {
         long values = 0;
         for (Stack s : stacks) {
             for (Layer l : s.layers()) {
-                values += (long) storedPerUnit(l) * s.steps() * model.batch() * l.hidden();
+                values += (long) Cell.of(l.cell()).storedPerUnit() * s.steps() * model.batch() * l.hidden();
             }
         }
         values += (long) model.outputSteps() * model.batch() * model.head().outputs();
         return values * (model.precision() == Precision.FLOAT64 ? 8 : 4);
-    }
-
-    private static int storedPerUnit(Layer l) {
-        return switch (l.cell()) {
-            case RNN_TANH, RNN_RELU -> 1;
-            case GRU -> 5;
-            case LSTM -> 6;
-        };
     }
 }

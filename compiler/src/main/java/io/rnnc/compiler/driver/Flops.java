@@ -1,5 +1,6 @@
 package io.rnnc.compiler.driver;
 
+import io.rnnc.compiler.cell.Cell;
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.Stack;
@@ -26,7 +27,7 @@ public record Flops(long forward, List<Long> perLayer, long head) {
         stacks.add(model.stack());
         for (Stack s : stacks) {
             for (Layer l : s.layers()) {
-                long f = 2L * s.steps() * (l.inputWidth() + l.hidden()) * (long) l.gateRows();
+                long f = s.steps() * Cell.of(l.cell()).forwardFlops(l.inputWidth(), l.hidden());
                 layers.add(f);
                 total += f;
             }
