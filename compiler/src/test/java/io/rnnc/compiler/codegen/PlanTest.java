@@ -45,7 +45,7 @@ class PlanTest {
         }
         assertEquals("ENC_EMB", constantOf(plan, "encoder.embedding.weight"));
         assertEquals("ENC_W_IH0", constantOf(plan, "encoder.rnn.weight_ih_l0"));
-        assertEquals("DEC_B_HH1", constantOf(plan, "decoder.rnn.bias_hh_l1"));
+        assertEquals("DEC_B_HH0", constantOf(plan, "decoder.rnn.bias_hh_l0"));
         assertEquals("DEC_FC_W", constantOf(plan, "decoder.fc.weight"));
     }
 
@@ -74,12 +74,16 @@ class PlanTest {
         GenerationPlan plan = Planner.plan(SampleSpecs.charLstm());
         Set<String> shared = plan.buffers().stream().filter(b -> !b.perChunk()).map(Buffer::name)
                 .collect(Collectors.toSet());
-        assertTrue(shared.contains("genH0") && shared.contains("genC1") && shared.contains("genGates0"), shared::toString);
+        // samples/specs/char_lstm.rnn: an LSTM layer 0 (h and c), a GRU layer 1 (h and the recurrent side apart)
+        assertTrue(shared.containsAll(Set.of("genH0", "genC0", "genGates0", "genH1", "genRec1")), shared::toString);
+        assertFalse(shared.contains("genC1"), "a GRU layer carries no c");
         assertTrue(shared.stream().allMatch(n -> n.startsWith("gen") || n.equals("stateTmp")), shared::toString);
         Buffer h0 = plan.buffers().stream().filter(b -> b.name().equals("h0")).findFirst().orElseThrow();
         assertTrue(h0.perChunk());
         assertEquals("(T + 1) * CHUNK * H0", h0.size().toString());
-        assertEquals((64 + 1) * 32 * 256, h0.elements());
+        long expected = (plan.constant("T").value() + 1) * plan.constant("CHUNK").value() * plan.constant("H0").value();
+        assertEquals(expected, h0.elements());
+        assertEquals((100 + 1) * plan.constant("CHUNK").value() * 256, h0.elements(), "T = 100, H0 = 256 in the sample");
         assertFalse(plan.generation().orElseThrow().beams(), "a token language model has no beam search");
     }
 }
