@@ -31,6 +31,11 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
         names = List.copyOf(names);
     }
 
+    /** A plain decimal number as this package reads them ({@code -1.5}, {@code 3e-2}; no NaN, no hex). */
+    static boolean isNumber(String s) {
+        return NUMBER.matcher(s).matches();
+    }
+
     /** How to read a file. */
     public record Options(List<String> columns, boolean skipRowsWithGaps) {
         public Options {

@@ -95,7 +95,7 @@ class CsvSeriesTest {
         assertEquals(v[80], split.normalization().denormalize(0, b.targets[1]), 1e-9);
         // Nothing held out: no validation windows.
         assertNull(SeriesWindows.split(s, List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 10, 2, 0).validation());
-        assertEquals(s.source() + ": 80 training rows give no window of 80 steps and 1 to predict",
+        assertEquals(s.source() + ": the training rows 1..80 hold no window of 80 steps and its targets (the next 1)",
                 error(() -> SeriesWindows.split(s, List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 80, 1, 0.2)));
     }
 }
