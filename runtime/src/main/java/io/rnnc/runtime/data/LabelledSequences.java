@@ -463,7 +463,11 @@ public final class LabelledSequences implements Dataset {
                     out.add(Double.parseDouble(v));
                 }
                 if (grouped && out.size() - before != width) {
-                    throw new RnncIoException(at + ":" + (column + groupStart) + ": step " + step + " has " + (out.size() - before)
+                    int lead = 0;
+                    while (lead < group.length() && " ,\t".indexOf(group.charAt(lead)) >= 0) {
+                        lead++;
+                    }
+                    throw new RnncIoException(at + ":" + (column + groupStart + lead) + ": step " + step + " has " + (out.size() - before)
                             + " values, expected " + width);
                 }
             }
