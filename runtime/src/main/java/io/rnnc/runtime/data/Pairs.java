@@ -190,7 +190,7 @@ public final class Pairs implements Dataset {
                 throw new RnncIoException(at + ": the " + what + " has " + out.size() + " " + unit + ", more than "
                         + (what.equals("source") ? "the encoder's `sequence " + max + "`"
                         : max + " (the decoder's `sequence " + (max + 1) + "` less one for the end token)")
-                        + " (shorten it, raise the spec's sequence, or ask for truncation)");
+                        + "; shorten it, raise the spec's sequence, or ask for truncation");
             }
             return out.subList(0, max);
         }
