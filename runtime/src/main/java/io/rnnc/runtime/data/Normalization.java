@@ -44,6 +44,22 @@ public record Normalization(List<String> names, double[] mean, double[] std) {
         return std.clone();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalization n && n.names.equals(names) && java.util.Arrays.equals(n.mean, mean)
+                && java.util.Arrays.equals(n.std, std);
+    }
+
+    @Override
+    public int hashCode() {
+        return names.hashCode() * 31 * 31 + java.util.Arrays.hashCode(mean) * 31 + java.util.Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Normalization" + names + " mean " + java.util.Arrays.toString(mean) + " std " + java.util.Arrays.toString(std);
+    }
+
     /** Fits every column of {@code series} on its rows {@code from .. to-1}. */
     public static Normalization fit(CsvSeries series, int from, int to) {
         if (from < 0 || to > series.length() || to - from < 1) {
