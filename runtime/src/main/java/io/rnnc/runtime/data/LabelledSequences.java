@@ -491,6 +491,22 @@ public final class LabelledSequences implements Dataset {
         return vocabulary;
     }
 
+    /**
+     * Checks the data against a model, the vocabulary and the classes first so the message gives the number to write
+     * ({@code the data has 87 distinct characters + 2 reserved ids = 89: write `input tokens 89` or more ...}).
+     *
+     * @throws RnncIoException saying what does not fit
+     */
+    public void checkFits(io.rnnc.runtime.ModelInfo model) {
+        if (vocabulary != null && model.tokenInputs()) {
+            vocabulary.checkFits(model.vocab(), "input tokens");
+        }
+        if (model.classTargets()) {
+            labels.checkFits(model.outputs());
+        }
+        layout.checkFits(model);
+    }
+
     public Labels labels() {
         return labels;
     }

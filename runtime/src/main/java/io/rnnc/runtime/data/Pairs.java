@@ -205,6 +205,24 @@ public final class Pairs implements Dataset {
         return targetVocabulary;
     }
 
+    /**
+     * Checks the pairs against an encoder-decoder, the vocabularies first so the message gives the number to write
+     * ({@code decoder: the data has 14 distinct words + 3 reserved ids = 17: write `dense 17 softmax` or more ...}; the
+     * decoder's {@code input tokens} must hold as many).
+     *
+     * @throws RnncIoException saying what does not fit
+     */
+    public void checkFits(io.rnnc.runtime.ModelInfo model) {
+        if (sourceVocabulary.size() > model.vocab()) {
+            throw new RnncIoException("encoder: " + sourceVocabulary.fitMessage(model.vocab(), "input tokens"));
+        }
+        if (targetVocabulary.size() > model.outputs()) {
+            throw new RnncIoException("decoder: " + targetVocabulary.fitMessage(model.outputs(), "dense")
+                    + ", and `input tokens " + targetVocabulary.size() + "` or more in the decoder");
+        }
+        layout.checkFits(model);
+    }
+
     /** The file line of pair {@code i}. */
     public int line(int i) {
         return lines[i];

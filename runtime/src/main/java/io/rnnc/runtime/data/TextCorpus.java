@@ -99,6 +99,16 @@ public final class TextCorpus {
         return vocabulary;
     }
 
+    /**
+     * Checks the vocabulary against a language model: its input tokens and its head must hold every id.
+     *
+     * @throws RnncIoException with the number to write
+     */
+    public void checkFits(io.rnnc.runtime.ModelInfo model) {
+        vocabulary.checkFits(model.vocab(), "input tokens");
+        vocabulary.checkFits(model.outputs(), "dense");
+    }
+
     /** The text as ids, one per token (a copy). */
     public int[] ids() {
         return ids.clone();

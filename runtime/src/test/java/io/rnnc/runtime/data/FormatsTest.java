@@ -213,4 +213,53 @@ class FormatsTest {
         assertEquals(5, LabelledSequences.read(EXAMPLES.resolve("sequences.jsonl"), LabelledSequences.Options.features(2, 4, false)).size());
         assertEquals(5, Pairs.read(EXAMPLES.resolve("pairs.tsv"), PairsTest.SPELLING).size());
     }
+
+    @Test
+    void dataThatDoesNotFitTheSpecGivesTheNumberToWrite() {
+        TextCorpus macbeth = TextCorpus.read(Path.of("src/test/resources/data/text/macbeth.txt"));
+        int ids = macbeth.vocabulary().size();
+        int chars = ids - 2;
+        ModelInfo small = model("many_to_many", "tokens_embed", 0, 40, 100, 100, 96, "cross_entropy");
+        assertEquals("the data has " + chars + " distinct characters + 2 reserved ids = " + ids + ": write `input tokens " + ids
+                + "` or more (the spec says 40)", error(() -> macbeth.checkFits(small)));
+        ModelInfo narrowHead = model("many_to_many", "tokens_embed", 0, 96, 100, 100, 40, "cross_entropy");
+        assertEquals("the data has " + chars + " distinct characters + 2 reserved ids = " + ids + ": write `dense " + ids
+                + " softmax` or more (the spec says 40)", error(() -> macbeth.checkFits(narrowHead)));
+        macbeth.checkFits(model("many_to_many", "tokens_embed", 0, 96, 100, 100, 96, "cross_entropy"));
+
+        Pairs pairs = Pairs.read(EXAMPLES.resolve("pairs.tsv"), PairsTest.SPELLING).split(Splits.Fractions.none(), 0).train();
+        assertEquals("encoder: the data has 15 distinct characters (c a t p h o n e k i g u r y m) + 2 reserved ids = 17: write `input tokens 17` or more (the spec says 10)".replace(" (c a t p h o n e k i g u r y m)", ""),
+                error(() -> pairs.checkFits(PairsTest.seq2seq(10, 8, 6, 72))));
+        assertEquals("decoder: the data has 14 distinct words + 3 reserved ids = 17: write `dense 17 softmax` or more (the spec says 12)"
+                + ", and `input tokens 17` or more in the decoder", error(() -> pairs.checkFits(PairsTest.seq2seq(30, 8, 6, 12))));
+        pairs.checkFits(PairsTest.seq2seq(30, 8, 6, 17));
+
+        LabelledSequences tags = LabelledSequences.read(EXAMPLES.resolve("tagging.tsv"),
+                LabelledSequences.Options.tokens(Vocabulary.Tokens.WORDS, 4, true)).all().train();
+        assertEquals("the data has 5 classes [ADJ, ADV, DET, NOUN, VERB]: write `dense 5 softmax` or more (the spec says 4)",
+                error(() -> tags.checkFits(model("many_to_many", "tokens", 0, 64, 4, 4, 4, "cross_entropy"))));
+    }
+
+    @Test
+    void dataMetadataRoundTripsInAStableOrder() {
+        LabelledSequences.Split s = LabelledSequences.read(EXAMPLES.resolve("sequences.tsv"),
+                LabelledSequences.Options.tokens(Vocabulary.Tokens.WORDS, 8, false)).all();
+        DataMetadata seq = new DataMetadata(DataFormat.SEQUENCES, s.vocabulary(), null, s.labels(), null, null);
+        Map<String, String> m = seq.toMetadata();
+        assertEquals(List.of("data.format", "data.input.tokens", "data.input.reserved", "data.input.size", "data.input.entries",
+                "data.labels.kind", "data.labels.names"), List.copyOf(m.keySet()));
+        assertEquals(seq, DataMetadata.fromMetadata(m));
+        CsvSeries series = CsvSeries.read(SERIES.resolve("sunspots.csv"));
+        SeriesWindows.Spec spec = new SeriesWindows.Spec(List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 10, 2, true);
+        DataMetadata sm = new DataMetadata(DataFormat.SERIES, null, null, null, Normalization.fit(series, 0, 80), spec);
+        Map<String, String> m2 = sm.toMetadata();
+        assertEquals(List.of("data.format", "data.norm.columns", "data.norm.mean", "data.norm.std", "data.series.inputs",
+                "data.series.targets", "data.series.steps", "data.series.horizon", "data.series.every_step"), List.copyOf(m2.keySet()));
+        assertEquals(sm, DataMetadata.fromMetadata(m2));
+        Map<String, String> bad = new java.util.HashMap<>(m2);
+        bad.put("data.series.steps", "ten");
+        assertEquals("metadata: damaged series settings 'data.series.': For input string: \"ten\"",
+                error(() -> DataMetadata.fromMetadata(bad)));
+        assertEquals("metadata: no key 'data.format' (the data was saved without it)", error(() -> DataMetadata.fromMetadata(Map.of())));
+    }
 }
