@@ -228,7 +228,7 @@ class FormatsTest {
         macbeth.checkFits(model("many_to_many", "tokens_embed", 0, 96, 100, 100, 96, "cross_entropy"));
 
         Pairs pairs = Pairs.read(EXAMPLES.resolve("pairs.tsv"), PairsTest.SPELLING).split(Splits.Fractions.none(), 0).train();
-        assertEquals("encoder: the data has 15 distinct characters (c a t p h o n e k i g u r y m) + 2 reserved ids = 17: write `input tokens 17` or more (the spec says 10)".replace(" (c a t p h o n e k i g u r y m)", ""),
+        assertEquals("encoder: the data has 15 distinct characters + 2 reserved ids = 17: write `input tokens 17` or more (the spec says 10)",
                 error(() -> pairs.checkFits(PairsTest.seq2seq(10, 8, 6, 72))));
         assertEquals("decoder: the data has 14 distinct words + 3 reserved ids = 17: write `dense 17 softmax` or more (the spec says 12)"
                 + ", and `input tokens 17` or more in the decoder", error(() -> pairs.checkFits(PairsTest.seq2seq(30, 8, 6, 12))));
