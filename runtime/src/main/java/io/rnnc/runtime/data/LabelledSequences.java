@@ -550,7 +550,9 @@ public final class LabelledSequences implements Dataset {
         } else {
             batch.classes[slot] = classes[index][0];
         }
-        batch.setLength(slot, n);
+        if (batch.maxLength() > 0) { // one_to_one reads one step and has no lengths
+            batch.setLength(slot, n);
+        }
     }
 
     @Override

@@ -196,4 +196,16 @@ class LabelledSequencesTest {
                 + "` or more (the model has 10)\n"
                 + "  targets: the data has 2 classes: write `dense 2 softmax` or more (the model outputs 1)", m);
     }
+
+    @Test
+    void aOneToOneTokenModelReadsOneTokenWithoutLengths() {
+        LabelledSequences.Split s = parse("a\tx\nb\ty\n", LabelledSequences.Options.tokens(Vocabulary.Tokens.CHARS, 1, false)).all();
+        ModelInfo info = model("one_to_one", "tokens", 0, 4, 1, 1, 2);
+        s.train().checkFits(info);
+        Batch b = Batch.forModel(info, 2);
+        s.train().fill(1, b, 0);
+        assertEquals(s.vocabulary().id("b"), b.tokens[0]);
+        assertEquals(1, b.classes[0]);
+        assertEquals(false, b.hasLengths());
+    }
 }
