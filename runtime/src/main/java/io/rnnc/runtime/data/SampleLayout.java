@@ -11,7 +11,7 @@ import java.util.Arrays;
  *
  * @param tokenInputs  inputs are token ids ({@code Batch.tokens}) rather than features ({@code Batch.features})
  * @param inputShape   per-sample input shape, e.g. {@code [28, 28]} (T steps of I features) or {@code [T]} tokens
- * @param vocab        distinct token ids an input may hold (0 for features)
+ * @param vocab        token ids an input may hold, reserved ids included ({@link Vocabulary#size()}; 0 for features)
  * @param classTargets targets are class ids ({@code Batch.classes}) rather than floats ({@code Batch.targets})
  * @param targetShape  per-sample target shape, e.g. {@code [1]} (one class) or {@code [T]} or {@code [H, O]}
  * @param classes      number of distinct classes a target may hold (0 for float targets)
