@@ -24,10 +24,15 @@ final class DelimitedLines {
 
     /** Tab when the first non-blank line holds one, else comma. */
     static char delimiter(String text) {
-        for (String line : text.split("\n", -1)) {
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            String line = text.substring(start, end);
             if (!line.isBlank()) {
                 return line.indexOf('\t') >= 0 ? '\t' : ',';
             }
+            start = end + 1;
         }
         return ',';
     }

@@ -67,6 +67,16 @@ public final class LabelledSequences implements Dataset {
             return new Options(null, width, labelPerStep, maxSteps, false);
         }
 
+        /**
+         * The options a model implies: token or feature inputs (I = its {@code input}), a label per step for
+         * many_to_many, T = its {@code sequence}. {@code tokens} is how text is cut (ignored for feature models).
+         */
+        public static Options forModel(io.rnnc.runtime.ModelInfo model, Vocabulary.Tokens tokens) {
+            boolean perStep = model.mode().equals("many_to_many");
+            return model.tokenInputs() ? tokens(tokens, model.inputSteps(), perStep)
+                    : features(model.inputSize(), model.inputSteps(), perStep);
+        }
+
         /** The same, keeping the first T steps of longer samples. */
         public Options truncating() {
             return new Options(tokens, features, labelPerStep, maxSteps, true);

@@ -38,6 +38,11 @@ public final class Pairs implements Dataset {
             }
         }
 
+        /** The options an encoder-decoder implies: T_in and T_out from its encoder's and decoder's {@code sequence}. */
+        public static Options forModel(io.rnnc.runtime.ModelInfo model, Vocabulary.Tokens sourceTokens, Vocabulary.Tokens targetTokens) {
+            return new Options(sourceTokens, targetTokens, model.inputSteps(), model.outputSteps(), false);
+        }
+
         public Options truncating() {
             return new Options(sourceTokens, targetTokens, sourceSteps, targetSteps, true);
         }

@@ -44,6 +44,34 @@ public final class SeriesWindows implements Dataset {
             }
         }
 
+        /**
+         * The spec a forecasting model implies: T from its {@code sequence}, every step for many_to_many. The columns
+         * must match its shapes: as many inputs as its {@code input I}, and targets times the horizon (many_to_one) or
+         * the targets (many_to_many) as many as its head's outputs.
+         *
+         * @throws RnncIoException saying which count does not match and what to write
+         */
+        public static Spec forModel(io.rnnc.runtime.ModelInfo model, List<String> inputs, List<String> targets, int horizon) {
+            boolean every = model.mode().equals("many_to_many");
+            if (!every && !model.mode().equals("many_to_one") || model.tokenInputs()) {
+                throw new RnncIoException("a series feeds a many_to_one or many_to_many model of float features; " + model.name()
+                        + " is " + model.mode() + " with " + model.inputKind());
+            }
+            if (inputs.size() != model.inputSize()) {
+                throw new RnncIoException(inputs.size() + " input column" + (inputs.size() == 1 ? "" : "s") + " " + inputs
+                        + " for model " + model.name() + ", which takes `input " + model.inputSize() + "`: choose "
+                        + model.inputSize() + " columns, or write `input " + inputs.size() + "`");
+            }
+            int values = (every ? 1 : horizon) * targets.size();
+            if (values != model.outputs()) {
+                throw new RnncIoException(targets.size() + " target column" + (targets.size() == 1 ? "" : "s") + " " + targets
+                        + (every ? "" : " over a horizon of " + horizon) + " give " + values + " value" + (values == 1 ? "" : "s")
+                        + " per " + (every ? "step" : "sample") + ", but model " + model.name() + "'s head outputs "
+                        + model.outputs() + ": write `dense " + values + "` or change the targets" + (every ? "" : " or the horizon"));
+            }
+            return new Spec(inputs, targets, model.inputSteps(), horizon, every);
+        }
+
         /** Target values per sample: H·targets (many_to_one) or T·targets (many_to_many). */
         public int targetValues() {
             return (everyStep ? steps : horizon) * targets.size();

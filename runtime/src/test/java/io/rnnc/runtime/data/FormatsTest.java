@@ -262,4 +262,28 @@ class FormatsTest {
                 error(() -> DataMetadata.fromMetadata(bad)));
         assertEquals("metadata: no key 'data.format' (the data was saved without it)", error(() -> DataMetadata.fromMetadata(Map.of())));
     }
+
+    @Test
+    void readerOptionsFollowTheModel() {
+        ModelInfo tagger = model("many_to_many", "tokens", 0, 64, 12, 12, 5, "cross_entropy");
+        assertEquals(LabelledSequences.Options.tokens(Vocabulary.Tokens.WORDS, 12, true),
+                LabelledSequences.Options.forModel(tagger, Vocabulary.Tokens.WORDS));
+        ModelInfo mnist = model("many_to_one", "features", 28, 0, 28, 1, 10, "cross_entropy");
+        assertEquals(LabelledSequences.Options.features(28, 28, false), LabelledSequences.Options.forModel(mnist, Vocabulary.Tokens.CHARS));
+        ModelInfo spell = PairsTest.seq2seq(30, 24, 20, 72);
+        assertEquals(new Pairs.Options(Vocabulary.Tokens.CHARS, Vocabulary.Tokens.WORDS, 24, 20, false),
+                Pairs.Options.forModel(spell, Vocabulary.Tokens.CHARS, Vocabulary.Tokens.WORDS));
+        ModelInfo forecaster = model("many_to_one", "features", 2, 0, 24, 1, 3, "mse");
+        SeriesWindows.Spec spec = SeriesWindows.Spec.forModel(forecaster, List.of("a", "b"), List.of("a"), 3);
+        assertEquals(new SeriesWindows.Spec(List.of("a", "b"), List.of("a"), 24, 3, false), spec);
+        assertEquals("1 input column [a] for model M, which takes `input 2`: choose 2 columns, or write `input 1`",
+                error(() -> SeriesWindows.Spec.forModel(forecaster, List.of("a"), List.of("a"), 3)));
+        assertEquals("1 target column [a] over a horizon of 2 give 2 values per sample, but model M's head outputs 3: write `dense 2` "
+                + "or change the targets or the horizon", error(() -> SeriesWindows.Spec.forModel(forecaster, List.of("a", "b"), List.of("a"), 2)));
+        ModelInfo stepwise = model("many_to_many", "features", 1, 0, 24, 24, 1, "mse");
+        assertEquals(new SeriesWindows.Spec(List.of("a"), List.of("b"), 24, 0, true),
+                SeriesWindows.Spec.forModel(stepwise, List.of("a"), List.of("b"), 0));
+        assertEquals("a series feeds a many_to_one or many_to_many model of float features; M is many_to_many with tokens",
+                error(() -> SeriesWindows.Spec.forModel(tagger, List.of("a"), List.of("b"), 1)));
+    }
 }
