@@ -237,6 +237,63 @@ public final class LabelledSequences implements Dataset {
 
     // ------------------------------------------------------------------------------------------------ reading
 
+    /**
+     * One unlabelled input, e.g. a line to predict on: token ids (a token the vocabulary lacks reads
+     * {@link Vocabulary#UNKNOWN}) or feature values {@code [steps * I]}.
+     */
+    public record Input(int[] tokens, double[] features, int steps) {
+    }
+
+    /**
+     * Reads one input written as a file's sequence field (text, or numbers with {@code ;} between steps) or, when it
+     * starts with <code>{</code>, as a JSON object holding the sequence under {@code "x"} (or another input key).
+     * {@code where} names it in messages ({@code stdin:3}).
+     *
+     * @param vocabulary the model's input vocabulary (null for feature inputs)
+     * @throws RnncIoException for an empty or malformed input, or one longer than T unless truncating
+     */
+    public static Input input(String text, Options options, Vocabulary vocabulary, String where) {
+        List<String> tokens;
+        double[] features;
+        if (text.stripLeading().startsWith("{")) {
+            Object parsed;
+            try {
+                parsed = JsonValues.parse(text);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw new RnncIoException(where + (m.startsWith("column ") ? ":" + m.substring(7) : ": " + m));
+            }
+            Object x = parsed instanceof Map<?, ?> object ? first(object, INPUT_KEYS) : null;
+            if (x == null) {
+                throw new RnncIoException(where + ": expected a JSON object with the sequence under \"x\", found "
+                        + JsonValues.describe(parsed));
+            }
+            Sequence sequence = jsonSequence(x, options, where);
+            tokens = sequence.tokens();
+            features = sequence.features();
+        } else if (options.tokenInputs()) {
+            tokens = new ArrayList<>();
+            for (Vocabulary.Token t : Vocabulary.split(options.tokens(), text)) {
+                tokens.add(t.text());
+            }
+            features = null;
+        } else {
+            tokens = null;
+            features = parseFeatures(text, options.features(), where, 1);
+        }
+        Options unlabelled = new Options(options.tokens(), options.features(), false, options.maxSteps(), options.truncate());
+        int steps = tokens != null ? tokens.size() : features.length / options.features();
+        Sample s = finish(where, where, 0, tokens, features, steps, List.of("-"), unlabelled);
+        if (features != null) {
+            return new Input(null, s.features(), s.steps(options.features()));
+        }
+        int[] ids = new int[s.tokens().size()];
+        for (int k = 0; k < ids.length; k++) {
+            ids[k] = vocabulary.id(s.tokens().get(k));
+        }
+        return new Input(ids, null, ids.length);
+    }
+
     /** Reads a TSV, CSV or JSON Lines file of samples. */
     public static Records read(Path file, Options options) {
         return parse(file.toString(), TextFiles.readUtf8(file), options);
@@ -319,6 +376,29 @@ public final class LabelledSequences implements Dataset {
             throw new RnncIoException(at + ": no " + (x == null ? "sequence field (\"x\", \"input\", \"text\", \"tokens\" or \"features\")"
                     : "label field (\"y\", \"label\", \"labels\", \"tags\" or \"target\")") + "; the fields are " + object.keySet());
         }
+        Sequence sequence = jsonSequence(x, o, at);
+        List<String> tokens = sequence.tokens();
+        double[] features = sequence.features();
+        int steps = tokens != null ? tokens.size() : features.length / o.features();
+        List<String> labels = new ArrayList<>();
+        if (o.labelPerStep()) {
+            if (!(y instanceof List<?> list)) {
+                throw new RnncIoException(at + ": the labels are " + JsonValues.describe(y) + ", expected an array with one label per step");
+            }
+            for (Object e : list) {
+                labels.add(jsonLabel(e, at));
+            }
+        } else {
+            labels.add(jsonLabel(y, at));
+        }
+        return finish(at, at, line, tokens, features, steps, labels, o);
+    }
+
+    /** A sequence as read: its tokens, or its feature values. */
+    private record Sequence(List<String> tokens, double[] features) {
+    }
+
+    private static Sequence jsonSequence(Object x, Options o, String at) {
         List<String> tokens = null;
         double[] features = null;
         if (o.tokenInputs()) {
@@ -345,19 +425,7 @@ public final class LabelledSequences implements Dataset {
         } else {
             features = jsonFeatures(x, o.features(), at);
         }
-        int steps = tokens != null ? tokens.size() : features.length / o.features();
-        List<String> labels = new ArrayList<>();
-        if (o.labelPerStep()) {
-            if (!(y instanceof List<?> list)) {
-                throw new RnncIoException(at + ": the labels are " + JsonValues.describe(y) + ", expected an array with one label per step");
-            }
-            for (Object e : list) {
-                labels.add(jsonLabel(e, at));
-            }
-        } else {
-            labels.add(jsonLabel(y, at));
-        }
-        return finish(at, at, line, tokens, features, steps, labels, o);
+        return new Sequence(tokens, features);
     }
 
     private static Sample finish(String xAt, String labelAt, int line, List<String> tokens, double[] features, int steps,

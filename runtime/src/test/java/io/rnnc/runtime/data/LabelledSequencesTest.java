@@ -208,4 +208,26 @@ class LabelledSequencesTest {
         assertEquals(1, b.classes[0]);
         assertEquals(false, b.hasLengths());
     }
+
+    @Test
+    void anUnlabelledInputReadsLikeASequenceField() {
+        Vocabulary v = Vocabulary.build(Vocabulary.Tokens.WORDS, false, List.of("good film bad"));
+        LabelledSequences.Options words = LabelledSequences.Options.tokens(Vocabulary.Tokens.WORDS, 3, false);
+        LabelledSequences.Input in = LabelledSequences.input("good new film", words, v, "stdin:1");
+        assertArrayEquals(new int[] {v.id("good"), Vocabulary.UNKNOWN, v.id("film")}, in.tokens());
+        assertEquals(3, in.steps());
+        assertArrayEquals(new int[] {v.id("bad")}, LabelledSequences.input("{\"text\": [\"bad\"]}", words, v, "stdin:2").tokens());
+        assertEquals("stdin:3: the sequence has 4 words, more than the model's `sequence 3` (shorten the sample, raise the spec's "
+                + "sequence, or ask for truncation)", error(() -> LabelledSequences.input("a b c d", words, v, "stdin:3")));
+        assertEquals(3, LabelledSequences.input("a b c d", words.truncating(), v, "stdin:3").steps());
+        assertEquals("stdin:4: empty sequence (expected at least one word)", error(() -> LabelledSequences.input("  ", words, v, "stdin:4")));
+        assertEquals("stdin:5:7: expected a value (object, array, string, number, true, false or null), found 'y'", error(() -> LabelledSequences.input("{\"x\": y}", words, v, "stdin:5")));
+        assertEquals("stdin:6: expected a JSON object with the sequence under \"x\", found an array",
+                error(() -> LabelledSequences.input("[1]", words, v, "stdin:6").steps()));
+        LabelledSequences.Options feats = LabelledSequences.Options.features(2, 4, false);
+        LabelledSequences.Input f = LabelledSequences.input("1 2; 3 4", feats, null, "stdin:7");
+        assertArrayEquals(new double[] {1, 2, 3, 4}, f.features());
+        assertEquals(2, f.steps());
+        assertEquals("stdin:8:3: 'x' is not a number (expected feature values)", error(() -> LabelledSequences.input("1 x", feats, null, "stdin:8")));
+    }
 }
