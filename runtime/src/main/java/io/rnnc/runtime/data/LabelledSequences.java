@@ -263,10 +263,14 @@ public final class LabelledSequences implements Dataset {
                 String m = e.getMessage();
                 throw new RnncIoException(where + (m.startsWith("column ") ? ":" + m.substring(7) : ": " + m));
             }
-            Object x = parsed instanceof Map<?, ?> object ? first(object, INPUT_KEYS) : null;
-            if (x == null) {
+            if (!(parsed instanceof Map<?, ?> object)) {
                 throw new RnncIoException(where + ": expected a JSON object with the sequence under \"x\", found "
                         + JsonValues.describe(parsed));
+            }
+            Object x = first(object, INPUT_KEYS);
+            if (x == null) {
+                throw new RnncIoException(where + ": no sequence field (\"x\", \"input\", \"text\", \"tokens\" or \"features\"); "
+                        + "the fields are " + object.keySet());
             }
             Sequence sequence = jsonSequence(x, options, where);
             tokens = sequence.tokens();

@@ -222,8 +222,8 @@ class LabelledSequencesTest {
         assertEquals(3, LabelledSequences.input("a b c d", words.truncating(), v, "stdin:3").steps());
         assertEquals("stdin:4: empty sequence (expected at least one word)", error(() -> LabelledSequences.input("  ", words, v, "stdin:4")));
         assertEquals("stdin:5:7: expected a value (object, array, string, number, true, false or null), found 'y'", error(() -> LabelledSequences.input("{\"x\": y}", words, v, "stdin:5")));
-        assertEquals("stdin:6: expected a JSON object with the sequence under \"x\", found an array",
-                error(() -> LabelledSequences.input("[1]", words, v, "stdin:6").steps()));
+        assertEquals("stdin:6: no sequence field (\"x\", \"input\", \"text\", \"tokens\" or \"features\"); the fields are [z]",
+                error(() -> LabelledSequences.input("{\"z\": 1}", words, v, "stdin:6")));
         LabelledSequences.Options feats = LabelledSequences.Options.features(2, 4, false);
         LabelledSequences.Input f = LabelledSequences.input("1 2; 3 4", feats, null, "stdin:7");
         assertArrayEquals(new double[] {1, 2, 3, 4}, f.features());
