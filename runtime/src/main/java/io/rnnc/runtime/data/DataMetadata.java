@@ -10,15 +10,17 @@ import java.util.Map;
 /**
  * What a trained model needs to read new data exactly as it read its training data, as checkpoint metadata: the
  * format, the token settings and vocabularies, the class labels, the normalisation and the series columns. Every
- * part but the format may be absent (null). Keys, in this order, each group only when present:
+ * part but the format may be absent (null). Keys, in this order, each group only when present (without a prefix:
+ * {@code Checkpoint.save} stores them under {@code rnnc.data.} and {@code Checkpoint.Loaded.data()} gives them back
+ * without it):
  * <pre>
- *   data.format                    text | series | table | sequences | pairs | idx
- *   data.input.*                   the input (source) Vocabulary
- *   data.target.*                  the target Vocabulary (pairs; text models predict input tokens)
- *   data.labels.*                  the class Labels (sequences)
- *   data.norm.*                    the Normalization (series)
- *   data.series.inputs / targets   JSON arrays of column names
- *   data.series.steps / horizon / every_step
+ *   format                    text | series | table | sequences | pairs | idx
+ *   input.*                   the input (source) Vocabulary
+ *   target.*                  the target Vocabulary (pairs; text models predict input tokens)
+ *   labels.*                  the class Labels (sequences)
+ *   norm.*                    the Normalization (series)
+ *   series.inputs / targets   JSON arrays of column names
+ *   series.steps / horizon / every_step
  * </pre>
  * Same data, same map, same order: a checkpoint written twice holds the same bytes.
  *
@@ -40,25 +42,25 @@ public record DataMetadata(DataFormat format, Vocabulary input, Vocabulary targe
 
     public Map<String, String> toMetadata() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("data.format", format.word());
+        m.put("format", format.word());
         if (input != null) {
-            m.putAll(input.toMetadata("data.input."));
+            m.putAll(input.toMetadata("input."));
         }
         if (target != null) {
-            m.putAll(target.toMetadata("data.target."));
+            m.putAll(target.toMetadata("target."));
         }
         if (labels != null) {
-            m.putAll(labels.toMetadata("data.labels."));
+            m.putAll(labels.toMetadata("labels."));
         }
         if (norm != null) {
-            m.putAll(norm.toMetadata("data.norm."));
+            m.putAll(norm.toMetadata("norm."));
         }
         if (series != null) {
-            m.put("data.series.inputs", JsonValues.stringArray(series.inputs()));
-            m.put("data.series.targets", JsonValues.stringArray(series.targets()));
-            m.put("data.series.steps", Integer.toString(series.steps()));
-            m.put("data.series.horizon", Integer.toString(series.horizon()));
-            m.put("data.series.every_step", Boolean.toString(series.everyStep()));
+            m.put("series.inputs", JsonValues.stringArray(series.inputs()));
+            m.put("series.targets", JsonValues.stringArray(series.targets()));
+            m.put("series.steps", Integer.toString(series.steps()));
+            m.put("series.horizon", Integer.toString(series.horizon()));
+            m.put("series.every_step", Boolean.toString(series.everyStep()));
         }
         return Collections.unmodifiableMap(m);
     }
@@ -69,24 +71,32 @@ public record DataMetadata(DataFormat format, Vocabulary input, Vocabulary targe
      * @throws RnncIoException naming a missing or damaged key
      */
     public static DataMetadata fromMetadata(Map<String, String> m) {
-        DataFormat format = DataFormat.parse(Vocabulary.required(m, "data.format"));
-        Vocabulary input = m.containsKey("data.input.tokens") ? Vocabulary.fromMetadata(m, "data.input.") : null;
-        Vocabulary target = m.containsKey("data.target.tokens") ? Vocabulary.fromMetadata(m, "data.target.") : null;
-        Labels labels = m.containsKey("data.labels.kind") ? Labels.fromMetadata(m, "data.labels.") : null;
-        Normalization norm = m.containsKey("data.norm.columns") ? Normalization.fromMetadata(m, "data.norm.") : null;
+        try {
+            return read(m);
+        } catch (RnncIoException e) {
+            throw new RnncIoException("the checkpoint's data settings (rnnc.data.*): " + e.getMessage().replaceFirst("^metadata: ", ""), e);
+        }
+    }
+
+    private static DataMetadata read(Map<String, String> m) {
+        DataFormat format = DataFormat.parse(Vocabulary.required(m, "format"));
+        Vocabulary input = m.containsKey("input.tokens") ? Vocabulary.fromMetadata(m, "input.") : null;
+        Vocabulary target = m.containsKey("target.tokens") ? Vocabulary.fromMetadata(m, "target.") : null;
+        Labels labels = m.containsKey("labels.kind") ? Labels.fromMetadata(m, "labels.") : null;
+        Normalization norm = m.containsKey("norm.columns") ? Normalization.fromMetadata(m, "norm.") : null;
         SeriesWindows.Spec series = null;
-        if (m.containsKey("data.series.inputs")) {
+        if (m.containsKey("series.inputs")) {
             try {
-                List<String> inputs = JsonValues.parseStringArray(Vocabulary.required(m, "data.series.inputs"));
-                List<String> targets = JsonValues.parseStringArray(Vocabulary.required(m, "data.series.targets"));
-                String every = Vocabulary.required(m, "data.series.every_step");
+                List<String> inputs = JsonValues.parseStringArray(Vocabulary.required(m, "series.inputs"));
+                List<String> targets = JsonValues.parseStringArray(Vocabulary.required(m, "series.targets"));
+                String every = Vocabulary.required(m, "series.every_step");
                 if (!every.equals("true") && !every.equals("false")) {
                     throw new IllegalArgumentException("every_step must be true or false, not '" + every + "'");
                 }
-                series = new SeriesWindows.Spec(inputs, targets, Integer.parseInt(Vocabulary.required(m, "data.series.steps")),
-                        Integer.parseInt(Vocabulary.required(m, "data.series.horizon")), Boolean.parseBoolean(every));
+                series = new SeriesWindows.Spec(inputs, targets, Integer.parseInt(Vocabulary.required(m, "series.steps")),
+                        Integer.parseInt(Vocabulary.required(m, "series.horizon")), Boolean.parseBoolean(every));
             } catch (IllegalArgumentException e) {
-                throw new RnncIoException("metadata: damaged series settings 'data.series.': " + e.getMessage(), e);
+                throw new RnncIoException("metadata: damaged series settings 'series.': " + e.getMessage(), e);
             }
         }
         return new DataMetadata(format, input, target, labels, norm, series);

@@ -246,21 +246,21 @@ class FormatsTest {
                 LabelledSequences.Options.tokens(Vocabulary.Tokens.WORDS, 8, false)).all();
         DataMetadata seq = new DataMetadata(DataFormat.SEQUENCES, s.vocabulary(), null, s.labels(), null, null);
         Map<String, String> m = seq.toMetadata();
-        assertEquals(List.of("data.format", "data.input.tokens", "data.input.reserved", "data.input.size", "data.input.entries",
-                "data.labels.kind", "data.labels.names"), List.copyOf(m.keySet()));
+        assertEquals(List.of("format", "input.tokens", "input.reserved", "input.size", "input.entries",
+                "labels.kind", "labels.names"), List.copyOf(m.keySet()));
         assertEquals(seq, DataMetadata.fromMetadata(m));
         CsvSeries series = CsvSeries.read(SERIES.resolve("sunspots.csv"));
         SeriesWindows.Spec spec = new SeriesWindows.Spec(List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 10, 2, true);
         DataMetadata sm = new DataMetadata(DataFormat.SERIES, null, null, null, Normalization.fit(series, 0, 80), spec);
         Map<String, String> m2 = sm.toMetadata();
-        assertEquals(List.of("data.format", "data.norm.columns", "data.norm.mean", "data.norm.std", "data.series.inputs",
-                "data.series.targets", "data.series.steps", "data.series.horizon", "data.series.every_step"), List.copyOf(m2.keySet()));
+        assertEquals(List.of("format", "norm.columns", "norm.mean", "norm.std", "series.inputs",
+                "series.targets", "series.steps", "series.horizon", "series.every_step"), List.copyOf(m2.keySet()));
         assertEquals(sm, DataMetadata.fromMetadata(m2));
         Map<String, String> bad = new java.util.HashMap<>(m2);
-        bad.put("data.series.steps", "ten");
-        assertEquals("metadata: damaged series settings 'data.series.': For input string: \"ten\"",
+        bad.put("series.steps", "ten");
+        assertEquals("the checkpoint's data settings (rnnc.data.*): damaged series settings 'series.': For input string: \"ten\"",
                 error(() -> DataMetadata.fromMetadata(bad)));
-        assertEquals("metadata: no key 'data.format' (the data was saved without it)", error(() -> DataMetadata.fromMetadata(Map.of())));
+        assertEquals("the checkpoint's data settings (rnnc.data.*): no key 'format' (the data was saved without it)", error(() -> DataMetadata.fromMetadata(Map.of())));
     }
 
     @Test
