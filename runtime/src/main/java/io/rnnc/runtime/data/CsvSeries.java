@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * line is a header when any of its fields is not a number; otherwise columns are named {@code 1},
  * {@code 2}, ... Fields may be double-quoted. Blank lines are skipped; a byte-order mark and CRLF
  * line ends are accepted. Numbers are plain decimals ({@code -1.5}, {@code 3e-2}); anything else, a
- * wrong field count or (unless rows with gaps are skipped) an empty field is an error naming the file
- * and line: {@code series.csv:17: 'abc' is not a number (column "co2")}.
+ * wrong field count or (unless rows with gaps are skipped) an empty field is an error naming the file,
+ * line and column: {@code series.csv:17:6: 'abc' is not a number (column "co2")}.
  *
  * @param source  the file, for messages
  * @param names   the selected columns' names, in selection order
@@ -29,6 +29,11 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
 
     public CsvSeries {
         names = List.copyOf(names);
+    }
+
+    /** A plain decimal number as this package reads them ({@code -1.5}, {@code 3e-2}; no NaN, no hex). */
+    static boolean isNumber(String s) {
+        return NUMBER.matcher(s).matches();
     }
 
     /** How to read a file. */
@@ -93,12 +98,12 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
             if (delimiter == 0) {
                 delimiter = line.indexOf(',') >= 0 ? ',' : line.indexOf(';') >= 0 ? ';' : line.indexOf('\t') >= 0 ? '\t' : ',';
             }
-            List<String> fields = split(line, delimiter, source, lineNo);
+            List<DelimitedLines.Field> fields = split(line, delimiter, source, lineNo);
             if (header == null) {
-                boolean isHeader = fields.stream().anyMatch(f -> !NUMBER.matcher(f.strip()).matches());
+                boolean isHeader = fields.stream().anyMatch(f -> !NUMBER.matcher(f.text().strip()).matches());
                 header = new ArrayList<>();
                 for (int c = 0; c < fields.size(); c++) {
-                    header.add(isHeader ? fields.get(c).strip() : Integer.toString(c + 1));
+                    header.add(isHeader ? fields.get(c).text().strip() : Integer.toString(c + 1));
                 }
                 selected = select(source, header, options.columns());
                 if (isHeader) {
@@ -112,22 +117,23 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
             double[] row = new double[selected.length];
             boolean gap = false;
             for (int k = 0; k < selected.length; k++) {
-                String f = fields.get(selected[k]).strip();
+                String f = fields.get(selected[k]).text().strip();
+                String at = source + ":" + lineNo + ":" + fields.get(selected[k]).column();
                 if (f.isEmpty()) {
                     if (!options.skipRowsWithGaps()) {
-                        throw new RnncIoException(source + ":" + lineNo + ": empty value in column \""
+                        throw new RnncIoException(at + ": empty value in column \""
                                 + header.get(selected[k]) + "\" (skip such rows, or fill the gap)");
                     }
                     gap = true;
                     break;
                 }
                 if (!NUMBER.matcher(f).matches()) {
-                    throw new RnncIoException(source + ":" + lineNo + ": '" + f + "' is not a number (column \""
+                    throw new RnncIoException(at + ": '" + f + "' is not a number (column \""
                             + header.get(selected[k]) + "\")");
                 }
                 row[k] = Double.parseDouble(f);
                 if (Double.isInfinite(row[k])) {
-                    throw new RnncIoException(source + ":" + lineNo + ": '" + f + "' is too large for a double");
+                    throw new RnncIoException(at + ": '" + f + "' is too large for a double");
                 }
             }
             if (!gap) {
@@ -176,9 +182,9 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
         return idx;
     }
 
-    /** Splits one line; a field in double quotes may hold the delimiter and doubled quotes. */
-    private static List<String> split(String line, char delimiter, String source, int lineNo) {
-        List<String> out = new ArrayList<>();
+    /** Splits one line; a field in double quotes may hold the delimiter and doubled quotes. Columns are 1-based. */
+    private static List<DelimitedLines.Field> split(String line, char delimiter, String source, int lineNo) {
+        List<DelimitedLines.Field> out = new ArrayList<>();
         StringBuilder f = new StringBuilder();
         int i = 0;
         while (true) {
@@ -186,11 +192,14 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
             while (i < line.length() && line.charAt(i) == ' ') {
                 i++;
             }
+            int column = i + 1;
             if (i < line.length() && line.charAt(i) == '"') {
+                int quote = i;
                 i++;
+                column = i + 1;
                 while (true) {
                     if (i >= line.length()) {
-                        throw new RnncIoException(source + ":" + lineNo + ": unterminated quoted field");
+                        throw new RnncIoException(source + ":" + lineNo + ":" + (quote + 1) + ": unterminated quoted field");
                     }
                     char c = line.charAt(i++);
                     if (c == '"') {
@@ -208,14 +217,14 @@ public record CsvSeries(String source, List<String> names, double[][] columns, i
                     i++;
                 }
                 if (i < line.length() && line.charAt(i) != delimiter) {
-                    throw new RnncIoException(source + ":" + lineNo + ": unexpected text after a quoted field");
+                    throw new RnncIoException(source + ":" + lineNo + ":" + (i + 1) + ": unexpected text after a quoted field");
                 }
             } else {
                 while (i < line.length() && line.charAt(i) != delimiter) {
                     f.append(line.charAt(i++));
                 }
             }
-            out.add(f.toString());
+            out.add(new DelimitedLines.Field(f.toString(), column));
             if (i >= line.length()) {
                 return out;
             }

@@ -14,7 +14,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * MNIST in its official IDX format, raw or gzipped (told apart by the gzip magic bytes, not by the
+ * MNIST, and any IDX image set ({@link #loadImageSet}), in its official IDX format, raw or gzipped (told apart by the gzip magic bytes, not by the
  * file name). Images are IDX3 unsigned bytes ({@code 0x00000803}, count, rows, columns), labels
  * IDX1 unsigned bytes ({@code 0x00000801}, count). Pixels are kept as bytes and scaled to [0, 1] as
  * {@code (float) b / 255f} when read, exactly as torchvision's {@code ToTensor} does.
@@ -129,6 +129,28 @@ public final class Mnist {
     }
 
     /**
+     * Any IDX image set with its labels (Fashion-MNIST, EMNIST, KMNIST, ...): images IDX3 unsigned bytes of any size,
+     * labels IDX1 unsigned bytes; the classes are {@code 0 .. max label} (a head of at least that many outputs).
+     * Row t of an image is the input of step t: the model reads {@code sequence rows} steps of {@code input cols}.
+     */
+    public static MnistDataset loadImageSet(Path images, Path labels) {
+        Images im = readImages(images);
+        int[] lab = readLabels(labels);
+        if (im.count() != lab.length) {
+            throw new RnncIoException(images + " holds " + im.count() + " images but " + labels + " holds "
+                    + lab.length + " labels");
+        }
+        if (lab.length == 0) {
+            throw new RnncIoException(labels + ": no labels (the header's count is 0)");
+        }
+        int max = 0;
+        for (int l : lab) {
+            max = Math.max(max, l);
+        }
+        return new MnistDataset(im, lab, max + 1, "IDX images (" + im.source() + ")");
+    }
+
+    /**
      * The training ({@code train-*}) or test ({@code t10k-*}) half of the official files in {@code dir},
      * gzipped ({@code .gz}) or not.
      */
@@ -152,13 +174,57 @@ public final class Mnist {
     public static final class MnistDataset implements Dataset {
         private final Images images;
         private final int[] labels;
+        private final int classes;
         private final SampleLayout layout;
 
         MnistDataset(Images images, int[] labels) {
+            this(images, labels, 10, "MNIST images (" + images.source() + ")");
+        }
+
+        MnistDataset(Images images, int[] labels, int classes, String description) {
             this.images = images;
             this.labels = labels;
-            this.layout = new SampleLayout(false, new int[] {images.rows(), images.cols()}, 0, true, new int[] {1}, 10,
-                    "MNIST images (" + images.source() + ")");
+            this.classes = classes;
+            this.layout = new SampleLayout(false, new int[] {images.rows(), images.cols()}, 0, true, new int[] {1}, classes,
+                    description);
+        }
+
+        /** Number of classes, {@code 0 .. classes-1}. */
+        public int classes() {
+            return classes;
+        }
+
+        /**
+         * The same images the other way round, for a one_to_many model that draws: the input is the label one-hot
+         * (features {@code [classes]}), the targets the image's rows in [0, 1] (floats {@code [rows, cols]}: step t
+         * outputs row t), for a {@code sigmoid} head with {@code bce} or {@code mse}.
+         */
+        public Dataset drawing() {
+            MnistDataset self = this;
+            SampleLayout drawn = new SampleLayout(false, new int[] {classes}, 0, false, new int[] {images.rows(), images.cols()}, 0,
+                    layout.description().replaceFirst(" \\(", " to draw ("));
+            return new Dataset() {
+                @Override
+                public int size() {
+                    return self.size();
+                }
+
+                @Override
+                public SampleLayout layout() {
+                    return drawn;
+                }
+
+                @Override
+                public void fill(int index, Batch batch, int slot) {
+                    java.util.Arrays.fill(batch.features, slot * classes, (slot + 1) * classes, 0.0);
+                    batch.features[slot * classes + labels[index]] = 1.0;
+                    int per = images.rows() * images.cols();
+                    byte[] px = images.pixels();
+                    for (int k = 0; k < per; k++) {
+                        batch.targets[slot * per + k] = scale(px[index * per + k]);
+                    }
+                }
+            };
         }
 
         public Images images() {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  *
  * @param tokenInputs  inputs are token ids ({@code Batch.tokens}) rather than features ({@code Batch.features})
  * @param inputShape   per-sample input shape, e.g. {@code [28, 28]} (T steps of I features) or {@code [T]} tokens
- * @param vocab        distinct token ids an input may hold (0 for features)
+ * @param vocab        token ids an input may hold, reserved ids included ({@link Vocabulary#size()}; 0 for features)
  * @param classTargets targets are class ids ({@code Batch.classes}) rather than floats ({@code Batch.targets})
  * @param targetShape  per-sample target shape, e.g. {@code [1]} (one class) or {@code [T]} or {@code [H, O]}
  * @param classes      number of distinct classes a target may hold (0 for float targets)
@@ -59,16 +59,16 @@ public record SampleLayout(boolean tokenInputs, int[] inputShape, int vocab, boo
             problems.append("\n  inputs: the data gives ").append(tokenInputs ? "token ids " : "features ")
                     .append(Arrays.toString(inputShape)).append(", the model expects ").append(expectedIn);
         } else if (tokenInputs && vocab > model.vocab()) {
-            problems.append("\n  inputs: the data has ").append(vocab).append(" distinct tokens, the model's vocabulary holds ")
-                    .append(model.vocab());
+            problems.append("\n  inputs: the data uses ").append(vocab).append(" token ids (reserved ids included): write `input tokens ")
+                    .append(vocab).append("` or more (the model has ").append(model.vocab()).append(")");
         }
         if (classTargets != model.classTargets() || targetValues() != model.targetValuesPerSample()) {
             problems.append("\n  targets: the data gives ").append(classTargets ? "class ids " : "values ")
                     .append(Arrays.toString(targetShape)).append(", the model (").append(model.loss()).append(") expects ")
                     .append(model.targetValuesPerSample()).append(model.classTargets() ? " class ids" : " values");
         } else if (classTargets && classes > model.outputs()) {
-            problems.append("\n  targets: the data has ").append(classes).append(" classes, the model outputs ")
-                    .append(model.outputs());
+            problems.append("\n  targets: the data has ").append(classes).append(" classes: write `dense ").append(classes)
+                    .append(" softmax` or more (the model outputs ").append(model.outputs()).append(")");
         }
         if (problems.length() > 0) {
             throw new RnncIoException(description + " do not fit model " + model.name() + ":" + problems);

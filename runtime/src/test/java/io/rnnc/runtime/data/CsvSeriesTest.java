@@ -35,17 +35,21 @@ class CsvSeriesTest {
     }
 
     @Test
-    void badDataNamesFileAndLine() {
+    void badDataNamesFileLineAndColumn() {
         Path nan = DATA.resolve("sunspots-not-a-number.csv");
-        assertEquals(nan + ":17: 'abc' is not a number (column \"SUNACTIVITY\")", error(() -> CsvSeries.read(nan)));
+        assertEquals(nan + ":17:6: 'abc' is not a number (column \"SUNACTIVITY\")", error(() -> CsvSeries.read(nan)));
         Path co2 = DATA.resolve("co2.csv");
-        assertEquals(co2 + ":8: empty value in column \"co2\" (skip such rows, or fill the gap)", error(() -> CsvSeries.read(co2)));
+        assertEquals(co2 + ":8:10: empty value in column \"co2\" (skip such rows, or fill the gap)", error(() -> CsvSeries.read(co2)));
         assertEquals(co2 + ": no column \"CO2\"; the columns are [date, co2]",
                 error(() -> CsvSeries.read(co2, CsvSeries.Options.columns("CO2"))));
         assertEquals("s.csv:3: 3 fields, expected 2 as on the first line",
                 error(() -> CsvSeries.parse("s.csv", "a,b\n1,2\n3,4,5\n", CsvSeries.Options.all())));
-        assertEquals("s.csv:2: 'NaN' is not a number (column \"b\")",
+        assertEquals("s.csv:2:3: 'NaN' is not a number (column \"b\")",
                 error(() -> CsvSeries.parse("s.csv", "a,b\r\n1,NaN\r\n", CsvSeries.Options.all())));
+        assertEquals("s.csv:2:5: 'x' is not a number (column \"b\")",
+                error(() -> CsvSeries.parse("s.csv", "a,b\n1, \"x\"\n", CsvSeries.Options.all())));
+        assertEquals("s.csv:2:3: unterminated quoted field",
+                error(() -> CsvSeries.parse("s.csv", "a,b\n1,\"2\n", CsvSeries.Options.all())));
     }
 
     @Test
@@ -95,7 +99,7 @@ class CsvSeriesTest {
         assertEquals(v[80], split.normalization().denormalize(0, b.targets[1]), 1e-9);
         // Nothing held out: no validation windows.
         assertNull(SeriesWindows.split(s, List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 10, 2, 0).validation());
-        assertEquals(s.source() + ": 80 training rows give no window of 80 steps and 1 to predict",
+        assertEquals(s.source() + ": the training rows 1..80 hold no window of 80 steps and its targets (the next 1)",
                 error(() -> SeriesWindows.split(s, List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), 80, 1, 0.2)));
     }
 }
