@@ -13,7 +13,7 @@ import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.math.Losses;
 import javax.lang.model.element.Modifier;
 
-/** Emits the dense head (forward, backward), the loss (a runtime Losses call per output step), and the output copies. */
+/** Emits the dense head (forward, backward), the loss (one runtime Losses call per output step), the output copies. */
 final class HeadEmitter {
 
     /** Field name of the packed fc.weight^T [H × O] (float32) the head's forward product reads. */
@@ -103,8 +103,9 @@ final class HeadEmitter {
         CodeBlock.Builder c = CodeBlock.builder();
         c.addStatement("double total = 0");
         String doc;
-        // one runtime call per output step over its n rows: logits [T_OUT, n, O] are time-major,
-        // the batch's targets batch-major; the running total keeps the sum's order of one fused loop
+        // one runtime call per output step over its n rows: logits [T_OUT, n, O] are time-major, the batch's
+        // targets batch-major; passing the running total keeps the sum's order of one fused loop. The
+        // chunk's batch starts at row 0, which the bad-class-id message counts from.
         String method;
         String targets;
         if (plan.loss() == LossKind.CROSS_ENTROPY) {

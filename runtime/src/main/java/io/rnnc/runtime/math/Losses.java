@@ -86,8 +86,8 @@ public final class Losses {
     }
 
     /**
-     * Squared error {@code (a − y)²} summed over all elements, a of the logits themselves (a linear head); gradient
-     * {@code scale·2(a − y)·da/dz}. Targets of position r at {@code y[yOff + r*yStride ..]}.
+     * Squared error {@code (a − y)²} of a linear head ({@code a = z}, the logits) summed over all elements;
+     * gradient {@code scale·2(a − y)}. Targets of position r at {@code y[yOff + r*yStride ..]}.
      */
     public static double mse(double total, float[] z, int zOff, int rows, int cols, int zStride,
                              double[] y, int yOff, int yStride, float[] grad, int gOff, int gStride, double scale) {
@@ -130,8 +130,8 @@ public final class Losses {
     }
 
     /**
-     * Squared error {@code (a − y)²} summed over all elements, a of sigmoid(z), the chain rule through the sigmoid; gradient
-     * {@code scale·2(a − y)·da/dz}. Targets of position r at {@code y[yOff + r*yStride ..]}.
+     * Squared error {@code (a − y)²} of a sigmoid head ({@code a = sigmoid(z)}) summed over all elements;
+     * gradient through the sigmoid, {@code scale·2(a − y)·da/dz}. Targets of position r at {@code y[yOff + r*yStride ..]}.
      */
     public static double mseSigmoid(double total, float[] z, int zOff, int rows, int cols, int zStride,
                              double[] y, int yOff, int yStride, float[] grad, int gOff, int gStride, double scale) {
@@ -174,8 +174,8 @@ public final class Losses {
     }
 
     /**
-     * Squared error {@code (a − y)²} summed over all elements, a of tanh(z), the chain rule through the tanh; gradient
-     * {@code scale·2(a − y)·da/dz}. Targets of position r at {@code y[yOff + r*yStride ..]}.
+     * Squared error {@code (a − y)²} of a tanh head ({@code a = tanh(z)}) summed over all elements;
+     * gradient through the tanh, {@code scale·2(a − y)·da/dz}. Targets of position r at {@code y[yOff + r*yStride ..]}.
      */
     public static double mseTanh(double total, float[] z, int zOff, int rows, int cols, int zStride,
                              double[] y, int yOff, int yStride, float[] grad, int gOff, int gStride, double scale) {

@@ -312,7 +312,8 @@ class LossesTest {
                 double refLoss = inlineLoss(kind, zWide, classes, y, tOut, n, cols, batchRows, ref);
                 float[] g = new float[size];
                 double loss = perStep(kind, z, null, classes, y, tOut, n, cols, batchRows, g, null);
-                assertEquals(Double.doubleToRawLongBits(refLoss), Double.doubleToRawLongBits(loss), where + " float loss");
+                assertEquals(Double.doubleToRawLongBits(refLoss), Double.doubleToRawLongBits(loss),
+                        where + " float loss");
                 for (int i = 0; i < size; i++) {
                     assertEquals(Float.floatToRawIntBits((float) ref[i]), Float.floatToRawIntBits(g[i]),
                             where + " float grad " + i);
