@@ -1,5 +1,6 @@
 package io.rnnc.compiler.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
@@ -9,13 +10,16 @@ import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.math.Losses;
 import javax.lang.model.element.Modifier;
 
-/** Emits the dense head (forward, backward), the fused loss + d loss / d logits, and the output copies. */
+/** Emits the dense head (forward, backward), the loss (one runtime Losses call per output step), the output copies. */
 final class HeadEmitter {
 
     /** Field name of the packed fc.weight^T [H × O] (float32) the head's forward product reads. */
     static final String FC_PACKED = "fcWT";
+
+    private static final ClassName LOSSES = ClassName.get(Losses.class);
 
     private final GenerationPlan plan;
     private final Num num;
@@ -96,10 +100,14 @@ final class HeadEmitter {
     private void loss() {
         String lg = plan.logitsBuf();
         String dl = plan.dLogitsBuf();
-        String cast = num.cast();
         CodeBlock.Builder c = CodeBlock.builder();
         c.addStatement("double total = 0");
         String doc;
+        // one runtime call per output step over its n rows: logits [T_OUT, n, O] are time-major, the batch's
+        // targets batch-major; passing the running total keeps the sum's order of one fused loop. The
+        // chunk's batch starts at row 0, which the bad-class-id message counts from.
+        String method;
+        String targets;
         if (plan.loss() == LossKind.CROSS_ENTROPY) {
             doc = "Cross-entropy, mean over the T_OUT·n positions: logsumexp(z) - z[y]; "
                     + "d loss / d z = (softmax(z) - onehot(y)) / (T_OUT·n), in the same pass.\n";
@@ -109,19 +117,8 @@ final class HeadEmitter {
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
             c.addStatement("double scale = 1.0 / (T_OUT * batchRows)");
-            positions(c);
-            c.addStatement("int target = y[b * T_OUT + t]");
-            new InputEmitter(plan, num, type).checkClass(c, "target", "t");
-            rowExpSum(c, lg, "o");
-            c.addStatement("double lse = max + Math.log(sum)");
-            c.addStatement("total += lse - $L[o + target]", lg);
-            c.beginControlFlow("if (backward)");
-            c.beginControlFlow("for (int j = 0; j < O; j++)");
-            c.addStatement("double p = Math.exp($L[o + j] - lse) - (j == target ? 1 : 0)", lg);
-            c.addStatement("$L[o + j] = $L(p * scale)", dl, cast);
-            c.endControlFlow();
-            c.endControlFlow();
-            endPositions(c);
+            method = "crossEntropy";
+            targets = "y, t, T_OUT";
         } else {
             HeadActivation act = plan.headActivation();
             boolean bce = plan.loss() == LossKind.BCE;
@@ -136,78 +133,25 @@ final class HeadEmitter {
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
             c.addStatement("double scale = 1.0 / (T_OUT * batchRows * O)");
-            positions(c);
-            c.addStatement("int yo = (b * T_OUT + t) * O");
-            if (!bce && act == HeadActivation.SOFTMAX) {
-                softmaxMse(c, lg, dl, cast);
-                endPositions(c);
-                c.addStatement("return total * scale");
-                type.addMethod(lossMethod(doc, c));
-                return;
-            }
-            c.beginControlFlow("for (int j = 0; j < O; j++)");
-            c.addStatement("double z = $L[o + j]", lg);
-            c.addStatement("double target = y[yo + j]");
-            if (bce) {
-                c.addStatement("total += Math.max(z, 0) - z * target + Math.log1p(Math.exp(-Math.abs(z)))");
-                c.beginControlFlow("if (backward)");
-                c.addStatement("$L[o + j] = $L((1 / (1 + Math.exp(-z)) - target) * scale)", dl, cast);
-                c.endControlFlow();
-            } else {
-                String a = switch (act) {
-                    case LINEAR -> "z";
-                    case SIGMOID -> "1 / (1 + Math.exp(-z))";
-                    case TANH -> "Math.tanh(z)";
-                    case SOFTMAX -> throw new IllegalStateException("softmax with mse is emitted by softmaxMse");
-                };
-                String deriv = switch (act) {
-                    case LINEAR -> "";
-                    case SIGMOID -> " * a * (1 - a)";
-                    case TANH -> " * (1 - a * a)";
-                    default -> throw new IllegalStateException();
-                };
-                c.addStatement("double a = $L", a);
-                c.addStatement("double diff = a - target");
-                c.addStatement("total += diff * diff");
-                c.beginControlFlow("if (backward)");
-                c.addStatement("$L[o + j] = $L(2 * diff * scale$L)", dl, cast, deriv);
-                c.endControlFlow();
-            }
-            c.endControlFlow();
-            endPositions(c);
+            method = bce ? "bceWithLogits" : switch (act) {
+                case LINEAR -> "mse";
+                case SIGMOID -> "mseSigmoid";
+                case TANH -> "mseTanh";
+                case SOFTMAX -> "mseSoftmax";
+            };
+            targets = "y, t * O, T_OUT * O";
         }
+        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
+                LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, 0" : "");
+        c.endControlFlow();
         c.addStatement("return total * scale");
-        type.addMethod(lossMethod(doc, c));
-    }
-
-    private static MethodSpec lossMethod(String doc, CodeBlock.Builder c) {
-        return CodeGenerator.hook("loss", double.class)
+        type.addMethod(CodeGenerator.hook("loss", double.class)
                 .addJavadoc("$L", doc + "@param batchRows rows of the whole batch, which the mean divides by\n"
                         + "@param backward also write dLogits\n")
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(int.class, "batchRows")
                 .addParameter(boolean.class, "backward")
-                .addCode(c.build()).build();
-    }
-
-    /**
-     * MSE on softmax probabilities a = softmax(z), as Keras computes {@code mse} on a softmax layer:
-     * d loss / d z_j = a_j (g_j - sum_k g_k a_k) with g = d loss / d a = 2 (a - y) / N.
-     */
-    private static void softmaxMse(CodeBlock.Builder c, String lg, String dl, String cast) {
-        rowExpSum(c, lg, "o");
-        c.addStatement("double dot = 0");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
-        c.addStatement("double diff = a - y[yo + j]");
-        c.addStatement("total += diff * diff");
-        c.addStatement("dot += 2 * diff * scale * a");
-        c.endControlFlow();
-        c.beginControlFlow("if (backward)");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("double a = Math.exp($L[o + j] - max) / sum", lg);
-        c.addStatement("$L[o + j] = $L(a * (2 * (a - y[yo + j]) * scale - dot))", dl, cast);
-        c.endControlFlow();
-        c.endControlFlow();
+                .addCode(c.build()).build());
     }
 
     /** Emits {@code double max}: the largest logit of the row at {@code buf[off .. off + O)}, for a stable softmax. */
@@ -215,26 +159,6 @@ final class HeadEmitter {
         c.addStatement("double max = $L[$L]", buf, off);
         c.beginControlFlow("for (int j = 1; j < O; j++)");
         c.addStatement("max = Math.max(max, $L[$L + j])", buf, off);
-        c.endControlFlow();
-    }
-
-    /** Emits {@code max} (see {@link #rowMax}) and {@code double sum}: the row's sum of exp(z - max). */
-    private static void rowExpSum(CodeBlock.Builder c, String buf, String off) {
-        rowMax(c, buf, off);
-        c.addStatement("double sum = 0");
-        c.beginControlFlow("for (int j = 0; j < O; j++)");
-        c.addStatement("sum += Math.exp($L[$L + j] - max)", buf, off);
-        c.endControlFlow();
-    }
-
-    private static void positions(CodeBlock.Builder c) {
-        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
-        c.beginControlFlow("for (int b = 0; b < n; b++)");
-        c.addStatement("int o = (t * n + b) * O");
-    }
-
-    private static void endPositions(CodeBlock.Builder c) {
-        c.endControlFlow();
         c.endControlFlow();
     }
 

@@ -192,6 +192,18 @@ class GenerationTest {
     }
 
     @Test
+    void outOfRangeClassIdsNameTheRowAndStep() {
+        // the loss is a runtime Losses call per step; its message still locates the bad target
+        RnnModel net = TestModels.instantiate(TestModels.builder("BadClass").mode(SequenceMode.MANY_TO_MANY)
+                .features(2).steps(3).layer(CellType.GRU, 4).head(4, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY)
+                .batch(2).build());
+        Batch b = Batch.forModel(net.info());
+        b.classes[1 * 3 + 2] = 7;
+        var e = assertThrows(IllegalArgumentException.class, () -> net.computeGradients(b));
+        assertEquals("class id 7 at batch row 1, step 2 is outside 0..O-1 (O = 4)", e.getMessage());
+    }
+
+    @Test
     void sampleShapesTrainAndGenerate() {
         for (var model : java.util.List.of(SampleSpecs.charLstm(), SampleSpecs.digitDrawer(), SampleSpecs.spell2Sound(),
                 SampleSpecs.xor())) {
