@@ -320,6 +320,11 @@ public final class Batch {
         if (row0 < 0 || row0 + n > src.size) {
             throw new IllegalArgumentException("rows " + row0 + ".." + (row0 + n - 1) + " outside the batch of " + src.size);
         }
+        // A missing array must not leave this batch's old rows in place to be read as the source's
+        sameArray("features", src.features, features);
+        sameArray("tokens", src.tokens, tokens);
+        sameArray("classes", src.classes, classes);
+        sameArray("targets", src.targets, targets);
         setSize(n);
         copyRows(src.features, src.capacity, features, row0, n);
         copyRows(src.tokens, src.capacity, tokens, row0, n);
@@ -332,6 +337,15 @@ public final class Batch {
         hasLengths = src.hasLengths;
         System.arraycopy(src.lengths, row0, lengths, 0, n);
         System.arraycopy(src.targetLengths, row0, targetLengths, 0, n);
+    }
+
+    private static void sameArray(String name, Object src, Object dst) {
+        if ((src == null) != (dst == null)) {
+            throw new IllegalArgumentException("a batch of another kind: " + (src == null
+                    ? "it has no " + name + " array, which this model reads"
+                    : "it has a " + name + " array, which this model does not read")
+                    + "; make batches with Batch.forModel(model.info())");
+        }
     }
 
     /** Copies n rows from row0 of {@code src} (any primitive array, {@code capacity} rows) to the start of {@code dst}. */

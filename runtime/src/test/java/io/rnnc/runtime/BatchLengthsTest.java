@@ -18,6 +18,20 @@ class BatchLengthsTest {
     }
 
     @Test
+    void rowsOfABatchOfAnotherKindAreRefusedBeforeAnythingIsCopied() {
+        Batch classes = Batch.forModel(info("many_to_one", 6, 1, 4));
+        ModelInfo mse = new ModelInfo("M", "many_to_one", "tokens_embed", 0, 7, 6, 1, 7, List.of("gru"), List.of(4),
+                "linear", "mse", "adam", 4, "float32", List.of(new TensorInfo("fc.bias", new int[] {7}, 0)), "");
+        Batch targets = Batch.forModel(mse);
+        classes.setSize(3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> classes.copyRowsFrom(targets, 0, 2));
+        assertEquals("a batch of another kind: it has no classes array, which this model reads;"
+                + " make batches with Batch.forModel(model.info())", e.getMessage());
+        assertEquals(3, classes.size(), "nothing changed");
+    }
+
+    @Test
     void aBatchWithoutLengthsIsTheFixedBatch() {
         Batch b = Batch.forModel(info("many_to_many", 6, 6, 5));
         assertFalse(b.hasLengths());
