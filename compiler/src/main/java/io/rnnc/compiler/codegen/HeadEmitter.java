@@ -143,7 +143,7 @@ final class HeadEmitter {
         }
         c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
-                LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, 0" : "");
+                LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, firstRow()" : "");
         c.endControlFlow();
         c.addStatement("return total * scale");
         type.addMethod(CodeGenerator.hook("loss", double.class)

@@ -105,8 +105,8 @@ final class InputEmitter {
 
     void checkClass(CodeBlock.Builder c, String var, String step) {
         c.beginControlFlow("if ($L < 0 || $L >= O)", var, var);
-        c.addStatement("throw new $T($S + $L + $S + b + $S + ($L) + $S)", IllegalArgumentException.class, "class id ", var,
-                " at batch row ", ", step ", step, " is outside 0..O-1 (O = " + plan.constant("O").value() + ")");
+        c.addStatement("throw new $T($S + $L + $S + (firstRow() + b) + $S + ($L) + $S)", IllegalArgumentException.class,
+                "class id ", var, " at batch row ", ", step ", step, " is outside 0..O-1 (O = " + plan.constant("O").value() + ")");
         c.endControlFlow();
     }
 
@@ -119,8 +119,8 @@ final class InputEmitter {
         c.beginControlFlow("for (int b = 0; b < n; b++)");
         c.addStatement("int id = ids[b * $L + t]", T);
         c.beginControlFlow("if (id < 0 || id >= $L)", s.vocab());
-        c.addStatement("throw new $T($S + id + $S + b + $S + t + $S)", IllegalArgumentException.class, "token id ",
-                " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.vocabSize() - 1));
+        c.addStatement("throw new $T($S + id + $S + (firstRow() + b) + $S + t + $S)", IllegalArgumentException.class,
+                "token id ", " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.vocabSize() - 1));
         c.endControlFlow();
         c.addStatement("$L[t * n + b] = id", s.tokenBuf());
         c.endControlFlow();

@@ -204,6 +204,22 @@ class GenerationTest {
     }
 
     @Test
+    void badIdsNameTheirRowInTheWholeBatchNotInItsChunk() {
+        // batch 64 runs as two chunks of 32 rows: row 40 is row 8 of the second chunk
+        RnnModel net = TestModels.instantiate(TestModels.builder("BadRow").mode(SequenceMode.MANY_TO_MANY).tokens(5)
+                .steps(3).layer(CellType.GRU, 4).head(4, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).batch(64).build());
+        net.setThreads(1);
+        Batch b = Batch.forModel(net.info());
+        b.classes[40 * 3 + 1] = 9;
+        var e = assertThrows(IllegalArgumentException.class, () -> net.computeGradients(b));
+        assertEquals("class id 9 at batch row 40, step 1 is outside 0..O-1 (O = 4)", e.getMessage());
+        b.classes[40 * 3 + 1] = 0;
+        b.tokens[41 * 3 + 2] = 7;
+        e = assertThrows(IllegalArgumentException.class, () -> net.forward(b));
+        assertTrue(e.getMessage().startsWith("token id 7 at batch row 41, step 2"), e.getMessage());
+    }
+
+    @Test
     void sampleShapesTrainAndGenerate() {
         for (var model : java.util.List.of(SampleSpecs.charLstm(), SampleSpecs.digitDrawer(), SampleSpecs.spell2Sound(),
                 SampleSpecs.xor())) {
