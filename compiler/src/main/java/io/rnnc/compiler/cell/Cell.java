@@ -101,7 +101,7 @@ public abstract class Cell {
      */
     public abstract void backward(CodeBlock.Builder c, Step s);
 
-    /** {@code for (int r = 0; r < n; r++) {} with {@code int hr = r * H} (and {@code ga}). */
+    /** Opens {@code for (int r = 0; r < n; r++)} with {@code int hr = r * H} (and {@code int ga}, the row's gate offset). */
     protected static void rows(CodeBlock.Builder c, Step s, boolean gateRow) {
         c.beginControlFlow("for (int r = 0; r < n; r++)");
         if (gateRow) {

@@ -23,8 +23,6 @@ public record CellBuffer(String stem, Extent extent, Use use, String doc) {
 
     /** Where a buffer is used. */
     public enum Use {
-        /** Training forward (and backward) only. */
-        TRAINING,
         /** The backward pass only. */
         BACKWARD,
         /** Training forward and the one-step generation forward (each has its own copy). */

@@ -349,7 +349,7 @@ public final class CodeGenerator {
                 .addParameter(int.class, "n");
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
-                f.addComment("$Linitial states are zero", s.prefix());
+                f.addComment("$L", s.role().isEmpty() ? "initial states are zero" : "the " + s.role() + "'s initial states are zero");
                 for (LayerPlan lp : s.layers()) {
                     for (CellState st : lp.cell().states()) {
                         f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
@@ -375,7 +375,8 @@ public final class CodeGenerator {
         type.addMethod(f.build());
 
         MethodSpec.Builder b = hook("backwardPass", void.class)
-                .addJavadoc("Backpropagation through time from dLogits: head, then layers top-down, then embeddings.\n")
+                .addJavadoc("Backpropagation through time from dLogits: head, then layers top-down$L.\n",
+                        plan.stacks().stream().anyMatch(s -> s.inputKind() == InputKind.TOKENS_EMBED) ? ", then embeddings" : "")
                 .addParameter(int.class, "n");
         b.addStatement("headBackward(n)");
         List<StackPlan> stacks = plan.stacks();
@@ -409,7 +410,8 @@ public final class CodeGenerator {
             }
             if (s.inputKind() == InputKind.TOKENS_EMBED) {
                 String e = s.layers().get(0).in();
-                b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient", s.prefix());
+                b.addComment("$Lembedding: only the rows of tokens in the batch get a gradient",
+                        s.role().isEmpty() ? "the " : "the " + s.role() + "'s ");
                 b.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, s.embedding(), s.embedding(), s.vocab(), e,
                         num.lit(0));
                 b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());

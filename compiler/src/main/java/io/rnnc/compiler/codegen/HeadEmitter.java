@@ -220,18 +220,21 @@ final class HeadEmitter {
         s.addStatement("int off = 0");
         for (LayerPlan lp : stack.layers()) {
             s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-            s.addStatement("h[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
+            s.addStatement("hOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
             if (lp.has("c")) {
-                s.beginControlFlow("if (c != null)");
-                s.addStatement("c[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(), lp.h());
+                s.beginControlFlow("if (cOut != null)");
+                s.addStatement("cOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(),
+                        lp.h());
                 s.endControlFlow();
             }
             s.endControlFlow();
-            s.addStatement("off += total * $L", lp.h());
+            if (lp != stack.top()) {
+                s.addStatement("off += total * $L", lp.h());
+            }
         }
         type.addMethod(CodeGenerator.hook("chunkFinalStates", void.class)
                 .addJavadoc("This chunk's final states into rows {@code row0..} of {@code [L, total, H]} blocks.\n")
-                .addParameter(double[].class, "h").addParameter(double[].class, "c").addParameter(int.class, "row0")
+                .addParameter(double[].class, "hOut").addParameter(double[].class, "cOut").addParameter(int.class, "row0")
                 .addParameter(int.class, "total").addCode(s.build()).build());
     }
 }

@@ -7,6 +7,7 @@ import io.rnnc.compiler.model.InputKind;
 import io.rnnc.compiler.plan.GenerationPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.Batch;
+import io.rnnc.runtime.SequenceGenerator;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -130,10 +131,10 @@ final class InputEmitter {
     private void decoderTokens(CodeBlock.Builder c, StackPlan s) {
         String T = s.steps();
         require(c, "classes", "target ids (teacher forcing)");
-        c.add("// Decoder input d_0 = 0 (the reserved start token), d_t = y[t-1] (teacher forcing)\n");
+        c.add("// Decoder input d_0 = the reserved start token, d_t = y[t-1] (teacher forcing)\n");
         c.addStatement("int[] y = batch.classes");
         c.beginControlFlow("for (int b = 0; b < n; b++)");
-        c.addStatement("$L[b] = 0", s.tokenBuf());
+        c.addStatement("$L[b] = $T.START_TOKEN", s.tokenBuf(), SequenceGenerator.class);
         c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
         c.addStatement("int id = y[b * $L + t - 1]", T);
         checkClass(c, "id", "t - 1");

@@ -218,7 +218,8 @@ final class LayerEmitter {
         c.add("// In the forward pass $L held step t's gate activations; each step's gradients overwrite them\n",
                 lp.buf("gates"));
         c.addStatement("$L dGates = $L", num.t() + "[]", lp.buf("gates"));
-        c.add("// $L holds d loss / d h_{$L-1} through the recurrence on entry (zero, or from a decoder)\n", dhNext, T);
+        c.add("// $L holds d loss / d h_{$L-1} through the recurrence on entry ($L)\n", dhNext, T,
+                stack.role().equals("encoder") ? "from the decoder's initial states" : "zero: nothing flows back past the last step");
         c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
         c.addStatement("int gt = t * n * $L", GS);
         c.addStatement("int st = t * n * $L", H);
@@ -296,8 +297,9 @@ final class LayerEmitter {
                     num.gemm(), T, IN, G, GS, wIh, IN, dIn, IN);
         }
         String doc = "Backward of " + describe() + ", steps in reverse (backpropagation through time).\n"
-                + "Reads " + lp.buf("dh") + " (d loss / d h_t from above) and " + dhNext + "; writes dGates"
-                + (apart ? ", " + dR : "") + ", the gradients of this layer's four parameters"
+                + "Reads " + lp.buf("dh") + " (d loss / d h_t from above) and " + dhNext + ";\noverwrites "
+                + lp.buf("gates") + " with d loss / d gate pre-activations (dGates); writes "
+                + (apart ? dR + ", " : "") + "the gradients of this layer's four parameters"
                 + (dIn != null ? " and " + dIn : "") + ".\n";
         return MethodSpec.methodBuilder(lp.name() + "Backward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("$L", doc).addParameter(int.class, "n").addCode(c.build()).build();
