@@ -97,9 +97,14 @@ final class GenerationEmitter {
                     num.isFloat()));
         }
         LayerPlan top = stack.top();
-        c.add("// head: genLogits = h_top fc.weight^T + fc.bias\n");
-        c.addStatement(gemm("(false, true, n, O, $L, $L, 0, $L, w, $L, $L, false, $L, 0, O)"), CodeGenerator.GEMM,
-                top.h(), gb.of(top.index(), "h"), top.h(), plan.fcWeight(), top.h(), gb.logits());
+        c.add("// head: genLogits = h_top fc.weight^T + fc.bias (the training head's product and bias order)\n");
+        if (num.isFloat()) {
+            c.addStatement("$T.sgemm(n, $L, 0, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, gb.of(top.index(), "h"),
+                    top.h(), HeadEmitter.FC_PACKED, gb.logits());
+        } else {
+            c.addStatement(gemm("(false, true, n, O, $L, $L, 0, $L, w, $L, $L, false, $L, 0, O)"), CodeGenerator.GEMM,
+                    top.h(), gb.of(top.index(), "h"), top.h(), plan.fcWeight(), top.h(), gb.logits());
+        }
         c.beginControlFlow("for (int r = 0; r < n; r++)");
         c.beginControlFlow("for (int j = 0; j < O; j++)");
         c.addStatement("$L[r * O + j] += w[$L + j]", gb.logits(), plan.fcBias());

@@ -67,6 +67,7 @@ class GenerationStepBitsTest {
                 gen.feedToken(r, batch.tokens[r * T + t]);
             }
             gen.step(rows);
+            compareLogits(net, t, rows);
             for (int l = 0; l < 2; l++) {
                 for (String s : states) {
                     Object trained = field(net, s + l);
@@ -81,6 +82,13 @@ class GenerationStepBitsTest {
             }
         }
         assertEquals(T * 2 * states.length, compared);
+    }
+
+    private static void compareLogits(Object net, int t, int rows) throws ReflectiveOperationException {
+        // the head of a many_to_many model runs at every step: logits [T, n, V] time-major, genLogits [rows, V]
+        double[] want = slice(field(net, "logits"), t * rows * V, rows * V);
+        double[] got = slice(field(net, "genLogits"), 0, rows * V);
+        assertArrayEquals(want, got, 0.0, "logits at step " + t);
     }
 
     private static Object field(Object o, String name) throws ReflectiveOperationException {
