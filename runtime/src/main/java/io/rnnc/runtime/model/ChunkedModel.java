@@ -331,8 +331,8 @@ public abstract class ChunkedModel implements RnnModel {
         stepMode = mode;
         try {
             if (threads > 1 && k > 1 && pool == null) {
-                // Started on the first step that can use it
-                pool = new WorkerPool(threads);
+                // Started on the first step that can use it; closed when this model is dropped
+                pool = new WorkerPool(threads, this);
             }
             if (threads == 1 || k == 1) {
                 for (int c = 0; c < k; c++) {

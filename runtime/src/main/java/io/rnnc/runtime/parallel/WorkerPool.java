@@ -1,5 +1,6 @@
 package io.rnnc.runtime.parallel;
 
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
@@ -12,12 +13,18 @@ import java.util.function.IntConsumer;
  * thread runs which task is not fixed, so tasks must not depend on it; a model gets results
  * independent of the thread count by giving every task its own output.
  *
+ * <p>A pool made for an owner ({@link #WorkerPool(int, Object)}) closes itself once the owner is no longer
+ * reachable: a model dropped without {@code setThreads(1)} does not leave parked threads behind. The pool
+ * must not reference its owner between calls for that (it keeps the task only while {@code run} runs).
+ *
  * <p>One caller at a time. The first exception a task throws is rethrown by {@code run} after all
  * tasks have finished (unchecked exceptions as they are, others wrapped).
  */
 public final class WorkerPool implements AutoCloseable {
 
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** One daemon thread that closes the pools of owners the collector found unreachable. */
+    private static final Cleaner OWNERS_GONE = Cleaner.create();
 
     private final Thread[] workers;
     private final AtomicInteger next = new AtomicInteger();
@@ -41,6 +48,17 @@ public final class WorkerPool implements AutoCloseable {
             t.setDaemon(true);
             workers[i] = t;
             t.start();
+        }
+    }
+
+    /**
+     * A pool of {@code threads} in all that closes itself when {@code owner} becomes unreachable
+     * (the owner is typically the model whose steps it runs).
+     */
+    public WorkerPool(int threads, Object owner) {
+        this(threads);
+        if (workers.length > 0) {
+            OWNERS_GONE.register(owner, this::close);
         }
     }
 

@@ -2,7 +2,9 @@ package io.rnnc.runtime.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -62,5 +64,57 @@ class WorkerPoolTest {
     @Test
     void rejectsNoThreads() {
         assertThrows(IllegalArgumentException.class, () -> new WorkerPool(0));
+    }
+
+    @Test
+    void aPoolWhoseOwnerIsDroppedStopsItsThreads() throws InterruptedException {
+        Thread worker = workerOfAPoolOwnedByAnObjectDroppedAtReturn();
+        for (int i = 0; i < 200 && worker.isAlive(); i++) {
+            System.gc();
+            worker.join(100);
+        }
+        assertFalse(worker.isAlive(), "the worker of a pool whose owner is gone still runs");
+    }
+
+    @Test
+    void aPoolWhoseOwnerIsReachableKeepsItsThreads() throws InterruptedException {
+        Object owner = new Object();
+        WorkerPool pool = new WorkerPool(2, owner);
+        Thread worker = aWorkerOf(pool);
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            worker.join(50);
+        }
+        assertTrue(worker.isAlive());
+        int[] hits = new int[4];
+        pool.run(4, k -> hits[k]++);
+        assertArrayEquals(new int[] {1, 1, 1, 1}, hits);
+        java.lang.ref.Reference.reachabilityFence(owner);
+        pool.close();
+        worker.join(10_000);
+        assertFalse(worker.isAlive());
+    }
+
+    private static Thread workerOfAPoolOwnedByAnObjectDroppedAtReturn() {
+        return aWorkerOf(new WorkerPool(2, new Object()));
+    }
+
+    /** A thread of the pool other than the caller, found by running tasks until one lands on it. */
+    private static Thread aWorkerOf(WorkerPool pool) {
+        Thread self = Thread.currentThread();
+        java.util.Set<Thread> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < 2000 && seen.isEmpty(); round++) {
+            pool.run(8, i -> {
+                if (Thread.currentThread() != self) {
+                    seen.add(Thread.currentThread());
+                }
+                long end = System.nanoTime() + 100_000;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            });
+        }
+        assertEquals(1, seen.size());
+        return seen.iterator().next();
     }
 }
