@@ -178,7 +178,7 @@ public final class OnnxExport {
     private Export build() {
         SequenceMode mode = model.mode();
         if (options.lengths() && (mode == SequenceMode.ONE_TO_ONE || mode == SequenceMode.ONE_TO_MANY)) {
-            throw new OnnxExportException(model.pos(), "model " + model.name() + " is " + mode.keyword()
+            throw new OnnxExportException(model.stack().pos(), "model " + model.name() + " is " + mode.keyword()
                     + ": its input is one vector, so it takes no lengths (lengths apply to many_to_one, many_to_many"
                     + " and the encoder of an encoder-decoder)");
         }
