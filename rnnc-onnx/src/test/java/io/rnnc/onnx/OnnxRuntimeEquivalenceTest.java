@@ -16,6 +16,8 @@ import io.rnnc.compiler.model.Stack;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,8 +78,22 @@ class OnnxRuntimeEquivalenceTest {
                           optimizer adam lr=0.01 batch 5 seed 12 precision float64 }"""));
     }
 
+    /** Every sample spec of the repository, as shipped. */
+    static List<Arguments> samples() throws java.io.IOException {
+        Path root = PyTorchRoundTripTest.script().getParent().getParent().resolve("samples");
+        try (var files = Files.walk(root)) {
+            List<Path> specs = files.filter(f -> f.toString().endsWith(".rnn")).sorted().toList();
+            assertTrue(specs.size() >= 7, "sample specs under " + root + ": " + specs);
+            List<Arguments> args = new java.util.ArrayList<>();
+            for (Path f : specs) {
+                args.add(Arguments.of(root.relativize(f).toString(), Files.readString(f)));
+            }
+            return args;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("configurations")
+    @MethodSource({"configurations", "samples"})
     void onnxRuntimeMatchesTheGeneratedClass(String what, String spec) throws OrtException {
         Model model = OrtHarness.parse(spec);
         RnnModel net = OrtHarness.trained(model, 42);
@@ -102,6 +118,8 @@ class OnnxRuntimeEquivalenceTest {
         };
         assertClose("logits", ort.logits, logits);
         assertClose("output", ort.output, outputs);
+        System.out.printf(java.util.Locale.ROOT, "%s: logits %.2e, output %.2e%n", what,
+                relativeError(ort.logits, logits, logits.length), relativeError(ort.output, outputs, outputs.length));
         List<double[]> hs = perLayer(h, info.hidden(), n);
         List<double[]> cs = perLayer(c, info.hidden(), n);
         for (Layer layer : model.stack().layers()) {
