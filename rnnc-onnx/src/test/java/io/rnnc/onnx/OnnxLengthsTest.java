@@ -107,4 +107,56 @@ class OnnxLengthsTest {
         }
         assertEquals(n, LENGTHS.length);
     }
+
+    /** A seq2seq encoder's lengths: its final state is each row's last real step, which seeds the decoder. */
+    @org.junit.jupiter.api.Test
+    void theEncoderHandsOverEachRowsLastRealState() throws OrtException {
+        String spec = """
+                model S { encoder { input tokens 9 embed 4 sequence 6 lstm 7 lstm 7 }
+                  decoder { input tokens 5 embed 3 sequence 3 lstm 7 lstm 7 dense 5 softmax } loss cross_entropy batch 5 seed 8 }""";
+        Model model = OrtHarness.parse(spec);
+        RnnModel net = OrtHarness.trained(model, 13);
+        ModelInfo info = net.info();
+        int n = info.maxBatch();
+        int tIn = 6;
+        int tOut = 3;
+        Batch batch = OrtHarness.randomBatch(info, model, n, 9);
+        OnnxExport.Export export = OnnxExport.export(model, net.parameters(), new OnnxExport.Options(true));
+        assertEquals(List.of("tokens", "lengths"), export.graphs().get(0).proto().getGraph().getInputList().stream()
+                .map(v -> v.getName()).toList());
+        Map<String, float[]> state;
+        try (OrtSession enc = OrtHarness.session(export.graphs().get(0).bytes());
+             OrtHarness.Feeds feeds = new OrtHarness.Feeds()) {
+            feeds.longs("tokens", longs(batch.tokens, 0, n * tIn), n, tIn).ints("lengths", LENGTHS, n);
+            state = OrtHarness.run(enc, feeds);
+        }
+        long[] decoderTokens = new long[n * tOut];
+        for (int r = 0; r < n; r++) {
+            for (int t = 1; t < tOut; t++) {
+                decoderTokens[r * tOut + t] = batch.classes[r * tOut + t - 1];
+            }
+        }
+        float[] logits;
+        try (OrtSession dec = OrtHarness.session(export.graphs().get(1).bytes());
+             OrtHarness.Feeds feeds = new OrtHarness.Feeds()) {
+            feeds.longs("tokens", decoderTokens, n, tOut);
+            OnnxRuntimeEquivalenceTest.feedState(feeds, model.stack(), state, n);
+            logits = OrtHarness.run(dec, feeds).get("logits");
+        }
+        int v = info.outputs();
+        for (int r = 0; r < n; r++) {
+            int len = LENGTHS[r];
+            RnnModel ref = OrtHarness.instantiate(OrtHarness.parse(spec.replace("sequence 6", "sequence " + len)));
+            ref.parameters().copyFrom(net.parameters());
+            ref.parametersChanged();
+            Batch one = Batch.forModel(ref.info(), 1);
+            System.arraycopy(batch.tokens, r * tIn, one.tokens, 0, len);
+            System.arraycopy(batch.classes, r * tOut, one.classes, 0, tOut);
+            ref.forward(one);
+            double[] expected = new double[tOut * v];
+            ref.copyLogits(expected);
+            assertClose("row " + r + " (source length " + len + ") decoder logits",
+                    Arrays.copyOfRange(logits, r * tOut * v, (r + 1) * tOut * v), expected);
+        }
+    }
 }
