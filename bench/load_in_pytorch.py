@@ -179,7 +179,7 @@ def build(torch, arch, state):
 
         def forward(self, x, y, dtype):
             stack = self.stack[0]
-            if mode == "one_to_one":
+            if mode == "one_to_one" and arch["input_kind"] == "features":
                 u = x.to(dtype).unsqueeze(1)
             elif mode == "one_to_many":
                 # teacher-forced feedback of the previous target; zeros at step 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Inference cost of the generated class vs ONNX Runtime on the same model and weights, batch 1 and 64,
 # one thread each, in one run (alternating windows, medians). Not a test: a tool for docs/deploy.md.
-#   rnnc-onnx/timing.sh [SPEC...] [--windows K] [--window-seconds S]
+#   rnnc-onnx/timing.sh [SPEC...] [--windows K] [--window-seconds S] [--warmup-seconds W]
 # Default specs: the three MNIST sample models and the character LSTM.
 set -euo pipefail
 cd "$(dirname "$0")/.."

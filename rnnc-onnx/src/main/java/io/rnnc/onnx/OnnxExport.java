@@ -198,7 +198,7 @@ public final class OnnxExport {
                 + "), the generated class's forward pass");
         Stack stack = model.stack();
         String x;
-        if (oneStep) {
+        if (oneStep && !stack.input().isTokens()) {
             String in = g.floatInput("input", "features [batch, I]", Dim.named("batch"), Dim.of(stack.input().width()));
             x = g.node1("Unsqueeze", List.of(in, axes(g, 0)), "input_time_major");
         } else {

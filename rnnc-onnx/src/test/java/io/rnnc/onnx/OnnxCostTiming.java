@@ -32,12 +32,14 @@ public final class OnnxCostTiming {
 
     public static void main(String[] args) throws Exception {
         List<Path> specs = new ArrayList<>();
-        int windows = 7;
-        double windowSeconds = 0.5;
+        int windows = 11;
+        double windowSeconds = 0.3;
+        double warmupSeconds = 3;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--windows" -> windows = Integer.parseInt(args[++i]);
                 case "--window-seconds" -> windowSeconds = Double.parseDouble(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(args[++i]);
                 default -> specs.add(Path.of(args[i]));
             }
         }
@@ -58,7 +60,7 @@ public final class OnnxCostTiming {
                     Batch b = OrtHarness.randomBatch(info, model, batch, 5);
                     Runnable viaClass = classCall(net, b, info);
                     Runnable viaOrt = ortCall(session, model, info, b, batch);
-                    double[] ns = alternate(viaClass, viaOrt, windows, windowSeconds);
+                    double[] ns = alternate(viaClass, viaOrt, windows, windowSeconds, warmupSeconds);
                     System.out.printf(Locale.ROOT, "%-12s %5d %14.1f %14.1f %10.2f%n", model.name(), batch,
                             ns[0] / 1e3, ns[1] / 1e3, ns[1] / ns[0]);
                 }
@@ -96,9 +98,9 @@ public final class OnnxCostTiming {
     }
 
     /** Median nanoseconds per call of a and b, timed in alternating windows after a warm-up. */
-    private static double[] alternate(Runnable a, Runnable b, int windows, double seconds) {
-        long callsA = calibrate(a, seconds);
-        long callsB = calibrate(b, seconds);
+    private static double[] alternate(Runnable a, Runnable b, int windows, double seconds, double warmup) {
+        long callsA = calibrate(a, seconds, warmup);
+        long callsB = calibrate(b, seconds, warmup);
         double[] ta = new double[windows];
         double[] tb = new double[windows];
         for (int w = 0; w < windows; w++) {
@@ -110,15 +112,16 @@ public final class OnnxCostTiming {
         return new double[] {ta[windows / 2], tb[windows / 2]};
     }
 
-    /** Warms up for about a second, then picks a call count that fills one window. */
-    private static long calibrate(Runnable r, double seconds) {
-        long end = System.nanoTime() + 1_000_000_000L;
+    /** Warms up (long enough for the JIT on a busy machine), then picks a call count that fills one window. */
+    private static long calibrate(Runnable r, double seconds, double warmup) {
+        long end = System.nanoTime() + (long) (warmup * 1e9);
         long calls = 0;
+        long t0 = System.nanoTime();
         while (System.nanoTime() < end) {
             r.run();
             calls++;
         }
-        double perCall = 1e9 / Math.max(1, calls);
+        double perCall = (System.nanoTime() - t0) / (double) Math.max(1, calls);
         return Math.max(1, (long) (seconds * 1e9 / perCall));
     }
 

@@ -57,6 +57,9 @@ class OnnxRuntimeEquivalenceTest {
                 Arguments.of("one_to_one, sigmoid head", """
                         model Xor { input 2 sequence 1 one_to_one rnn 8 dense 1 sigmoid loss bce
                           optimizer sgd lr=0.5 momentum=0.9 batch 5 seed 7 }"""),
+                Arguments.of("one_to_one, embedded token", """
+                        model TokOne { input tokens 6 embed 3 sequence 1 one_to_one gru 5 dense 2 softmax
+                          loss cross_entropy optimizer adam lr=0.01 batch 5 seed 13 }"""),
                 Arguments.of("one_to_many lstm, sigmoid feedback", """
                         model Drawer { input 4 sequence 5 one_to_many lstm 8 dense 3 sigmoid loss bce
                           optimizer adam lr=0.01 batch 5 seed 8 }"""),
@@ -140,10 +143,10 @@ class OnnxRuntimeEquivalenceTest {
         try (OrtSession s = OrtHarness.session(export.graphs().get(0).bytes());
              OrtHarness.Feeds feeds = new OrtHarness.Feeds()) {
             int t = model.stack().steps();
-            if (model.mode() == SequenceMode.ONE_TO_ONE) {
-                feeds.floats("input", floats(batch.features, 0, n * info.inputSize()), n, info.inputSize());
-            } else if (info.tokenInputs()) {
+            if (info.tokenInputs()) {
                 feeds.longs("tokens", longs(batch.tokens, 0, n * t), n, t);
+            } else if (model.mode() == SequenceMode.ONE_TO_ONE) {
+                feeds.floats("input", floats(batch.features, 0, n * info.inputSize()), n, info.inputSize());
             } else {
                 feeds.floats("input", floats(batch.features, 0, n * t * info.inputSize()), n, t, info.inputSize());
             }
@@ -264,5 +267,67 @@ class OnnxRuntimeEquivalenceTest {
         assertEquals(expected.length, actual.length, what + ": size");
         double err = relativeError(actual, expected, expected.length);
         assertTrue(err <= TOLERANCE, what + ": relative error " + err + " > " + TOLERANCE);
+    }
+
+    /**
+     * docs/deploy.md's greedy decoding snippet, as written there (nested arrays, state kept across closed
+     * Results): each chosen token is the argmax of the generated class's logits when the class is
+     * teacher-forced with the tokens ONNX chose.
+     */
+    @org.junit.jupiter.api.Test
+    void theDocsGreedyDecodingLoopAgreesWithTheGeneratedClass() throws OrtException {
+        Model model = OrtHarness.parse("""
+                model G { encoder { input tokens 9 embed 4 sequence 5 gru 8 }
+                  decoder { input tokens 7 embed 3 sequence 6 gru 8 dense 7 softmax } loss cross_entropy batch 1 seed 4 }""");
+        RnnModel net = OrtHarness.trained(model, 5);
+        OnnxExport.Export export = OnnxExport.export(model, net.parameters(), OnnxExport.Options.defaults());
+        ai.onnxruntime.OrtEnvironment env = OrtHarness.ENV;
+        long[] sourceIds = {3, 1, 4, 1, 5};
+        int maxSteps = 6;
+        int[] chosen = new int[maxSteps];
+        try (OrtSession encoder = OrtHarness.session(export.graphs().get(0).bytes());
+             OrtSession decoder = OrtHarness.session(export.graphs().get(1).bytes())) {
+            // --- as in docs/deploy.md ---
+            float[][][] h;
+            try (ai.onnxruntime.OnnxTensor src = ai.onnxruntime.OnnxTensor.createTensor(env, new long[][] {sourceIds});
+                 OrtSession.Result r = encoder.run(Map.of("tokens", src))) {
+                h = (float[][][]) r.get("h_out_l0").get().getValue();
+            }
+            long token = 0;
+            for (int t = 0; t < maxSteps; t++) {
+                try (ai.onnxruntime.OnnxTensor tok = ai.onnxruntime.OnnxTensor.createTensor(env, new long[][] {{token}});
+                     ai.onnxruntime.OnnxTensor hIn = ai.onnxruntime.OnnxTensor.createTensor(env, h);
+                     OrtSession.Result r = decoder.run(Map.of("tokens", tok, "h_in_l0", hIn))) {
+                    float[] p = ((float[][][]) r.get("output").get().getValue())[0][0];
+                    token = argmax(p);
+                    h = (float[][][]) r.get("h_out_l0").get().getValue();
+                }
+                chosen[t] = (int) token;
+            }
+        }
+        Batch batch = Batch.forModel(net.info(), 1);
+        for (int t = 0; t < sourceIds.length; t++) {
+            batch.tokens[t] = (int) sourceIds[t];
+        }
+        System.arraycopy(chosen, 0, batch.classes, 0, maxSteps);
+        net.forward(batch);
+        double[] logits = new double[net.info().logitsPerSample()];
+        net.copyLogits(logits);
+        int v = net.info().outputs();
+        for (int t = 0; t < maxSteps; t++) {
+            int best = 0;
+            for (int k = 1; k < v; k++) {
+                best = logits[t * v + k] > logits[t * v + best] ? k : best;
+            }
+            assertEquals(chosen[t], best, "step " + t + " of " + java.util.Arrays.toString(chosen));
+        }
+    }
+
+    private static long argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            best = p[k] > p[best] ? k : best;
+        }
+        return best;
     }
 }

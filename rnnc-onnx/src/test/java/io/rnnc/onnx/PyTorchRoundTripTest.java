@@ -46,6 +46,7 @@ class PyTorchRoundTripTest {
             "model D { input tokens 11 embed 4 sequence 6 many_to_many lstm 9 gru 6 rnn 5 dense 11 softmax loss cross_entropy batch 4 seed 4 }",
             "model E { input tokens 6 sequence 4 many_to_one gru 5 gru 8 dense 2 sigmoid loss bce batch 4 seed 5 }",
             "model F { input 2 sequence 1 one_to_one rnn 8 dense 1 sigmoid loss bce optimizer sgd lr=0.5 momentum=0.9 batch 4 seed 6 }",
+            "model F2 { input tokens 6 sequence 1 one_to_one lstm 5 dense 3 softmax loss cross_entropy batch 4 seed 12 }",
             "model G { input 4 sequence 5 one_to_many lstm 8 dense 3 sigmoid loss bce batch 4 seed 7 }",
             "model H { input 3 sequence 4 one_to_many gru 6 rnn 5 dense 4 softmax loss cross_entropy batch 4 seed 8 }",
             "model I { encoder { input tokens 8 embed 4 sequence 5 lstm 8 lstm 8 } decoder { input tokens 6 embed 3 sequence 4 lstm 8 lstm 8 dense 6 softmax } loss cross_entropy batch 4 seed 9 }",
