@@ -15,11 +15,13 @@ import io.rnnc.compiler.codegen.GeneratedSource;
 import io.rnnc.compiler.driver.RnncVersion;
 import io.rnnc.compiler.javac.InMemoryCompiler;
 import io.rnnc.compiler.model.DenseHead;
+import io.rnnc.compiler.model.HeadActivation;
 import io.rnnc.compiler.model.InputKind;
 import io.rnnc.compiler.model.InputSpec;
 import io.rnnc.compiler.model.Layer;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.ParamSpec;
+import io.rnnc.compiler.model.Precision;
 import io.rnnc.compiler.model.SequenceMode;
 import io.rnnc.compiler.model.SourcePos;
 import io.rnnc.compiler.model.Stack;
@@ -220,7 +222,7 @@ public final class OnnxExport {
         String in = g.floatInput("input", "features [batch, I], the same at every step", Dim.named("batch"),
                 Dim.of(stack.input().width()));
         String feedback = g.floatInput("feedback", "the previous step's output [batch, O]: zeros at the first step, "
-                + (head.activation() == io.rnnc.compiler.model.HeadActivation.SOFTMAX ? "then one-hot of the class chosen"
+                + (head.activation() == HeadActivation.SOFTMAX ? "then one-hot of the class chosen"
                 : "then the previous output values"), Dim.named("batch"), Dim.of(head.outputs()));
         String u = g.node1("Concat", List.of(in, feedback), "step_input", intAttr("axis", 1));
         String x = g.node1("Unsqueeze", List.of(u, axes(g, 0)), "step_input_time_major");
@@ -419,7 +421,7 @@ public final class OnnxExport {
         meta(m, "rnnc.mode", model.mode().keyword());
         meta(m, "rnnc.role", role);
         meta(m, "rnnc.precision", model.precision().keyword()
-                + (model.precision() == io.rnnc.compiler.model.Precision.FLOAT64 ? " (exported as float32)" : ""));
+                + (model.precision() == Precision.FLOAT64 ? " (exported as float32)" : ""));
         return m.build();
     }
 
