@@ -275,19 +275,41 @@ def compare(torch, model, arch, dtype, expect_path, tolerance):
     return err <= tolerance
 
 
+def serve(torch, tolerance):
+    """One comparison per stdin line; one answer line each, starting 'ok:', 'MISMATCH:' or 'ERROR:'."""
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            checkpoint, expect = line.rstrip("\n").split("\t")
+            model, arch, _, _, dtype = load(torch, checkpoint)
+            compare(torch, model, arch, dtype, expect, tolerance)
+        except (Exception, SystemExit) as e:  # one bad pair must not end the others
+            print(f"ERROR: {type(e).__name__}: {e}")
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--checkpoint", required=True, help="safetensors written by rnnc (train, Checkpoint.save)")
+    p.add_argument("--checkpoint", help="safetensors written by rnnc (train, Checkpoint.save)")
     p.add_argument("--architecture", help="rnnc.architecture text, for a file without rnnc metadata")
     p.add_argument("--expect", help="safetensors with x, (y), logits, h_n_l<l>, c_n_l<l> to compare with")
     p.add_argument("--tolerance", type=float, default=1e-5)
     p.add_argument("--data", help="MNIST directory: score the test set (MNIST models)")
     p.add_argument("--model", help="(ignored; the cell is read from the checkpoint)")
+    p.add_argument("--serve", action="store_true",
+                   help="read 'CHECKPOINT<TAB>EXPECT' lines from stdin, answer one line each (torch is imported once)")
     args = p.parse_args(argv)
+    if not args.serve and not args.checkpoint:
+        p.error("--checkpoint is required (or --serve)")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     torch.set_num_threads(1)
+    if args.serve:
+        return serve(torch, args.tolerance)
 
     model, arch, names, meta, dtype = load(torch, args.checkpoint, args.architecture)
     renamed = {k: v for k, v in names.items() if k != v}

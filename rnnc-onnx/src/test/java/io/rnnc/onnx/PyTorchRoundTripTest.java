@@ -91,9 +91,8 @@ class PyTorchRoundTripTest {
         Path expectFile = dir.resolve("expect.safetensors");
         SafeTensors.write(expectFile, expect, Map.of());
 
-        Run run = python(script().toString(), "--checkpoint", checkpoint.toString(), "--expect", expectFile.toString());
-        assertEquals(0, run.exit(), run.output());
-        assertTrue(run.output().contains("ok: worst relative error"), run.output());
+        String answer = server().compare(checkpoint, expectFile);
+        assertTrue(answer.startsWith("ok: worst relative error"), answer);
     }
 
     private static SafeTensors.Tensor inputs(Model model, ModelInfo info, Batch batch, int n) {
@@ -141,6 +140,88 @@ class PyTorchRoundTripTest {
     }
 
     record Run(int exit, String output) {
+    }
+
+    private static PythonServer server;
+
+    /** One Python process for every case (importing torch takes seconds): the script's --serve mode. */
+    static synchronized PythonServer server() throws IOException {
+        if (server == null) {
+            server = new PythonServer();
+        }
+        return server;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static synchronized void stopServer() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** {@code load_in_pytorch.py --serve}: a line "CHECKPOINT\tEXPECT" in, one answer line out. */
+    static final class PythonServer implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader answers;
+        private final java.io.Writer requests;
+
+        PythonServer() throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(PYTHON.toString(), script().toString(), "--serve")
+                    .redirectErrorStream(true);
+            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+            process = pb.start();
+            answers = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            requests = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            String first = answer();
+            if (!"ready".equals(first)) {
+                throw new AssertionError("load_in_pytorch.py --serve did not start: " + first);
+            }
+        }
+
+        String compare(Path checkpoint, Path expect) throws IOException {
+            requests.write(checkpoint + "\t" + expect + "\n");
+            requests.flush();
+            return answer();
+        }
+
+        /** The next line, within 300 s; everything the process printed instead, if it ended. */
+        private String answer() throws IOException {
+            try {
+                String line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return answers.readLine();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).get(300, TimeUnit.SECONDS);
+                if (line == null) {
+                    throw new AssertionError("load_in_pytorch.py --serve ended (exit "
+                            + (process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : "?") + ")");
+                }
+                return line;
+            } catch (java.util.concurrent.TimeoutException e) {
+                process.destroyForcibly();
+                throw new AssertionError("load_in_pytorch.py --serve gave no answer in 300 s");
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            requests.close();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static Run python(String... args) throws IOException, InterruptedException {
