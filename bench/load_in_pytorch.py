@@ -242,6 +242,9 @@ def load(torch, path, architecture=None):
         raise SystemExit(f"{path} has no rnnc.architecture metadata: pass --architecture "
                          "'many_to_one, features 28, steps 28 -> 1, rnn_tanh 100 / rnn_tanh 100, softmax 10, cross_entropy'")
     arch = parse_architecture(text)
+    reverse = sorted(k for k in state if k.endswith("_reverse"))
+    if reverse:
+        raise SystemExit(f"{path} has bidirectional layers ({reverse[0]}, ...): this script does not build them yet")
     model, names = build(torch, arch, state)
     dtype = torch.float64 if any(v.dtype == torch.float64 for v in state.values()) else torch.float32
     model = model.to(dtype)

@@ -147,6 +147,8 @@ public final class OnnxExport {
     private final Model model;
     private final TensorStore weights;
     private final Options options;
+    /** Every parameter a graph has read, so that none is silently left out. */
+    private final java.util.Set<String> read = new java.util.HashSet<>();
 
     private OnnxExport(Model model, TensorStore weights, Options options) {
         this.model = model;
@@ -162,6 +164,8 @@ public final class OnnxExport {
      *                             hold) or an option does not apply to its mode
      */
     public static Export export(Model model, TensorStore parameters, Options options) {
+        refuseBidirectional(model, model.stack());
+        model.encoder().ifPresent(e -> refuseBidirectional(model, e));
         checkWeights(model, parameters);
         return new OnnxExport(model, parameters, options).build();
     }
@@ -189,7 +193,28 @@ public final class OnnxExport {
             case ONE_TO_MANY -> List.of(new Graph("model", oneToManyStep()));
             case SEQ2SEQ -> List.of(new Graph("encoder", encoder()), new Graph("decoder", decoder()));
         };
+        // A tensor the graphs do not read is a part of the model they leave out: refuse rather than export less.
+        List<String> unread = model.parameters().stream().map(ParamSpec::name).filter(n -> !read.contains(n)).toList();
+        if (!unread.isEmpty()) {
+            throw new OnnxExportException(model.pos(), "model " + model.name() + " has parameters the ONNX export does not"
+                    + " know how to map: " + String.join(", ", unread));
+        }
         return new Export(model, graphs);
+    }
+
+    /**
+     * A layer with PyTorch's reverse-direction weights ({@code …_l<l>_reverse}) is bidirectional. Its export
+     * (ONNX {@code direction="bidirectional"}, see docs/deploy.md) waits for the generated class to define
+     * what the head reads, so that the two can be tested against each other; until then it is refused.
+     */
+    private static void refuseBidirectional(Model model, Stack stack) {
+        for (Layer layer : stack.layers()) {
+            if (model.parameter(stack.prefix() + "rnn.weight_ih_l" + layer.index() + "_reverse").isPresent()) {
+                throw new OnnxExportException(layer.pos(), "layer " + layer.index() + " of model " + model.name()
+                        + " is bidirectional; rnnc does not export bidirectional layers to ONNX yet"
+                        + " (a unidirectional stack exports, and the checkpoint loads into PyTorch's modules)");
+            }
+        }
     }
 
     // ---- the graphs of each mode ----
@@ -432,6 +457,7 @@ public final class OnnxExport {
     // ---- weights ----
 
     private double[] doubles(String name) {
+        read.add(name);
         return weights.copyOut(name);
     }
 

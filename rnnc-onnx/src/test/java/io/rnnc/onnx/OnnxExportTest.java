@@ -142,6 +142,48 @@ class OnnxExportTest {
         assertEquals(model.stack().pos(), e.where());
     }
 
+    /**
+     * A layer with PyTorch's reverse-direction weights (what a bidirectional layer adds) is refused at the layer,
+     * not exported as its forward half. Main's model records have no bidirectional layers yet, so the model is
+     * built with the extra tensor by hand.
+     */
+    @Test
+    void aBidirectionalLayerIsRefusedAtTheLayer() {
+        Model m = OrtHarness.parse(LSTM_GRU);
+        List<io.rnnc.compiler.model.ParamSpec> params = new java.util.ArrayList<>(m.parameters());
+        params.add(new io.rnnc.compiler.model.ParamSpec("rnn.weight_ih_l1_reverse", List.of(6, 2),
+                io.rnnc.compiler.model.ParamSpec.Init.UNIFORM, 0.5, m.parameterCount()));
+        Model bidirectional = new Model(m.packageName(), m.name(), m.mode(), m.encoder(), m.stack(), m.head(), m.loss(),
+                m.optimizer(), m.clip(), m.batch(), m.seed(), m.precision(), params, m.source(), m.pos());
+        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExport.export(bidirectional,
+                OrtHarness.trained(m, 1).parameters(), OnnxExport.Options.defaults()));
+        assertEquals(m.stack().layers().get(1).pos(), e.where());
+        assertTrue(e.getMessage().contains("layer 1 of model Mixed is bidirectional; rnnc does not export bidirectional"),
+                e.getMessage());
+    }
+
+    /** A parameter no graph reads (a part of some future model the exporter does not know) is refused, never dropped. */
+    @Test
+    void aParameterTheGraphsDoNotReadIsRefused() {
+        Model m = OrtHarness.parse(LSTM_GRU);
+        RnnModel net = OrtHarness.trained(m, 1);
+        int end = (int) m.parameterCount();
+        List<io.rnnc.compiler.model.ParamSpec> params = new java.util.ArrayList<>(m.parameters());
+        params.add(new io.rnnc.compiler.model.ParamSpec("fc.scale", List.of(2), io.rnnc.compiler.model.ParamSpec.Init.UNIFORM,
+                0.5, end));
+        Model extended = new Model(m.packageName(), m.name(), m.mode(), m.encoder(), m.stack(), m.head(), m.loss(),
+                m.optimizer(), m.clip(), m.batch(), m.seed(), m.precision(), params, m.source(), m.pos());
+        List<io.rnnc.runtime.TensorInfo> tensors = new java.util.ArrayList<>(net.parameters().tensors());
+        tensors.add(new io.rnnc.runtime.TensorInfo("fc.scale", new int[] {2}, end));
+        io.rnnc.runtime.FloatTensorStore store = new io.rnnc.runtime.FloatTensorStore(tensors);
+        for (io.rnnc.runtime.TensorInfo t : net.parameters().tensors()) {
+            store.copyIn(t.name(), net.parameters().copyOut(t.name()));
+        }
+        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExport.export(extended, store,
+                OnnxExport.Options.defaults()));
+        assertTrue(e.getMessage().contains("parameters the ONNX export does not know how to map: fc.scale"), e.getMessage());
+    }
+
     private static TensorProto initializer(ModelProto m, String name) {
         return m.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
     }
