@@ -67,7 +67,12 @@ final class ExportCommand extends ModelCommand {
         } catch (OnnxExportException e) {
             throw new UserException(e.getMessage());
         }
-        List<Path> files = export.write(onnx);
+        List<Path> files;
+        try {
+            files = export.write(onnx);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UserException(e.getMessage());
+        }
         for (int i = 0; i < files.size(); i++) {
             OnnxExport.Graph g = export.graphs().get(i);
             out.printf(Locale.ROOT, "wrote %s (%s%s, %d bytes; inputs %s; outputs %s)%n", files.get(i),

@@ -137,7 +137,9 @@ public final class OnnxExport {
                         Files.deleteIfExists(tmp);
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+                    String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                            : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+                    throw new UncheckedIOException("cannot write " + file + ": " + why, e);
                 }
             }
             return files;
