@@ -31,12 +31,15 @@ import io.rnnc.runtime.TensorStore;
 import io.rnnc.runtime.io.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Exports a validated {@link Model} and its trained weights as ONNX: the same forward pass as the
@@ -137,7 +140,7 @@ public final class OnnxExport {
                         Files.deleteIfExists(tmp);
                     }
                 } catch (IOException e) {
-                    String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    String why = e instanceof AccessDeniedException ? "permission denied"
                             : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
                     throw new UncheckedIOException("cannot write " + file + ": " + why, e);
                 }
@@ -150,7 +153,7 @@ public final class OnnxExport {
     private final TensorStore weights;
     private final Options options;
     /** Every parameter a graph has read, so that none is silently left out. */
-    private final java.util.Set<String> read = new java.util.HashSet<>();
+    private final Set<String> read = new HashSet<>();
 
     private OnnxExport(Model model, TensorStore weights, Options options) {
         this.model = model;
@@ -175,6 +178,9 @@ public final class OnnxExport {
     /**
      * Compiles {@code model}'s class in memory, loads {@code checkpoint} into it (every check of
      * {@link Checkpoint#load(Path, RnnModel, Checkpoint.Match)}) and exports it.
+     *
+     * @throws io.rnnc.runtime.io.RnncIoException if the file cannot be read or does not fit the model
+     * @throws OnnxExportException                 as {@link #export(Model, TensorStore, Options)}
      */
     public static Export export(Model model, Path checkpoint, Checkpoint.Match match, Options options) {
         GeneratedSource source = CodeGenerator.generate(model);
