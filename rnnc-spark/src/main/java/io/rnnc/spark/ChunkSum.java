@@ -19,6 +19,8 @@ final class ChunkSum implements Serializable {
     private int folded;
     private FlatValues prefix;
     private double loss;
+    /** The longest time one task spent computing its chunks (for the overhead figures). */
+    private long slowestTaskNanos;
     /** Chunks that arrived before one of their predecessors. */
     private final TreeMap<Integer, Chunk> pending = new TreeMap<>();
 
@@ -39,8 +41,18 @@ final class ChunkSum implements Serializable {
         return this;
     }
 
+    /** Notes that one task computed for {@code nanos}. */
+    void recordTask(long nanos) {
+        slowestTaskNanos = Math.max(slowestTaskNanos, nanos);
+    }
+
+    long slowestTaskNanos() {
+        return slowestTaskNanos;
+    }
+
     /** Takes in everything {@code other} holds (other is not used afterwards). */
     ChunkSum merge(ChunkSum other) {
+        slowestTaskNanos = Math.max(slowestTaskNanos, other.slowestTaskNanos);
         if (other.folded > 0) {
             if (folded > 0) {
                 throw new IllegalStateException("two sums both hold chunk 0");

@@ -69,7 +69,8 @@ public final class SparkMain {
         } catch (UserError | RnncIoException e) {
             err.println("error: " + e.getMessage());
             return 1;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's job failures are SparkExceptions (checked, thrown undeclared from Scala), a task's error inside
             Throwable user = userCause(e);
             if (user != null) {
                 err.println("error: " + user.getMessage());

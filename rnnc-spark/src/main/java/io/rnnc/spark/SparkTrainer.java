@@ -96,6 +96,8 @@ public final class SparkTrainer {
     private final TrainingListener listener;
     private final int chunkRows;
     private StepTimes lastEpochTimes;
+    /** The slowest task's compute time in the last synchronous step. */
+    private long lastSlowestTaskNanos;
 
     /**
      * @param model      the driver's instance of {@code blueprint}'s class: initialised (or loaded) by the caller,
@@ -143,7 +145,13 @@ public final class SparkTrainer {
 
     private EpochLayout layout(int batchSize) {
         int shard = options.shardRows() > 0 ? options.shardRows() : defaultShardRows(batchSize, chunkRows, sc.defaultParallelism());
-        return new EpochLayout(trainSize, batchSize, shard);
+        EpochLayout layout = new EpochLayout(trainSize, batchSize, shard);
+        if (options.strategy() == Strategy.SYNC && options.reduce() == Reduce.BARRIER && layout.shards() > sc.defaultParallelism()) {
+            // Spark would wait for the slots instead of failing at once
+            throw new UserError("--reduce barrier runs all " + layout.shards() + " shards of a step at once, but Spark has "
+                    + sc.defaultParallelism() + " cores; use larger shards (--shard-rows) or --reduce tree");
+        }
+        return layout;
     }
 
     /** Trains from the model's current parameters and optimizer state, epoch 1 to {@code epochs}. */
@@ -239,6 +247,37 @@ public final class SparkTrainer {
     private record StepResult(double lossTimesRows, long rows, String bad) {
     }
 
+    /**
+     * Times {@code measured} steps (averaging: rounds) of epoch 0 after {@code warm} untimed ones, from the
+     * model's current state (which they change): per step, the wall time on the driver and the slowest task's
+     * compute time (synchronous only; 0 for averaging). For docs/scaling.md.
+     */
+    double[][] timeSteps(int warm, int measured) {
+        Trainer.Options o = options.run();
+        EpochLayout layout = layout(o.batchSize());
+        int per = options.strategy() == Strategy.SYNC ? 1 : options.localSteps();
+        if ((long) (warm + measured) * per > layout.steps()) {
+            throw new IllegalArgumentException("an epoch has only " + layout.steps() + " steps");
+        }
+        double[][] times = new double[2][measured];
+        try (EpochShards shards = new EpochShards(sc, train, layout, o.seed(), 0)) {
+            for (int i = 0; i < warm + measured; i++) {
+                long start = System.nanoTime();
+                lastSlowestTaskNanos = 0;
+                StepResult r = options.strategy() == Strategy.SYNC ? syncStep(shards.rdd(), layout, i * per)
+                        : averagingRound(shards.rdd(), layout, i * per, per);
+                if (r.bad != null) {
+                    throw new IllegalStateException(r.bad);
+                }
+                if (i >= warm) {
+                    times[0][i - warm] = (System.nanoTime() - start) * 1e-9;
+                    times[1][i - warm] = lastSlowestTaskNanos * 1e-9;
+                }
+            }
+        }
+        return times;
+    }
+
     // ---- synchronous ----
 
     /** The parameters (and optimizer step count) a step's tasks start from. */
@@ -255,6 +294,7 @@ public final class SparkTrainer {
                 throw new IllegalStateException("step " + b + ": " + total.folded() + " chunks summed, " + total.pending()
                         + " pending, expected " + chunks);
             }
+            lastSlowestTaskNanos = total.slowestTaskNanos();
             total.gradients().copyTo(model.gradients());
             double loss = total.loss();
             String bad = !Double.isFinite(loss) ? "loss is " + loss : null;
@@ -310,6 +350,7 @@ public final class SparkTrainer {
         ChunkedModel m = bp.borrow();
         try {
             load(m, state.parameters(), null, state.step());
+            long start = System.nanoTime();
             Batch batch = Batch.forModel(m.info(), chunkRows);
             for (int j = 0; j * chunkRows < n; j++) {
                 int k = Math.min(chunkRows, n - j * chunkRows);
@@ -320,6 +361,7 @@ public final class SparkTrainer {
                 double loss = m.computeChunkGradients(batch, row0 + j * chunkRows, layout.stepRows(b));
                 sum.add((row0 + j * chunkRows) / chunkRows, FlatValues.copyOf(m.gradients()), loss);
             }
+            sum.recordTask(System.nanoTime() - start);
         } finally {
             bp.release(m);
         }
