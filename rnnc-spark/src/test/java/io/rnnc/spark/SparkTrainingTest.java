@@ -141,6 +141,27 @@ class SparkTrainingTest {
     }
 
     @Test
+    void encoderDecoderAndFloat64RegressionAreBitIdenticalToo() throws Exception {
+        for (String spec : new String[] {"tiny_seq2seq.rnn", "tiny_series.rnn"}) {
+            ModelBlueprint bp = ModelBlueprint.compile(Path.of("src/test/resources", spec), null);
+            ChunkedModel probe = bp.newModel();
+            Dataset train = new RandomSamples(probe.info(), 150, 17);
+            Dataset test = new RandomSamples(probe.info(), 40, 18);
+            Trainer.Options plain = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".plain.safetensors"));
+            ChunkedModel a = bp.newModel();
+            a.initialize(4);
+            a.setThreads(2);
+            assertTrue(new Trainer(a, train, test, plain, null).run().completed());
+            Trainer.Options spark = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".spark.safetensors"));
+            ChunkedModel b = bp.newModel();
+            b.initialize(4);
+            assertTrue(new SparkTrainer(sc, bp, b, SparkData.fromDataset(sc, train, probe.info(), 2), 150, test,
+                    SparkTrainer.Options.sync(spark), null).run().completed());
+            assertArrayEquals(Files.readAllBytes(plain.checkpoint()), Files.readAllBytes(spark.checkpoint()), spec);
+        }
+    }
+
+    @Test
     void shardsThatSplitAChunkAreRefused() {
         ChunkedModel m = mnistRnn.newModel();
         UserError e = assertThrows(UserError.class, () -> new SparkTrainer(sc, mnistRnn, m, rdd(mnistRnn, mnistTrain), 256, null,
