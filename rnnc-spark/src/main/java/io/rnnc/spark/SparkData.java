@@ -28,15 +28,24 @@ import java.util.List;
  */
 public final class SparkData {
 
+    /** Largest share of a driver-held dataset one task carries. */
+    private static final long TASK_BYTES = 16L << 20;
+
     private SparkData() {
     }
 
-    /** A dataset held by the driver, spread over {@code slices} partitions. */
+    /**
+     * A dataset held by the driver, spread over at least {@code slices} partitions, and more if a partition
+     * would exceed 16 MB (a partition of a driver's collection travels inside its task).
+     */
     public static JavaPairRDD<Long, Sample> fromDataset(JavaSparkContext sc, Dataset data, ModelInfo info, int slices) {
         data.layout().checkFits(info);
         List<Sample> samples = samples(data, info);
-        return sc.parallelize(samples, Math.max(1, slices)).zipWithIndex().mapToPair(Tuple2::swap);
+        long bytes = 8L * (info.inputValuesPerSample() + info.targetValuesPerSample()) * samples.size();
+        int bySize = (int) Math.min(Integer.MAX_VALUE, (bytes + TASK_BYTES - 1) / TASK_BYTES);
+        return sc.parallelize(samples, Math.max(1, Math.max(slices, bySize))).zipWithIndex().mapToPair(Tuple2::swap);
     }
+
 
     /** The samples of {@code data}, in order. */
     public static List<Sample> samples(Dataset data, ModelInfo info) {

@@ -33,7 +33,8 @@ public final class SparkMain {
                                   (any path Spark reads: file, directory, glob, hdfs://, s3a://): per line the
                                   target values, then the input values
               --test PATH         held-out CSV evaluated after each epoch (MNIST: the directory's test images)
-              --spark [MASTER]    Spark master (default: spark-submit's, else local[*])
+              --spark [MASTER]    Spark master: local[N], local[*], spark://..., yarn, k8s://...
+                                  (default: spark-submit's, else local[*])
               --model NAME        the model of a spec that holds several
               --epochs N          epochs (default 2)
               --batch B           global batch (default: the spec's)
@@ -139,9 +140,10 @@ public final class SparkMain {
             SparkTrainer.Reduce reduce = SparkTrainer.Reduce.TREE;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
-                boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
+                // --spark takes a value only if the next word is a master URL, so that '--spark SPEC' reads SPEC as the spec
+                boolean masterNext = i + 1 < args.length && args[i + 1].matches("local(\\[.*\\])?|yarn|(spark|k8s|mesos)://.*");
                 switch (a) {
-                    case "--spark" -> master = hasValue ? args[++i] : null;
+                    case "--spark" -> master = masterNext ? args[++i] : null;
                     case "--data" -> data = value(args, ++i, a);
                     case "--test" -> test = value(args, ++i, a);
                     case "--model" -> model = value(args, ++i, a);
@@ -256,7 +258,8 @@ public final class SparkMain {
                         t = Datasets.head(t, Math.min(trainLimit, t.size()));
                     }
                     trainSize = t.size();
-                    train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism());
+                    // Cached: the driver's copy travels to the executors once, not once per epoch
+                    train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
                     validation = test != null ? SparkData.csvOnDriver(sc, test, net.info()) : Mnist.loadDirectory(dir, false);
                 } else {
                     train = SparkData.csv(sc, data, net.info());

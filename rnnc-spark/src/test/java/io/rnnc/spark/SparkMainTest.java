@@ -60,7 +60,8 @@ class SparkMainTest {
 
     @Test
     void flagsAreCheckedBeforeSparkStarts() {
-        assertEquals(1, run("train", "../samples/mnist/mnist_rnn.rnn", "--data", "x", "--strategy", "gossip"));
+        // --spark without a master, before the spec: the spec is not taken for a master
+        assertEquals(1, run("train", "--spark", "../samples/mnist/mnist_rnn.rnn", "--data", "x", "--strategy", "gossip"));
         assertTrue(err().contains("--strategy gossip: one of sync, average"), err());
         assertEquals(1, run("train", "nope.rnn", "--data", "x"));
         assertTrue(err().contains("nope.rnn: no such file"), err());
