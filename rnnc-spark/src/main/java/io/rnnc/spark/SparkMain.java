@@ -94,7 +94,7 @@ public final class SparkMain {
     }
 
     /** A Spark context for this JVM: quiet, no web UI, {@code master} unless spark-submit set one (null: local[*]). */
-    public static JavaSparkContext localContext(String master, String appName) {
+    public static JavaSparkContext sparkContext(String master, String appName) {
         SparkConf conf = new SparkConf().setAppName(appName);
         if (master != null) {
             conf.setMaster(master);
@@ -158,6 +158,9 @@ public final class SparkMain {
                     case "--local-steps" -> localSteps = positive(args, ++i, a);
                     case "--shard-rows" -> shardRows = positive(args, ++i, a);
                     case "--reduce" -> reduce = choice(SparkTrainer.Reduce.class, value(args, ++i, a), a);
+                    case "--threads", "--chart", "--progress", "--force", "--train-images", "--train-labels", "--test-images",
+                         "--test-labels" -> throw new UserError(a + " is an option of rnnc train that training on Spark does not take"
+                            + (a.equals("--threads") ? " (Spark decides the cores: --spark local[N])" : "") + "; see rnnc-spark help");
                     default -> {
                         if (a.startsWith("--") || spec != null) {
                             throw new UserError("unknown option or extra argument '" + a + "' (see rnnc-spark help)");
@@ -245,7 +248,7 @@ public final class SparkMain {
             } catch (java.io.IOException e) {
                 throw new UserError("--checkpoint " + ckpt + ": cannot create its directory (" + e.getMessage() + ")");
             }
-            JavaSparkContext sc = localContext(master, "rnnc " + net.info().name());
+            JavaSparkContext sc = sparkContext(master, "rnnc " + net.info().name());
             try {
                 JavaPairRDD<Long, Sample> train;
                 int trainSize;

@@ -81,10 +81,6 @@ public final class SparkTrainer {
         }
     }
 
-    /** Timings of the last epoch's steps, for docs/scaling.md. */
-    public record StepTimes(int steps, double seconds, double arrangeSeconds) {
-    }
-
     private final JavaSparkContext sc;
     private final ModelBlueprint blueprint;
     private final ChunkedModel model;
@@ -95,7 +91,6 @@ public final class SparkTrainer {
     private final Options options;
     private final TrainingListener listener;
     private final int chunkRows;
-    private StepTimes lastEpochTimes;
     /** The slowest task's compute time in the last synchronous step. */
     private long lastSlowestTaskNanos;
 
@@ -176,11 +171,6 @@ public final class SparkTrainer {
         return run(position, checkpoint);
     }
 
-    /** Step timings of the last epoch trained. */
-    public StepTimes lastEpochTimes() {
-        return lastEpochTimes;
-    }
-
     private Trainer.Result run(Checkpoint.Position from, Path resumedFrom) {
         int batchSize = from.batchSize();
         long seed = from.seed();
@@ -198,7 +188,6 @@ public final class SparkTrainer {
             double lossSum = 0;
             long samples = 0;
             try (EpochShards shards = new EpochShards(sc, train, layout, seed, e)) {
-                long arranged = System.nanoTime();
                 int per = options.strategy() == Strategy.SYNC ? 1 : options.localSteps();
                 for (int b = 0; b < steps; b += per) {
                     int k = Math.min(per, steps - b);
@@ -218,7 +207,6 @@ public final class SparkTrainer {
                     listener.step(new TrainingListener.Step(e + 1, epochs, b + k, steps, globalStep, r.lossTimesRows / r.rows,
                             rate, remaining / rate));
                 }
-                lastEpochTimes = new StepTimes(steps, (System.nanoTime() - arranged) * 1e-9, (arranged - start) * 1e-9);
             }
             double trainSeconds = (System.nanoTime() - start) * 1e-9;
             double trainLoss = lossSum / samples;

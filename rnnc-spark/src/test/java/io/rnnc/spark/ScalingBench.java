@@ -62,7 +62,7 @@ public final class ScalingBench {
         System.out.println("| model | batch | plain 1 thread | plain 2 threads | local[1] step | its task | local[2] tree step | its slowest task | local[2] barrier step | local[2] average k=4, per step |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         Map<String, double[]> local1 = new LinkedHashMap<>();
-        JavaSparkContext sc = SparkMain.localContext("local[1]", "scaling-1");
+        JavaSparkContext sc = SparkMain.sparkContext("local[1]", "scaling-1");
         try {
             for (var e : blueprints.entrySet()) {
                 int b = Integer.parseInt(e.getKey().split("/")[1]);
@@ -71,7 +71,7 @@ public final class ScalingBench {
         } finally {
             sc.stop();
         }
-        sc = SparkMain.localContext("local[2]", "scaling-2");
+        sc = SparkMain.sparkContext("local[2]", "scaling-2");
         try {
             for (var e : blueprints.entrySet()) {
                 String key = e.getKey();

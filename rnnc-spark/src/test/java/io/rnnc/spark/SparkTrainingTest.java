@@ -41,7 +41,7 @@ class SparkTrainingTest {
 
     @BeforeAll
     static void start() {
-        sc = SparkMain.localContext("local[2]", "rnnc-spark-test");
+        sc = SparkMain.sparkContext("local[2]", "rnnc-spark-test");
         Dataset train = Mnist.loadDirectory(Path.of("../samples/mnist/data"), true);
         mnistTrain = Datasets.head(train, 256);
         mnistTest = Datasets.head(Mnist.loadDirectory(Path.of("../samples/mnist/data"), false), 100);
