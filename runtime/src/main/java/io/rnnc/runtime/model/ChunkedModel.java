@@ -349,11 +349,41 @@ public abstract class ChunkedModel implements RnnModel {
 
     private void runChunk(int c) {
         int row0 = c * chunkRows;
-        chunks[c].chunkStep(stepBatch, row0, Math.min(chunkRows, batchRows - row0), batchRows, stepMode);
+        chunks[c].chunkStep(stepBatch, row0, Math.min(chunkRows, batchRows - row0), batchRows,
+                stepBatch.validPositions(0, batchRows), stepBatch.validTargetPositions(0, batchRows), stepMode);
     }
 
-    /** Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total}. */
-    private void chunkStep(Batch batch, int row0, int n, int total, int mode) {
+    /**
+     * One chunk of a step whose batch is split across machines (rnnc-spark): forward, loss and backward of
+     * {@code rows} (at most one chunk, without per-sample lengths), which are rows {@code row0 ..} of a batch of
+     * {@code batchRows}. Overwrites {@link #gradients()} with this chunk's gradients alone and returns its share
+     * of the batch's mean loss; adding the chunks' gradients and losses in chunk order, as
+     * {@link #computeGradients} does, gives that batch's step bit for bit.
+     */
+    public final double computeChunkGradients(Batch rows, int row0, int batchRows) {
+        if (chunks == null || chunks[0] != this) {
+            throw new IllegalStateException("a chunk step on a chunk, or before completeConstruction()");
+        }
+        int n = rows.size();
+        if (batchRows < 1 || batchRows > info.maxBatch() || row0 < 0 || row0 % chunkRows != 0 || n > chunkRows
+                || row0 + n > batchRows) {
+            throw new IllegalArgumentException(n + " rows at row " + row0 + " are not one chunk (" + chunkRows
+                    + " rows, starting at a multiple of it) of a batch of " + batchRows + " (at most " + info.maxBatch() + ")");
+        }
+        if (rows.hasLengths()) {
+            // A masked mean divides by the whole batch's valid positions, which one chunk does not know
+            throw new IllegalArgumentException("a chunk step does not take per-sample lengths");
+        }
+        chunkStep(rows, row0, n, batchRows, (long) Batch.maxLengthOf(info) * batchRows,
+                (long) Batch.maxTargetLengthOf(info) * batchRows, TRAIN);
+        return chunkLoss;
+    }
+
+    /**
+     * Forward (and loss, and backward) of rows {@code row0 .. row0 + n} of a batch of {@code total} rows that has
+     * {@code validPositions} and {@code validTargetPositions} valid positions.
+     */
+    private void chunkStep(Batch batch, int row0, int n, int total, long validPositions, long validTargetPositions, int mode) {
         Batch b = batch;
         if (batch.size() != n) {
             slice.copyRowsFrom(batch, row0, n);
@@ -361,8 +391,8 @@ public abstract class ChunkedModel implements RnnModel {
         }
         rows = n;
         firstRow = row0;
-        batchValidPositions = batch.validPositions(0, total);
-        batchValidTargetPositions = batch.validTargetPositions(0, total);
+        batchValidPositions = validPositions;
+        batchValidTargetPositions = validTargetPositions;
         loadInputs(b, n);
         forwardPass(n);
         if (mode != FORWARD) {

@@ -1,0 +1,172 @@
+package io.rnnc.spark;
+
+import io.rnnc.runtime.data.Dataset;
+import io.rnnc.runtime.data.Datasets;
+import io.rnnc.runtime.data.Mnist;
+import io.rnnc.runtime.model.ChunkedModel;
+import io.rnnc.runtime.train.Trainer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Training on Spark (local[2]) against the plain {@link Trainer} on one machine: synchronous runs must write the
+ * same checkpoint, byte for byte.
+ */
+class SparkTrainingTest {
+
+    static final Path MNIST_SPEC = Path.of("../samples/mnist/mnist_rnn.rnn");
+    static final Path LSTM96_SPEC = Path.of("src/test/resources/mnist_lstm96.rnn");
+
+    static JavaSparkContext sc;
+    static Dataset mnistTrain;
+    static Dataset mnistTest;
+    static ModelBlueprint mnistRnn;
+    static ModelBlueprint lstm96;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkMain.sparkContext("local[2]", "rnnc-spark-test");
+        Dataset train = Mnist.loadDirectory(Path.of("../samples/mnist/data"), true);
+        mnistTrain = Datasets.head(train, 256);
+        mnistTest = Datasets.head(Mnist.loadDirectory(Path.of("../samples/mnist/data"), false), 100);
+        mnistRnn = ModelBlueprint.compile(MNIST_SPEC, null);
+        lstm96 = ModelBlueprint.compile(LSTM96_SPEC, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    /** The plain trainer's checkpoint (2 threads, as the machine's cores). */
+    private byte[] plain(ModelBlueprint bp, Dataset train, Trainer.Options o) throws Exception {
+        ChunkedModel m = bp.newModel();
+        m.initialize(o.seed());
+        m.setThreads(2);
+        assertTrue(new Trainer(m, train, mnistTest, o, null).run().completed());
+        return Files.readAllBytes(o.checkpoint());
+    }
+
+    private byte[] spark(ModelBlueprint bp, JavaPairRDD<Long, Sample> rdd, int size, SparkTrainer.Options o) throws Exception {
+        ChunkedModel m = bp.newModel();
+        m.initialize(o.run().seed());
+        assertTrue(new SparkTrainer(sc, bp, m, rdd, size, mnistTest, o, null).run().completed());
+        return Files.readAllBytes(o.run().checkpoint());
+    }
+
+    private JavaPairRDD<Long, Sample> rdd(ModelBlueprint bp, Dataset data) {
+        return SparkData.fromDataset(sc, data, bp.newModel().info(), 3);
+    }
+
+    @Test
+    void synchronousTrainingWritesThePlainTrainersCheckpoint() throws Exception {
+        byte[] expected = plain(mnistRnn, mnistTrain, new Trainer.Options(2, 64, 7, dir.resolve("plain.safetensors")));
+        byte[] actual = spark(mnistRnn, rdd(mnistRnn, mnistTrain), 256,
+                SparkTrainer.Options.sync(new Trainer.Options(2, 64, 7, dir.resolve("spark.safetensors"))));
+        assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void unevenShardsAndAShortLastStepAreStillBitIdenticalWithEitherReduction() throws Exception {
+        Dataset train = Datasets.head(mnistTrain, 200);
+        byte[] expected = plain(lstm96, train, new Trainer.Options(2, 96, 3, dir.resolve("plain.safetensors")));
+        int chunk = lstm96.newModel().settings().chunkRows();
+        assertEquals(3, (96 + chunk - 1) / chunk, "the test spec should make three chunks of a full batch");
+        for (SparkTrainer.Reduce reduce : SparkTrainer.Reduce.values()) {
+            Path out = dir.resolve(reduce + ".safetensors");
+            byte[] actual = spark(lstm96, rdd(lstm96, train), 200, new SparkTrainer.Options(
+                    new Trainer.Options(2, 96, 3, out), 2 * chunk, SparkTrainer.Strategy.SYNC, 1, reduce));
+            assertArrayEquals(expected, actual, reduce.toString());
+        }
+    }
+
+    @Test
+    void aResumedRunEndsWhereTheUninterruptedOneDoes() throws Exception {
+        Path whole = dir.resolve("whole.safetensors");
+        Path split = dir.resolve("split.safetensors");
+        JavaPairRDD<Long, Sample> data = rdd(mnistRnn, mnistTrain);
+        byte[] expected = spark(mnistRnn, data, 256, SparkTrainer.Options.sync(new Trainer.Options(2, 64, 11, whole)));
+        spark(mnistRnn, data, 256, SparkTrainer.Options.sync(new Trainer.Options(1, 64, 11, split)));
+        ChunkedModel m = mnistRnn.newModel();
+        SparkTrainer resumed = new SparkTrainer(sc, mnistRnn, m, data, 256, mnistTest,
+                SparkTrainer.Options.sync(new Trainer.Options(2, 64, 11, split)), null);
+        assertEquals(1, resumed.resume(split).epochs().size());
+        assertArrayEquals(expected, Files.readAllBytes(split));
+    }
+
+    @Test
+    void csvReadThroughSparkTrainsAsTheSameDataOnOneMachine() throws Exception {
+        ChunkedModel probe = mnistRnn.newModel();
+        Path csv = dir.resolve("mnist.csv");
+        SparkData.writeCsv(mnistTrain, probe.info(), csv);
+        byte[] expected = plain(mnistRnn, mnistTrain, new Trainer.Options(1, 64, 5, dir.resolve("plain.safetensors")));
+        byte[] actual = spark(mnistRnn, SparkData.csv(sc, csv.toString(), probe.info()), 256,
+                SparkTrainer.Options.sync(new Trainer.Options(1, 64, 5, dir.resolve("csv.safetensors"))));
+        assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void averagingOverOneShardIsPlainTrainingAndOverTwoShardsLearns() throws Exception {
+        byte[] expected = plain(mnistRnn, mnistTrain, new Trainer.Options(1, 64, 9, dir.resolve("plain.safetensors")));
+        byte[] oneShard = spark(mnistRnn, rdd(mnistRnn, mnistTrain), 256, new SparkTrainer.Options(
+                new Trainer.Options(1, 64, 9, dir.resolve("one.safetensors")), 64, SparkTrainer.Strategy.AVERAGE, 2,
+                SparkTrainer.Reduce.TREE));
+        assertArrayEquals(expected, oneShard, "the average of one partition is its own training");
+
+        ChunkedModel m = mnistRnn.newModel();
+        m.initialize(9);
+        double before = io.rnnc.runtime.train.Evaluation.of(m, mnistTest).loss();
+        Trainer.Result r = new SparkTrainer(sc, mnistRnn, m, rdd(mnistRnn, mnistTrain), 256, mnistTest, new SparkTrainer.Options(
+                new Trainer.Options(3, 64, 9, null), 32, SparkTrainer.Strategy.AVERAGE, 2, SparkTrainer.Reduce.TREE), null).run();
+        assertTrue(r.completed());
+        assertTrue(r.last().validationLoss() < before, r.last().validationLoss() + " after, " + before + " before");
+    }
+
+    @Test
+    void encoderDecoderAndFloat64RegressionAreBitIdenticalToo() throws Exception {
+        for (String spec : new String[] {"tiny_seq2seq.rnn", "tiny_series.rnn"}) {
+            ModelBlueprint bp = ModelBlueprint.compile(Path.of("src/test/resources", spec), null);
+            ChunkedModel probe = bp.newModel();
+            Dataset train = new RandomSamples(probe.info(), 150, 17);
+            Dataset test = new RandomSamples(probe.info(), 40, 18);
+            Trainer.Options plain = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".plain.safetensors"));
+            ChunkedModel a = bp.newModel();
+            a.initialize(4);
+            a.setThreads(2);
+            assertTrue(new Trainer(a, train, test, plain, null).run().completed());
+            Trainer.Options spark = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".spark.safetensors"));
+            ChunkedModel b = bp.newModel();
+            b.initialize(4);
+            assertTrue(new SparkTrainer(sc, bp, b, SparkData.fromDataset(sc, train, probe.info(), 2), 150, test,
+                    SparkTrainer.Options.sync(spark), null).run().completed());
+            assertArrayEquals(Files.readAllBytes(plain.checkpoint()), Files.readAllBytes(spark.checkpoint()), spec);
+        }
+    }
+
+    @Test
+    void shardsThatSplitAChunkAreRefused() {
+        ChunkedModel m = mnistRnn.newModel();
+        UserError e = assertThrows(UserError.class, () -> new SparkTrainer(sc, mnistRnn, m, rdd(mnistRnn, mnistTrain), 256, null,
+                new SparkTrainer.Options(new Trainer.Options(1, 64, 1, null), 48, SparkTrainer.Strategy.SYNC, 1,
+                        SparkTrainer.Reduce.TREE), null));
+        assertTrue(e.getMessage().contains("multiple of the model's chunk of 32 rows"), e.getMessage());
+    }
+}
