@@ -29,6 +29,7 @@ import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.model.LengthOrder;
 import io.rnnc.runtime.model.ModelSettings;
 import io.rnnc.runtime.model.Optimizer;
 import io.rnnc.runtime.model.TensorInit;
@@ -104,10 +105,15 @@ public final class CodeGenerator {
         type.addMethod(hook("newChunk", ChunkedModel.class)
                 .addStatement("return new $T(this)", self).build());
         parametersChanged();
+        if (plan.takesLengths()) {
+            type.addMethod(hook("takesLengths", boolean.class)
+                    .addJavadoc("Batches may carry per-sample lengths: each row runs its own steps, padding is never read.\n")
+                    .addStatement("return true").build());
+        }
         passes();
         for (StackPlan s : plan.stacks()) {
             for (LayerPlan lp : s.layers()) {
-                LayerEmitter le = new LayerEmitter(num, s, lp);
+                LayerEmitter le = new LayerEmitter(num, s, lp, plan.packed(s));
                 type.addMethod(le.forward());
                 type.addMethod(le.backward());
             }
@@ -280,6 +286,12 @@ public final class CodeGenerator {
                 }
             }
             packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().h(), "O");
+        }
+        if (plan.takesLengths()) {
+            StackPlan in = plan.stacks().get(0);
+            type.addField(FieldSpec.builder(LengthOrder.class, LayerEmitter.LENGTH_ORDER, Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("This chunk's rows by length, longest first, and the rows running at each step (the identity without lengths)\n")
+                    .initializer("new $T(CHUNK, $L)", LengthOrder.class, in.steps()).build());
         }
         plan.generation().ifPresent(gb -> {
             field(ClassName.get(Sampler.class), "sampler", "Greedy and sampled generation over step() (chunk 0 only)",

@@ -63,6 +63,14 @@ final class HeadEmitter {
         f.addStatement("$L[r * O + j] += w[$L + j]", lg, plan.fcBias());
         f.endControlFlow();
         f.endControlFlow();
+        if (plan.takesLengths() && !lastStepOnly() && plan.packed(stack)) {
+            f.add("// Padding positions (past a row's length) hold fc.bias, as PyTorch's fc(out) with out = 0 there\n");
+            f.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+            f.beginControlFlow("for (int r = $L.activeRows(t); r < n; r++)", LayerEmitter.LENGTH_ORDER);
+            f.addStatement("System.arraycopy(w, $L, $L, (t * n + r) * O, O)", plan.fcBias(), lg);
+            f.endControlFlow();
+            f.endControlFlow();
+        }
         type.addMethod(MethodSpec.methodBuilder("headForward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Dense head on $L: logits = h $L fc.weight^T + fc.bias.\n",
                         lastStepOnly() ? "the last step" : "every step", "·")
@@ -116,7 +124,7 @@ final class HeadEmitter {
                     + " is trained with cross_entropy on class ids; the batch has no classes array");
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
-            c.addStatement("double scale = 1.0 / (T_OUT * batchRows)");
+            c.addStatement("double scale = 1.0 / $L", meanCount(""));
             method = "crossEntropy";
             targets = "y, t, T_OUT";
         } else {
@@ -132,7 +140,7 @@ final class HeadEmitter {
                     + " is trained on float targets; the batch has no targets array");
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
-            c.addStatement("double scale = 1.0 / (T_OUT * batchRows * O)");
+            c.addStatement("double scale = 1.0 / $L", meanCount(" * O"));
             method = bce ? "bceWithLogits" : switch (act) {
                 case LINEAR -> "mse";
                 case SIGMOID -> "mseSigmoid";
@@ -141,10 +149,14 @@ final class HeadEmitter {
             };
             targets = "y, t * O, T_OUT * O";
         }
-        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
-        c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
-                LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, firstRow()" : "");
-        c.endControlFlow();
+        if (plan.takesLengths()) {
+            lengthsLoss(c, method, lg, dl);
+        } else {
+            c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+            c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
+                    LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, firstRow()" : "");
+            c.endControlFlow();
+        }
         c.addStatement("return total * scale");
         type.addMethod(CodeGenerator.hook("loss", double.class)
                 .addJavadoc("$L", doc + "@param batchRows rows of the whole batch, which the mean divides by\n"
@@ -152,6 +164,79 @@ final class HeadEmitter {
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(int.class, "batchRows")
                 .addParameter(boolean.class, "backward")
                 .addCode(c.build()).build());
+    }
+
+    /**
+     * What the mean loss divides by (times {@code perPosition}): every position of the batch, or with lengths
+     * the valid ones (many_to_many: the sum of the lengths; seq2seq: of the target lengths). Without lengths
+     * the valid count is rows × T_OUT, the same number, so the fixed path keeps its bits.
+     */
+    private String meanCount(String perPosition) {
+        if (!plan.takesLengths() || lastStepOnly()) {
+            return "(T_OUT * batchRows" + perPosition + ")";
+        }
+        return "(" + (plan.seq2seq() ? "batchValidTargetPositions()" : "batchValidPositions()") + perPosition + ")";
+    }
+
+    /**
+     * The loss of a model that takes lengths: position by position in the length order (row k of a step's
+     * block is the chunk row {@code lengthOrder.row(k)}), valid positions only; padding positions get no loss
+     * and a zero gradient. Each position's arithmetic and the order of the running sum are those of one call
+     * over the step's rows, so a batch without lengths (the identity order) keeps its bits.
+     */
+    private void lengthsLoss(CodeBlock.Builder c, String method, String lg, String dl) {
+        boolean ce = plan.loss() == LossKind.CROSS_ENTROPY;
+        if (plan.seq2seq()) {
+            c.addStatement("int[] targetLengths = batch.targetLengthsArray()");
+        }
+        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        if (!lastStepOnly() && !plan.seq2seq()) {
+            c.addStatement("int m = $L.activeRows(t)", LayerEmitter.LENGTH_ORDER);
+        }
+        c.beginControlFlow("for (int k = 0; k < n; k++)");
+        c.addStatement("int b = $L.row(k)", LayerEmitter.LENGTH_ORDER);
+        c.addStatement("int z = (t * n + k) * O");
+        String valid = lastStepOnly() ? null : plan.seq2seq() ? "t < targetLengths[b]" : "k < m";
+        if (valid != null) {
+            c.beginControlFlow("if ($L)", valid);
+        }
+        c.addStatement("total = $T.$L(total, $L, z, 1, O, O, y, $L, backward ? $L : null, z, O, scale$L)", LOSSES, method,
+                lg, ce ? "b * T_OUT + t, T_OUT" : "(b * T_OUT + t) * O, T_OUT * O", dl, ce ? ", t, firstRow() + b" : "");
+        if (valid != null) {
+            c.nextControlFlow("else if (backward)");
+            c.addStatement("$T.fill($L, z, z + O, $L)", CodeGenerator.ARRAYS, dl, num.lit(0));
+            c.endControlFlow();
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** Where chunk row b's results sit in a step's block: its place in the length order, or b itself. */
+    private String position() {
+        return plan.takesLengths() ? LayerEmitter.LENGTH_ORDER + ".position(b)" : "b";
+    }
+
+    /** chunkFinalStates of a model that takes lengths: row b's state is row position(b) of slot T (carried there). */
+    private void finalStatesInOrder(CodeBlock.Builder s) {
+        s.beginControlFlow("for (int b = 0; b < n; b++)");
+        s.addStatement("int k = $L.position(b)", LayerEmitter.LENGTH_ORDER);
+        s.addStatement("int off = 0");
+        for (LayerPlan lp : stack.layers()) {
+            String H = lp.h();
+            s.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[($L * n + k) * $L + j]", H, lp.buf("h"), stack.steps(), H);
+            if (lp.has("c")) {
+                s.beginControlFlow("if (cOut != null)");
+                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[($L * n + k) * $L + j]", H, lp.buf("c"),
+                        stack.steps(), H);
+                s.endControlFlow();
+            }
+            s.endControlFlow();
+            if (lp != stack.top()) {
+                s.addStatement("off += total * $L", H);
+            }
+        }
+        s.endControlFlow();
     }
 
     /** Emits {@code double max}: the largest logit of the row at {@code buf[off .. off + O)}, for a stable softmax. */
@@ -169,7 +254,7 @@ final class HeadEmitter {
         l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         l.beginControlFlow("for (int b = 0; b < n; b++)");
         l.beginControlFlow("for (int j = 0; j < O; j++)");
-        l.addStatement("dst[dOff + (b * T_OUT + t) * O + j] = $L[(t * n + b) * O + j]", lg);
+        l.addStatement("dst[dOff + (b * T_OUT + t) * O + j] = $L[(t * n + $L) * O + j]", lg, position());
         l.endControlFlow();
         l.endControlFlow();
         l.endControlFlow();
@@ -183,7 +268,7 @@ final class HeadEmitter {
         o.addStatement("int n = rows()");
         o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         o.beginControlFlow("for (int b = 0; b < n; b++)");
-        o.addStatement("int src = (t * n + b) * O");
+        o.addStatement("int src = (t * n + $L) * O", position());
         o.addStatement("int dstOff = dOff + (b * T_OUT + t) * O");
         if (act == HeadActivation.SOFTMAX) {
             rowMax(o, lg, "src");
@@ -217,19 +302,23 @@ final class HeadEmitter {
 
         CodeBlock.Builder s = CodeBlock.builder();
         s.addStatement("int n = rows()");
-        s.addStatement("int off = 0");
-        for (LayerPlan lp : stack.layers()) {
-            s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-            s.addStatement("hOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
-            if (lp.has("c")) {
-                s.beginControlFlow("if (cOut != null)");
-                s.addStatement("cOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(),
-                        lp.h());
+        if (plan.takesLengths()) {
+            finalStatesInOrder(s);
+        } else {
+            s.addStatement("int off = 0");
+            for (LayerPlan lp : stack.layers()) {
+                s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
+                s.addStatement("hOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
+                if (lp.has("c")) {
+                    s.beginControlFlow("if (cOut != null)");
+                    s.addStatement("cOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(),
+                            lp.h());
+                    s.endControlFlow();
+                }
                 s.endControlFlow();
-            }
-            s.endControlFlow();
-            if (lp != stack.top()) {
-                s.addStatement("off += total * $L", lp.h());
+                if (lp != stack.top()) {
+                    s.addStatement("off += total * $L", lp.h());
+                }
             }
         }
         type.addMethod(CodeGenerator.hook("chunkFinalStates", void.class)

@@ -37,13 +37,25 @@ final class LayerEmitter {
     private final Cell cell;
     /** The layer below (null for layer 0). */
     private final LayerPlan below;
+    /**
+     * The stack's steps follow per-sample lengths: its rows sit in the chunk's {@link #LENGTH_ORDER} (longest
+     * first) and step t runs only the first {@code m = activeRows(t)} of them (all n without lengths).
+     */
+    private final boolean packed;
+    /** The step's row count: {@code m} when packed, else {@code n}. */
+    private final String rows;
 
-    LayerEmitter(Num num, StackPlan stack, LayerPlan lp) {
+    /** Field name of the chunk's {@code LengthOrder} (rows sorted by length, rows running per step). */
+    static final String LENGTH_ORDER = "lengthOrder";
+
+    LayerEmitter(Num num, StackPlan stack, LayerPlan lp, boolean packed) {
         this.num = num;
         this.stack = stack;
         this.lp = lp;
         this.cell = lp.cell();
         this.below = lp.index() == 0 ? null : stack.layers().get(lp.index() - 1);
+        this.packed = packed;
+        this.rows = packed ? "m" : "n";
     }
 
     private String inputDescription() {
@@ -81,7 +93,7 @@ final class LayerEmitter {
             arrays.put("dGates", "dGates");
             arrays.put("dRec", cell.recurrentApart() ? lp.buf("dRec") : "dGates");
         }
-        return new Step(arrays, prev, next, lp.h(), lp.gs(), lp.hs(), lp.params().bHh(), lp.table(), num.isFloat());
+        return new Step(arrays, prev, next, lp.h(), lp.gs(), lp.hs(), lp.params().bHh(), lp.table(), num.isFloat(), rows);
     }
 
     MethodSpec forward() {
@@ -96,14 +108,28 @@ final class LayerEmitter {
         c.addStatement("int gt = t * n * $L", lp.gs());
         c.addStatement("int st = t * n * $L", lp.h());
         c.addStatement("int sn = st + n * $L", lp.h());
+        if (packed) {
+            c.add("// m: rows still running at step t, the first m of the length order (all n without lengths)\n");
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+        }
         if (cell.recurrentApart()) {
-            c.add("// $L[n × $L] = h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", lp.buf("rec"), lp.g(), lp.h(), lp.h(), lp.g());
-            recurrentProduct(c, h, "st", lp.buf("rec"), "0", false);
+            c.add("// $L[$L × $L] = h_{t-1} W_hh^T   [$L × $L] · [$L × $L]\n", lp.buf("rec"), rows, lp.g(), rows, lp.h(),
+                    lp.h(), lp.g());
+            recurrentProduct(c, rows, h, "st", lp.buf("rec"), "0", false);
         } else {
-            c.add("// $L[t] += h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", gates, lp.h(), lp.h(), lp.g());
-            recurrentProduct(c, h, "st", gates, "gt", true);
+            c.add("// $L[t] += h_{t-1} W_hh^T   [$L × $L] · [$L × $L]\n", gates, rows, lp.h(), lp.h(), lp.g());
+            recurrentProduct(c, rows, h, "st", gates, "gt", true);
         }
         cell.forward(c, trainingStep(false));
+        if (packed) {
+            c.add("// Rows past their last step carry their state on, so slot $L holds each row's final state\n", T);
+            c.beginControlFlow("if (m < n)");
+            for (CellState st : cell.states()) {
+                c.addStatement("System.arraycopy($L, st + m * $L, $L, sn + m * $L, (n - m) * $L)", lp.buf(st.stem()),
+                        lp.h(), lp.buf(st.stem()), lp.h(), lp.h());
+            }
+            c.endControlFlow();
+        }
         c.endControlFlow();
         StringBuilder doc = new StringBuilder("Forward of " + describe() + ", all " + T + " steps:\n<pre>\n");
         cell.equations().forEach(e -> doc.append(e).append('\n'));
@@ -179,14 +205,15 @@ final class LayerEmitter {
         }
     }
 
-    /** {@code dst[dOff..] (+)= h [n × H] · W_hh^T [H × G]}: packed in float32. */
-    void recurrentProduct(CodeBlock.Builder c, String h, String hOff, String dst, String dOff, boolean accumulate) {
+    /** {@code dst[dOff..] (+)= h [rows × H] · W_hh^T [H × G]}: packed in float32. */
+    void recurrentProduct(CodeBlock.Builder c, String rows, String h, String hOff, String dst, String dOff,
+            boolean accumulate) {
         if (num.isFloat()) {
-            c.addStatement("$T.sgemmPadded(n, $L, $L, $L, $L, $L, $L, $L, $L)", GEMM, h, hOff, lp.h(),
+            c.addStatement("$T.sgemmPadded($L, $L, $L, $L, $L, $L, $L, $L, $L)", GEMM, rows, h, hOff, lp.h(),
                     lp.packed().orElseThrow().recurrentT(), accumulate, dst, dOff, lp.gs());
         } else {
-            c.addStatement("$T.dgemm(false, true, n, $L, $L, $L, $L, $L, w, $L, $L, $L, $L, $L, $L)", GEMM, lp.g(),
-                    lp.h(), h, hOff, lp.h(), lp.params().wHh(), lp.h(), accumulate, dst, dOff, lp.gs());
+            c.addStatement("$T.dgemm(false, true, $L, $L, $L, $L, $L, $L, w, $L, $L, $L, $L, $L, $L)", GEMM, rows,
+                    lp.g(), lp.h(), h, hOff, lp.h(), lp.params().wHh(), lp.h(), accumulate, dst, dOff, lp.gs());
         }
     }
 
@@ -224,18 +251,35 @@ final class LayerEmitter {
         c.addStatement("int gt = t * n * $L", GS);
         c.addStatement("int st = t * n * $L", H);
         c.addStatement("int sn = st + n * $L", H);
+        if (packed) {
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+        }
         cell.backward(c, trainingStep(true));
+        if (packed) {
+            c.add("// Rows past their last step: zero dGates$L (the merged weight products below skip them), and\n",
+                    apart ? " and dRec" : "");
+            c.add("// what reached their carried state flows on to their last step (the carry is the identity)\n");
+            c.beginControlFlow("if (m < n)");
+            c.addStatement("$T.fill(dGates, gt + m * $L, gt + n * $L, $L)", ARRAYS, GS, GS, num.lit(0));
+            if (apart) {
+                c.addStatement("$T.fill($L, gt + m * $L, gt + n * $L, $L)", ARRAYS, dR, GS, GS, num.lit(0));
+            }
+            c.beginControlFlow("for (int r = m; r < n; r++)");
+            c.addStatement("$T.addTo($L, st + r * $L, $L, r * $L, $L)", CELLS, lp.buf("dh"), H, dhNext, lp.hs(), H);
+            c.endControlFlow();
+            c.endControlFlow();
+        }
         if (stack.zeroInitial()) {
             c.add("// h_{-1} = 0 is a constant: no gradient needed past step 0\n");
             c.beginControlFlow("if (t > 0)");
         }
-        c.add("// $L $L $L[t] · W_hh   [n × $L] · [$L × $L]\n", dhNext, apart ? "+=" : "=", dR, G, G, H);
+        c.add("// $L $L $L[t] · W_hh   [$L × $L] · [$L × $L]\n", dhNext, apart ? "+=" : "=", dR, rows, G, G, H);
         if (num.isFloat()) {
-            c.addStatement("$T.sgemmPadded(n, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, dR, GS,
+            c.addStatement("$T.sgemmPadded($L, $L, gt, $L, $L, $L, $L, 0, $L)", GEMM, rows, dR, GS,
                     lp.packed().orElseThrow().recurrent(), apart, dhNext, lp.hs());
         } else {
-            c.addStatement("$T.dgemm(false, false, n, $L, $L, $L, gt, $L, w, $L, $L, $L, $L, 0, $L)", GEMM, H, G, dR,
-                    GS, wHh, H, apart, dhNext, lp.hs());
+            c.addStatement("$T.dgemm(false, false, $L, $L, $L, $L, gt, $L, w, $L, $L, $L, $L, 0, $L)", GEMM, rows, H, G,
+                    dR, GS, wHh, H, apart, dhNext, lp.hs());
         }
         if (stack.zeroInitial()) {
             c.endControlFlow();

@@ -99,6 +99,26 @@ public final class LengthOrder {
         rows = n;
     }
 
+    /**
+     * {@code n} rows of one length each, in row order: the identity order, every row running for the first
+     * {@code length} steps (1..maxSteps). Generation encodes a source this way without a {@link Batch}.
+     */
+    public void uniform(int n, int length) {
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("rows " + n + " outside 1.." + capacity);
+        }
+        if (length < 1 || length > maxSteps) {
+            throw new IllegalArgumentException("length " + length + " outside 1.." + maxSteps);
+        }
+        for (int r = 0; r < n; r++) {
+            order[r] = r;
+            position[r] = r;
+        }
+        java.util.Arrays.fill(active, 0, length, n);
+        java.util.Arrays.fill(active, length, maxSteps + 1, 0);
+        rows = n;
+    }
+
     /** Rows of the last update. */
     public int rows() {
         return rows;
