@@ -101,8 +101,17 @@ final class LayerEmitter {
         String gates = lp.buf("gates");
         String h = lp.buf("h");
         CodeBlock.Builder c = CodeBlock.builder();
-        inputProjection(c, T + " * n", gates, stack.inputOf(lp), below == null ? "0" : "n * " + below.h(),
-                stack.tokenBuf(), stack.oneHot(lp));
+        String xOff = below == null ? "0" : "n * " + below.h();
+        boolean ragged = packed && !stack.oneHot(lp);
+        if (ragged) {
+            c.beginControlFlow("if ($L.ragged())", LENGTH_ORDER);
+            raggedInputProjection(c, gates, stack.inputOf(lp), xOff);
+            c.nextControlFlow("else");
+        }
+        inputProjection(c, T + " * n", gates, stack.inputOf(lp), xOff, stack.tokenBuf(), stack.oneHot(lp));
+        if (ragged) {
+            c.endControlFlow();
+        }
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
         c.add("// gt: step t's gate block; st: slot t (h_{t-1}, and step t of [$L, n, H] buffers); sn: slot t + 1\n", T);
         c.addStatement("int gt = t * n * $L", lp.gs());
@@ -190,6 +199,50 @@ final class LayerEmitter {
         }
     }
 
+    /**
+     * The input projection of a batch with padding: step t's product covers only its m running rows (the
+     * first m of the block), so the work follows the batch's real length. Every step's bias rows are laid
+     * first (float32: they are copied from row 0, which its product then changes).
+     */
+    private void raggedInputProjection(CodeBlock.Builder c, String gates, String x, String xOff) {
+        String T = stack.steps();
+        String G = lp.g();
+        String GS = lp.gs();
+        String IN = lp.in();
+        c.add("// With padding: each step's projection over its m running rows only\n");
+        if (num.isFloat()) {
+            biasLoop(c, gates, "=", "", "0");
+            c.addStatement("$T.fill($L, $L, $L, 0f)", ARRAYS, gates, G, GS);
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+            c.beginControlFlow("for (int r = t == 0 ? 1 : 0; r < m; r++)");
+            c.addStatement("System.arraycopy($L, 0, $L, (t * n + r) * $L, $L)", gates, gates, GS, GS);
+            c.endControlFlow();
+            c.endControlFlow();
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+            c.beginControlFlow("if (m == 0)");
+            c.addStatement("break");
+            c.endControlFlow();
+            c.addStatement("$T.sgemmPadded(m, $L, $L + t * n * $L, $L, $L, true, $L, t * n * $L, $L)", GEMM, x, xOff, IN,
+                    IN, lp.packed().orElseThrow().inputT().orElseThrow(), gates, GS, GS);
+            c.endControlFlow();
+        } else {
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+            c.beginControlFlow("if (m == 0)");
+            c.addStatement("break");
+            c.endControlFlow();
+            c.addStatement("$T.dgemm(false, true, m, $L, $L, $L, $L + t * n * $L, $L, w, $L, $L, false, $L, t * n * $L, $L)",
+                    GEMM, G, IN, x, xOff, IN, IN, lp.params().wIh(), IN, gates, GS, GS);
+            c.beginControlFlow("for (int r = 0; r < m; r++)");
+            c.addStatement("int o = (t * n + r) * $L", GS);
+            biasLoop(c, gates, "+=", "", "o");
+            c.endControlFlow();
+            c.endControlFlow();
+        }
+    }
+
     /** {@code gates[row + j] (op) extra + b_ih + b_hh} over the gate row; the cell says which rows take b_hh. */
     private void biasLoop(CodeBlock.Builder c, String gates, String op, String extra, String row) {
         String o = row.equals("0") ? "" : row + " + ";
@@ -226,6 +279,121 @@ final class LayerEmitter {
         return num.isFloat() ? "sgemmByTranspose" : num.gemm();
     }
 
+    /** dW_ih[:, tok] += dGates[t, b, :]: one-hot layer 0 (padding rows have zero dGates and token 0). */
+    private void oneHotInputGradient(CodeBlock.Builder c) {
+        String wIh = lp.params().wIh();
+        c.add("\n// dW_ih[:, tok] += dGates[t, b, :]: the one-hot product as a column scatter\n");
+        c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wIh, wIh, lp.g(), lp.in(), num.lit(0));
+        c.beginControlFlow("for (int r = 0; r < $L * n; r++)", stack.steps());
+        c.addStatement("int tok = $L[r]", stack.tokenBuf());
+        c.addStatement("int o = r * $L", lp.gs());
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", lp.g());
+        c.addStatement("dw[$L + j * $L + tok] += dGates[o + j]", wIh, lp.in());
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** dW_ih (unless one-hot), dW_hh and d loss / d input of a full batch: merged products over all T·n rows. */
+    private void mergedTail(CodeBlock.Builder c, String input, String inputOff, String dIn) {
+        String T = stack.steps();
+        String G = lp.g();
+        String H = lp.h();
+        String GS = lp.gs();
+        String IN = lp.in();
+        String dR = cell.recurrentApart() ? lp.buf("dRec") : "dGates";
+        String wIh = lp.params().wIh();
+        String wHh = lp.params().wHh();
+        c.add("// Weight gradients of all steps in merged products\n");
+        if (!stack.oneHot(lp)) {
+            c.add("// dW_ih[$L × $L] = dGates^T · X   over all $L·n rows\n", G, IN, T);
+            c.addStatement("$T.$L(true, false, $L, $L, $L * n, dGates, 0, $L, $L, $L, $L, false, dw, $L, $L)", GEMM,
+                    weightGradientGemm(), G, IN, T, GS, input, inputOff, IN, wIh, IN);
+        }
+        String h = lp.buf("h");
+        if (stack.zeroInitial()) {
+            if (stack.stepCount() == 1) {
+                c.add("// one step from h_{-1} = 0: W_hh gets no gradient\n");
+                c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
+            } else {
+                c.add("// dW_hh[$L × $L] = $L[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H, dR);
+                c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, n * $L, $L, $L, n * $L, $L, false, dw, $L, $L)",
+                        GEMM, weightGradientGemm(), G, H, T, dR, GS, GS, h, H, H, wHh, H);
+            }
+        } else {
+            c.add("// dW_hh[$L × $L] = $L[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H,
+                    dR);
+            c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
+                    GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, wHh, H);
+        }
+        if (dIn != null) {
+            c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", dIn, T, IN);
+            c.addStatement("$T.$L(false, false, $L * n, $L, $L, dGates, 0, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
+                    num.gemm(), T, IN, G, GS, wIh, IN, dIn, IN);
+        }
+    }
+
+    /**
+     * The same for a batch with padding: the running rows of every step are packed one after another (PyTorch's
+     * packed layout) into packGates / packRows, and each product runs once over the valid positions only. A
+     * packed stack starts from zero states, and every row runs step 0, so step t >= 1's packed rows follow step
+     * 0's n rows.
+     */
+    private void raggedTail(CodeBlock.Builder c, String input, String inputOff, String dIn) {
+        String T = stack.steps();
+        String G = lp.g();
+        String H = lp.h();
+        String GS = lp.gs();
+        String IN = lp.in();
+        boolean apart = cell.recurrentApart();
+        String dR = apart ? lp.buf("dRec") : "dGates";
+        boolean oneHot = stack.oneHot(lp);
+        c.add("// With padding: pack the running rows of every step (valid positions only), one product each\n");
+        c.addStatement("int p = 0");
+        c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+        c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+        c.addStatement("System.arraycopy(dGates, t * n * $L, packGates, p * $L, m * $L)", GS, GS, GS);
+        if (!oneHot) {
+            c.addStatement("System.arraycopy($L, $L + t * n * $L, packRows, p * $L, m * $L)", input, inputOff, IN, IN, IN);
+        }
+        c.addStatement("p += m");
+        c.endControlFlow();
+        if (!oneHot) {
+            c.add("// dW_ih[$L × $L] = dGates^T · X   over the p valid positions\n", G, IN);
+            c.addStatement("$T.$L(true, false, $L, $L, p, packGates, 0, $L, packRows, 0, $L, false, dw, $L, $L)", GEMM,
+                    weightGradientGemm(), G, IN, GS, IN, lp.params().wIh(), IN);
+        }
+        if (dIn != null) {
+            c.add("// d loss / d input of the valid positions = dGates · W_ih, scattered back; zero at padding\n");
+            c.addStatement("$T.$L(false, false, p, $L, $L, packGates, 0, $L, w, $L, $L, false, packRows, 0, $L)", GEMM,
+                    num.gemm(), IN, G, GS, lp.params().wIh(), IN, IN);
+            c.addStatement("int q = 0");
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+            c.addStatement("System.arraycopy(packRows, q * $L, $L, t * n * $L, m * $L)", IN, dIn, IN, IN);
+            c.addStatement("$T.fill($L, (t * n + m) * $L, (t + 1) * n * $L, $L)", ARRAYS, dIn, IN, IN, num.lit(0));
+            c.addStatement("q += m");
+            c.endControlFlow();
+        }
+        String wHh = lp.params().wHh();
+        c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t-1} over the valid positions of steps 1..T-1 (h_{-1} = 0)\n", G, H, dR);
+        boolean repack = apart || oneHot;
+        c.addStatement("int k = 0");
+        c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
+        c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
+        if (repack) {
+            c.addStatement("System.arraycopy($L, t * n * $L, packGates, k * $L, m * $L)", dR, GS, GS, GS);
+        }
+        c.addStatement("System.arraycopy($L, t * n * $L, packRows, k * $L, m * $L)", lp.buf("h"), H, H, H);
+        c.addStatement("k += m");
+        c.endControlFlow();
+        c.beginControlFlow("if (k == 0)");
+        c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
+        c.nextControlFlow("else");
+        c.addStatement("$T.$L(true, false, $L, $L, k, packGates, $L, $L, packRows, 0, $L, false, dw, $L, $L)", GEMM,
+                weightGradientGemm(), G, H, repack ? "0" : "n * " + GS, GS, H, wHh, H);
+        c.endControlFlow();
+    }
+
     MethodSpec backward() {
         String H = lp.h();
         String G = lp.g();
@@ -239,8 +407,6 @@ final class LayerEmitter {
         boolean apart = cell.recurrentApart();
         String dR = apart ? lp.buf("dRec") : "dGates";
         String dhNext = lp.buf("dhNext");
-        String input = stack.inputOf(lp);
-        String inputOff = below == null ? "0" : "n * " + below.h();
         CodeBlock.Builder c = CodeBlock.builder();
         c.add("// In the forward pass $L held step t's gate activations; each step's gradients overwrite them\n",
                 lp.buf("gates"));
@@ -286,37 +452,20 @@ final class LayerEmitter {
         }
         c.endControlFlow();
 
-        c.add("\n// Weight gradients of all steps in merged products\n");
+        String input = stack.inputOf(lp);
+        String inputOff = below == null ? "0" : "n * " + below.h();
+        String dIn = below != null ? below.buf("dh") : stack.dInputBuf();
         if (stack.oneHot(lp)) {
-            c.add("// dW_ih[:, tok] += dGates[t, b, :]: the one-hot product as a column scatter\n");
-            c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wIh, wIh, G, IN, num.lit(0));
-            c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
-            c.addStatement("int tok = $L[r]", stack.tokenBuf());
-            c.addStatement("int o = r * $L", GS);
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", G);
-            c.addStatement("dw[$L + j * $L + tok] += dGates[o + j]", wIh, IN);
-            c.endControlFlow();
-            c.endControlFlow();
-        } else {
-            c.add("// dW_ih[$L × $L] = dGates^T · X   over all $L·n rows\n", G, IN, T);
-            c.addStatement("$T.$L(true, false, $L, $L, $L * n, dGates, 0, $L, $L, $L, $L, false, dw, $L, $L)", GEMM,
-                    weightGradientGemm(), G, IN, T, GS, input, inputOff, IN, wIh, IN);
+            oneHotInputGradient(c);
         }
-        String h = lp.buf("h");
-        if (stack.zeroInitial()) {
-            if (stack.stepCount() == 1) {
-                c.add("// one step from h_{-1} = 0: W_hh gets no gradient\n");
-                c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
-            } else {
-                c.add("// dW_hh[$L × $L] = $L[1..T-1]^T · h[0..T-2]   (h_{-1} = 0 contributes nothing)\n", G, H, dR);
-                c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, n * $L, $L, $L, n * $L, $L, false, dw, $L, $L)",
-                        GEMM, weightGradientGemm(), G, H, T, dR, GS, GS, h, H, H, wHh, H);
-            }
-        } else {
-            c.add("// dW_hh[$L × $L] = $L[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H,
-                    dR);
-            c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
-                    GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, wHh, H);
+        if (packed) {
+            c.beginControlFlow("\nif ($L.ragged())", LENGTH_ORDER);
+            raggedTail(c, input, inputOff, dIn);
+            c.nextControlFlow("else");
+        }
+        mergedTail(c, input, inputOff, dIn);
+        if (packed) {
+            c.endControlFlow();
         }
         c.add("// db_ih = sum of dGates over steps and rows$L\n", apart ? "; db_hh = sum of dRec" : "");
         c.addStatement("$T.fill(dw, $L, $L + $L, $L)", ARRAYS, bIh, bIh, G, num.lit(0));
@@ -333,12 +482,6 @@ final class LayerEmitter {
         if (!apart) {
             c.add("// b_hh enters the gates exactly as b_ih does: db_hh = db_ih\n");
             c.addStatement("System.arraycopy(dw, $L, dw, $L, $L)", bIh, bHh, G);
-        }
-        String dIn = below != null ? below.buf("dh") : stack.dInputBuf();
-        if (dIn != null) {
-            c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", dIn, T, IN);
-            c.addStatement("$T.$L(false, false, $L * n, $L, $L, dGates, 0, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    num.gemm(), T, IN, G, GS, wIh, IN, dIn, IN);
         }
         String doc = "Backward of " + describe() + ", steps in reverse (backpropagation through time).\n"
                 + "Reads " + lp.buf("dh") + " (d loss / d h_t from above) and " + dhNext + ";\noverwrites "

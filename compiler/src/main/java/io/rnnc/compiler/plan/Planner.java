@@ -79,6 +79,7 @@ public final class Planner {
         Size outputs = constants.get("T_OUT").size().times(chunk).times(o);
         String logits = buffer("logits", outputs, "[T_OUT, n, O] head output before its activation");
         String dLogits = buffer("dLogits", outputs, "[T_OUT, n, O] d loss / d logits");
+        packBuffers(encoder.orElse(main));
         Optional<GenerationBuffers> generation = generation(main);
         boolean lastStep = model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
         return new GenerationPlan(model, model.precision(), model.mode(), model.loss(), model.head().activation(),
@@ -196,6 +197,38 @@ public final class Planner {
         }
         return new StackPlan(role, s.prefix(), steps, s.steps(), s.input().kind(), s.input().size(), s.input().vocab(),
                 inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
+    }
+
+    /**
+     * The scratch of a batch with padding (the modes that take lengths): the running rows of every step packed
+     * one after another, PyTorch's packed layout, so that a layer's weight gradients and input gradient are
+     * one product over the valid positions only. Sized for the widest gate row and the widest input or state
+     * of the stack that runs on the lengths.
+     */
+    private void packBuffers(StackPlan s) {
+        SequenceMode m = model.mode();
+        if (m != SequenceMode.MANY_TO_ONE && m != SequenceMode.MANY_TO_MANY && m != SequenceMode.SEQ2SEQ) {
+            return;
+        }
+        Constant gs = null;
+        Constant width = null;
+        for (LayerPlan lp : s.layers()) {
+            Constant g = constants.get(lp.gs());
+            if (gs == null || g.value() > gs.value()) {
+                gs = g;
+            }
+            for (String w : new String[] {lp.in(), lp.h()}) {
+                Constant c = constants.get(w);
+                if (width == null || c.value() > width.value()) {
+                    width = c;
+                }
+            }
+        }
+        Size rows = constants.get(s.steps()).size().times(chunk);
+        buffer("packGates", rows.times(gs), "[" + s.steps() + "·n, " + gs.name() + "] with padding: the running rows' "
+                + "gate gradients of all steps, packed");
+        buffer("packRows", rows.times(width), "[" + s.steps() + "·n, " + width.name() + "] with padding: the running "
+                + "rows' inputs, states or input gradients of all steps, packed");
     }
 
     /** {@code x}, or {@code encX} in a seq2seq stack. */

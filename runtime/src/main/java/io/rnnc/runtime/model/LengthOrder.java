@@ -139,6 +139,15 @@ public final class LengthOrder {
         return t >= maxSteps ? 0 : active[t];
     }
 
+    /**
+     * Some row of the last update is shorter than maxSteps: the step blocks have padding, and generated code
+     * takes its per-step path (products over the running rows only) instead of the merged products of a
+     * full batch.
+     */
+    public boolean ragged() {
+        return active[maxSteps - 1] < rows;
+    }
+
     /** The longest length of the last update (the steps a chunk must run). */
     public int longest() {
         int t = 0;
