@@ -112,7 +112,7 @@ public final class CodeGenerator {
         }
         passes();
         for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.layers()) {
+            for (LayerPlan lp : s.directions()) {
                 LayerEmitter le = new LayerEmitter(num, s, lp, plan.packed(s));
                 type.addMethod(le.forward());
                 type.addMethod(le.backward());
@@ -181,9 +181,10 @@ public final class CodeGenerator {
             case ONE_TO_ONE, ONE_TO_MANY -> 1;
             default -> first.stepCount();
         };
-        String cells = plan.stack().layers().stream().map(l -> "\"" + l.cell().type().fixtureName() + "\"")
+        // one entry per layer and direction, so that the final states read [L·D, n, H] as PyTorch's h_n
+        String cells = plan.stack().directions().stream().map(l -> "\"" + l.cell().type().fixtureName() + "\"")
                 .collect(Collectors.joining(", "));
-        String hidden = plan.stack().layers().stream().map(l -> String.valueOf(l.hidden()))
+        String hidden = plan.stack().directions().stream().map(l -> String.valueOf(l.hidden()))
                 .collect(Collectors.joining(", "));
         type.addField(FieldSpec.builder(ModelInfo.class, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("What this model is, for generic drivers.\n")
@@ -269,14 +270,14 @@ public final class CodeGenerator {
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     PackedWeights pw = lp.packed().orElseThrow();
                     packed(pw.recurrentT(), "W_hh^T of " + lp.name(), lp.h(), lp.g());
                     packed(pw.recurrent(), "W_hh of " + lp.name(), lp.g(), lp.h());
                     if (pw.inputT().isPresent()) {
                         packed(pw.inputT().get(), "W_ih^T of " + lp.name(), lp.in(), lp.g());
                     }
-                    if (lp.table() != null) {
+                    if (lp.table() != null && !lp.reverse()) {
                         type.addField(FieldSpec.builder(float[].class, lp.table(), Modifier.PRIVATE, Modifier.STATIC,
                                         Modifier.FINAL)
                                 .addJavadoc("$L's gate activation per column of a gate row ($L)\n", lp.name(),
@@ -285,7 +286,7 @@ public final class CodeGenerator {
                     }
                 }
             }
-            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().h(), "O");
+            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().out(), "O");
         }
         if (plan.takesLengths()) {
             StackPlan in = plan.stacks().get(0);
@@ -341,7 +342,7 @@ public final class CodeGenerator {
         MethodSpec.Builder changed = override("parametersChanged", void.class);
         changed.addComment("Repack the weights the products read");
         for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.layers()) {
+            for (LayerPlan lp : s.directions()) {
                 PackedWeights pw = lp.packed().orElseThrow();
                 changed.addStatement("$L.pack(true, w, $L, $L)", pw.recurrentT(), lp.params().wHh(), lp.h());
                 changed.addStatement("$L.pack(false, w, $L, $L)", pw.recurrent(), lp.params().wHh(), lp.h());
@@ -350,7 +351,7 @@ public final class CodeGenerator {
                 }
             }
         }
-        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().h());
+        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().out());
         type.addMethod(changed.build());
     }
 
@@ -362,9 +363,14 @@ public final class CodeGenerator {
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
                 f.addComment("$L", s.role().isEmpty() ? "initial states are zero" : "the " + s.role() + "'s initial states are zero");
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     for (CellState st : lp.cell().states()) {
-                        f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
+                        if (lp.reverse()) { // the reverse direction starts in slot T
+                            f.addStatement("$T.fill($L, $L * n * $L, ($L + 1) * n * $L, $L)", ARRAYS, lp.buf(st.stem()),
+                                    s.steps(), lp.h(), s.steps(), lp.h(), num.lit(0));
+                        } else {
+                            f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
+                        }
                     }
                 }
             } else {
@@ -379,7 +385,7 @@ public final class CodeGenerator {
                     }
                 }
             }
-            for (LayerPlan lp : s.layers()) {
+            for (LayerPlan lp : s.directions()) {
                 f.addStatement("$LForward(n)", lp.name());
             }
         }
@@ -396,7 +402,7 @@ public final class CodeGenerator {
             StackPlan s = stacks.get(si);
             if (si == stacks.size() - 1) {
                 b.addComment("No gradient flows in from after the last step");
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     for (CellState st : lp.cell().states()) {
                         b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.gradStem()), lp.gradStride(st),
                                 num.lit(0));
@@ -418,7 +424,19 @@ public final class CodeGenerator {
                         num.lit(0));
             }
             for (int l = s.layers().size() - 1; l >= 0; l--) {
-                b.addStatement("$LBackward(n)", s.layers().get(l).name());
+                LayerPlan lp = s.layers().get(l);
+                if (lp.bidirectional() && !(lp == s.top() && plan.headLastStep())) {
+                    LayerPlan r = lp.reverseDirection().orElseThrow();
+                    b.addComment("d loss / d [h_fwd_t, h_bwd_t] of layer $L to each direction", l);
+                    b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
+                    b.addStatement("System.arraycopy($L, r * $L, $L, r * $L, $L)", lp.buf("dOut"), lp.out(), lp.buf("dh"),
+                            lp.h(), lp.h());
+                    b.addStatement("System.arraycopy($L, r * $L + $L, $L, r * $L, $L)", lp.buf("dOut"), lp.out(), lp.h(),
+                            r.buf("dh"), lp.h(), lp.h());
+                    b.endControlFlow();
+                }
+                b.addStatement("$LBackward(n)", lp.name());
+                lp.reverseDirection().ifPresent(r -> b.addStatement("$LBackward(n)", r.name()));
             }
             if (s.inputKind() == InputKind.TOKENS_EMBED) {
                 String e = s.layers().get(0).in();

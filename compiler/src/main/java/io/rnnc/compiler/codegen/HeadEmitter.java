@@ -11,6 +11,7 @@ import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.math.Losses;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /** Emits the dense head (forward, backward), the loss (one runtime Losses call per output step), the output copies. */
@@ -40,23 +41,47 @@ final class HeadEmitter {
         return plan.headLastStep();
     }
 
-    /** Offset of the head's input rows in the top h buffer. */
+    /** Offset of the head's input rows in {@link #headInput()}. */
     private String topOffset() {
+        if (top.bidirectional()) {
+            return "0";
+        }
         return lastStepOnly() ? stack.steps() + " * n * " + top.h() : "n * " + top.h();
     }
 
+    /**
+     * What the head reads: the top h; a bidirectional top layer's output [h_fwd_t, h_bwd_t] (every step), or
+     * headIn = cat(h_fwd after the last step, h_bwd after step 0) (the last step only).
+     */
+    private String headInput() {
+        if (!top.bidirectional()) {
+            return top.buf("h");
+        }
+        return lastStepOnly() ? "headIn" : top.buf("out");
+    }
+
     void emit() {
-        String H = top.h();
+        String H = top.out();
         String lg = plan.logitsBuf();
         String dl = plan.dLogitsBuf();
         CodeBlock.Builder f = CodeBlock.builder();
+        if (lastStepOnly() && top.bidirectional()) {
+            LayerPlan r = top.reverseDirection().orElseThrow();
+            f.add("// headIn = cat(h_n[-2], h_n[-1]): the forward state after the last step, the reverse one after step 0\n");
+            f.beginControlFlow("for (int r = 0; r < n; r++)");
+            f.addStatement("System.arraycopy($L, ($L * n + r) * $L, headIn, r * $L, $L)", top.buf("h"), stack.steps(),
+                    top.h(), H, top.h());
+            f.addStatement("System.arraycopy($L, r * $L, headIn, r * $L + $L, $L)", r.buf("h"), top.h(), H, top.h(),
+                    top.h());
+            f.endControlFlow();
+        }
         f.add("// $L[T_OUT·n × O] = h_top · fc.weight^T + fc.bias\n", lg);
         if (num.isFloat()) {
-            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, top.buf("h"),
+            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, headInput(),
                     topOffset(), H, FC_PACKED, lg);
         } else {
             f.addStatement("$T.dgemm(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)",
-                    CodeGenerator.GEMM, H, top.buf("h"), topOffset(), H, plan.fcWeight(), H, lg);
+                    CodeGenerator.GEMM, H, headInput(), topOffset(), H, plan.fcWeight(), H, lg);
         }
         f.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         f.beginControlFlow("for (int j = 0; j < O; j++)");
@@ -81,14 +106,27 @@ final class HeadEmitter {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("// dfc.weight[O × $L] = dLogits^T · h_top;  dfc.bias = sum of dLogits\n", H);
         b.addStatement("$T.$L(true, false, O, $L, T_OUT * n, $L, 0, O, $L, $L, $L, false, dw, $L, $L)", CodeGenerator.GEMM,
-                num.gemm(), H, dl, top.buf("h"), topOffset(), H, plan.fcWeight(), H);
+                num.gemm(), H, dl, headInput(), topOffset(), H, plan.fcWeight(), H);
         b.addStatement("$T.fill(dw, $L, $L + O, $L)", CodeGenerator.ARRAYS, plan.fcBias(), plan.fcBias(), num.lit(0));
         b.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         b.beginControlFlow("for (int j = 0; j < O; j++)");
         b.addStatement("dw[$L + j] += $L[r * O + j]", plan.fcBias(), dl);
         b.endControlFlow();
         b.endControlFlow();
-        if (lastStepOnly()) {
+        if (lastStepOnly() && top.bidirectional()) {
+            LayerPlan r = top.reverseDirection().orElseThrow();
+            String h = top.h();
+            b.add("// d loss / d headIn, then to the forward direction's last step and the reverse one's step 0\n");
+            b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, dHeadIn, 0, $L)",
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, H);
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.buf("dh"), stack.steps(), h, num.lit(0));
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, r.buf("dh"), stack.steps(), h, num.lit(0));
+            b.beginControlFlow("for (int r = 0; r < n; r++)");
+            b.addStatement("System.arraycopy(dHeadIn, r * $L, $L, (($L - 1) * n + r) * $L, $L)", H, top.buf("dh"),
+                    stack.steps(), h, h);
+            b.addStatement("System.arraycopy(dHeadIn, r * $L + $L, $L, r * $L, $L)", H, h, r.buf("dh"), h, h);
+            b.endControlFlow();
+        } else if (lastStepOnly()) {
             b.add("// d loss / d h_top: only the last step feeds the head\n");
             b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.buf("dh"), stack.steps(), H, num.lit(0));
             b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, $L, ($L - 1) * n * $L, $L)",
@@ -96,7 +134,8 @@ final class HeadEmitter {
         } else {
             b.add("// d loss / d h_top of every step = dLogits · fc.weight\n");
             b.addStatement("$T.$L(false, false, T_OUT * n, $L, O, $L, 0, O, w, $L, $L, false, $L, 0, $L)",
-                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.buf("dh"), H);
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H,
+                    top.bidirectional() ? top.buf("dOut") : top.buf("dh"), H);
         }
         type.addMethod(MethodSpec.methodBuilder("headBackward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Backward of the dense head: its gradients and d loss / d h of the top layer.\n")
@@ -221,18 +260,20 @@ final class HeadEmitter {
         s.beginControlFlow("for (int b = 0; b < n; b++)");
         s.addStatement("int k = $L.position(b)", LayerEmitter.LENGTH_ORDER);
         s.addStatement("int off = 0");
-        for (LayerPlan lp : stack.layers()) {
+        List<LayerPlan> dirs = stack.directions();
+        for (LayerPlan lp : dirs) {
             String H = lp.h();
+            // a reverse direction's final state is the one after step 0 (slot 0)
+            String slot = lp.reverse() ? "k" : "$L * n + k".replace("$L", stack.steps());
             s.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[($L * n + k) * $L + j]", H, lp.buf("h"), stack.steps(), H);
+            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("h"), slot, H);
             if (lp.has("c")) {
                 s.beginControlFlow("if (cOut != null)");
-                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[($L * n + k) * $L + j]", H, lp.buf("c"),
-                        stack.steps(), H);
+                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("c"), slot, H);
                 s.endControlFlow();
             }
             s.endControlFlow();
-            if (lp != stack.top()) {
+            if (lp != dirs.get(dirs.size() - 1)) {
                 s.addStatement("off += total * $L", H);
             }
         }
@@ -306,17 +347,18 @@ final class HeadEmitter {
             finalStatesInOrder(s);
         } else {
             s.addStatement("int off = 0");
-            for (LayerPlan lp : stack.layers()) {
+            List<LayerPlan> dirs = stack.directions();
+            for (LayerPlan lp : dirs) {
+                String slot = lp.reverse() ? "0" : stack.steps() + " * n * " + lp.h();
                 s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-                s.addStatement("hOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
+                s.addStatement("hOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("h"), slot);
                 if (lp.has("c")) {
                     s.beginControlFlow("if (cOut != null)");
-                    s.addStatement("cOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(),
-                            lp.h());
+                    s.addStatement("cOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("c"), slot);
                     s.endControlFlow();
                 }
                 s.endControlFlow();
-                if (lp != stack.top()) {
+                if (lp != dirs.get(dirs.size() - 1)) {
                     s.addStatement("off += total * $L", lp.h());
                 }
             }

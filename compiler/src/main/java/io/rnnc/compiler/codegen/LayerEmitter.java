@@ -60,7 +60,7 @@ final class LayerEmitter {
 
     private String inputDescription() {
         if (below != null) {
-            return below.buf("h") + " (h of layer " + below.index() + ")";
+            return stack.inputOf(lp) + " (" + (below.bidirectional() ? "output" : "h") + " of layer " + below.index() + ")";
         }
         return switch (stack.inputKind()) {
             case FEATURES -> stack.inputBuf();
@@ -71,18 +71,22 @@ final class LayerEmitter {
 
     private String describe() {
         String s = stack.prefix().isEmpty() ? "" : stack.prefix().replace(".", " ");
-        return s + "layer " + lp.index() + " (" + cell.type().fixtureName() + ", " + lp.h() + " = " + lp.hidden() + ")";
+        return s + "layer " + lp.index() + (lp.reverse() ? ", reverse direction" : "") + " (" + cell.type().fixtureName()
+                + ", " + lp.h() + " = " + lp.hidden() + ")";
     }
 
-    /** The training pass's names for the cell's step t: states at slots t (st) and t + 1 (sn). */
+    /**
+     * The training pass's names for the cell's step t: states at slots t (st) and t + 1 (sn); the reverse
+     * direction reads its previous state from slot t + 1 and writes the new one into slot t.
+     */
     private Step trainingStep(boolean backward) {
         Map<String, String> arrays = new HashMap<>();
         Map<String, String> prev = new HashMap<>();
         Map<String, String> next = new HashMap<>();
         lp.buffers().forEach((stem, b) -> arrays.put(stem, b.name()));
         for (CellState s : cell.states()) {
-            prev.put(s.stem(), "st");
-            next.put(s.stem(), "sn");
+            prev.put(s.stem(), lp.reverse() ? "sn" : "st");
+            next.put(s.stem(), lp.reverse() ? "st" : "sn");
         }
         prev.put("gates", "gt");
         prev.put("dh", "st");
@@ -101,7 +105,7 @@ final class LayerEmitter {
         String gates = lp.buf("gates");
         String h = lp.buf("h");
         CodeBlock.Builder c = CodeBlock.builder();
-        String xOff = below == null ? "0" : "n * " + below.h();
+        String xOff = stack.inputOffset(lp);
         boolean ragged = packed && !stack.oneHot(lp);
         if (ragged) {
             c.beginControlFlow("if ($L.ragged())", LENGTH_ORDER);
@@ -112,8 +116,16 @@ final class LayerEmitter {
         if (ragged) {
             c.endControlFlow();
         }
-        c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
-        c.add("// gt: step t's gate block; st: slot t (h_{t-1}, and step t of [$L, n, H] buffers); sn: slot t + 1\n", T);
+        boolean rev = lp.reverse();
+        String hPrev = rev ? "sn" : "st";
+        if (rev) {
+            c.add("// Backward in time: the state before step t is slot t + 1, the new one goes into slot t\n");
+            c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
+            c.add("// gt: step t's gate block; st: slot t (h_t, and step t of [$L, n, H] buffers); sn: slot t + 1\n", T);
+        } else {
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+            c.add("// gt: step t's gate block; st: slot t (h_{t-1}, and step t of [$L, n, H] buffers); sn: slot t + 1\n", T);
+        }
         c.addStatement("int gt = t * n * $L", lp.gs());
         c.addStatement("int st = t * n * $L", lp.h());
         c.addStatement("int sn = st + n * $L", lp.h());
@@ -122,15 +134,24 @@ final class LayerEmitter {
             c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
         }
         if (cell.recurrentApart()) {
-            c.add("// $L[$L × $L] = h_{t-1} W_hh^T   [$L × $L] · [$L × $L]\n", lp.buf("rec"), rows, lp.g(), rows, lp.h(),
-                    lp.h(), lp.g());
-            recurrentProduct(c, rows, h, "st", lp.buf("rec"), "0", false);
+            c.add("// $L[$L × $L] = $L W_hh^T   [$L × $L] · [$L × $L]\n", lp.buf("rec"), rows, lp.g(),
+                    rev ? "h_{t+1}" : "h_{t-1}", rows, lp.h(), lp.h(), lp.g());
+            recurrentProduct(c, rows, h, hPrev, lp.buf("rec"), "0", false);
         } else {
-            c.add("// $L[t] += h_{t-1} W_hh^T   [$L × $L] · [$L × $L]\n", gates, rows, lp.h(), lp.h(), lp.g());
-            recurrentProduct(c, rows, h, "st", gates, "gt", true);
+            c.add("// $L[t] += $L W_hh^T   [$L × $L] · [$L × $L]\n", gates, rev ? "h_{t+1}" : "h_{t-1}", rows, lp.h(),
+                    lp.h(), lp.g());
+            recurrentProduct(c, rows, h, hPrev, gates, "gt", true);
         }
         cell.forward(c, trainingStep(false));
-        if (packed) {
+        if (packed && rev) {
+            c.add("// Rows whose last step is before t have no state yet: zero, so each starts from zeros at its last step\n");
+            c.beginControlFlow("if (m < n)");
+            for (CellState st : cell.states()) {
+                c.addStatement("$T.fill($L, st + m * $L, st + n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), lp.h(),
+                        num.lit(0));
+            }
+            c.endControlFlow();
+        } else if (packed) {
             c.add("// Rows past their last step carry their state on, so slot $L holds each row's final state\n", T);
             c.beginControlFlow("if (m < n)");
             for (CellState st : cell.states()) {
@@ -140,6 +161,15 @@ final class LayerEmitter {
             c.endControlFlow();
         }
         c.endControlFlow();
+        if (rev) {
+            LayerPlan fwd = stack.layers().get(lp.index());
+            String out = fwd.buf("out");
+            c.add("// The layer's output: $L[t, r] = [h_fwd_t, h_bwd_t]\n", out);
+            c.beginControlFlow("for (int r = 0; r < $L * n; r++)", T);
+            c.addStatement("System.arraycopy($L, (n + r) * $L, $L, r * $L, $L)", fwd.buf("h"), lp.h(), out, fwd.out(), lp.h());
+            c.addStatement("System.arraycopy($L, r * $L, $L, r * $L + $L, $L)", h, lp.h(), out, fwd.out(), lp.h(), lp.h());
+            c.endControlFlow();
+        }
         StringBuilder doc = new StringBuilder("Forward of " + describe() + ", all " + T + " steps:\n<pre>\n");
         cell.equations().forEach(e -> doc.append(e).append('\n'));
         doc.append("</pre>\nReads ").append(inputDescription()).append("; writes ")
@@ -310,7 +340,11 @@ final class LayerEmitter {
                     weightGradientGemm(), G, IN, T, GS, input, inputOff, IN, wIh, IN);
         }
         String h = lp.buf("h");
-        if (stack.zeroInitial()) {
+        if (lp.reverse() && stack.stepCount() > 1) {
+            c.add("// dW_hh[$L × $L] = $L[0..T-2]^T · h[slots 1..T-1]   (the initial slot T is zero)\n", G, H, dR);
+            c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, 0, $L, $L, n * $L, $L, false, dw, $L, $L)",
+                    GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, H, wHh, H);
+        } else if (stack.zeroInitial()) {
             if (stack.stepCount() == 1) {
                 c.add("// one step from h_{-1} = 0: W_hh gets no gradient\n");
                 c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
@@ -326,9 +360,10 @@ final class LayerEmitter {
                     GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, wHh, H);
         }
         if (dIn != null) {
-            c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] = dGates · W_ih\n", dIn, T, IN);
-            c.addStatement("$T.$L(false, false, $L * n, $L, $L, dGates, 0, $L, w, $L, $L, false, $L, 0, $L)", GEMM,
-                    num.gemm(), T, IN, G, GS, wIh, IN, dIn, IN);
+            c.add("// d loss / d input of all steps in one product: $L[$L·n × $L] $L dGates · W_ih\n", dIn, T, IN,
+                    lp.reverse() ? "+=" : "=");
+            c.addStatement("$T.$L(false, false, $L * n, $L, $L, dGates, 0, $L, w, $L, $L, $L, $L, 0, $L)", GEMM,
+                    num.gemm(), T, IN, G, GS, wIh, IN, lp.reverse(), dIn, IN);
         }
     }
 
@@ -369,28 +404,41 @@ final class LayerEmitter {
             c.addStatement("int q = 0");
             c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
             c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
-            c.addStatement("System.arraycopy(packRows, q * $L, $L, t * n * $L, m * $L)", IN, dIn, IN, IN);
-            c.addStatement("$T.fill($L, (t * n + m) * $L, (t + 1) * n * $L, $L)", ARRAYS, dIn, IN, IN, num.lit(0));
+            if (lp.reverse()) {
+                c.add("// the forward direction wrote the padding's zeros; add this direction's share\n");
+                c.addStatement("$T.addTo(packRows, q * $L, $L, t * n * $L, m * $L)", CELLS, IN, dIn, IN, IN);
+            } else {
+                c.addStatement("System.arraycopy(packRows, q * $L, $L, t * n * $L, m * $L)", IN, dIn, IN, IN);
+                c.addStatement("$T.fill($L, (t * n + m) * $L, (t + 1) * n * $L, $L)", ARRAYS, dIn, IN, IN, num.lit(0));
+            }
             c.addStatement("q += m");
             c.endControlFlow();
         }
         String wHh = lp.params().wHh();
-        c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t-1} over the valid positions of steps 1..T-1 (h_{-1} = 0)\n", G, H, dR);
         boolean repack = apart || oneHot;
         c.addStatement("int k = 0");
-        c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
+        if (lp.reverse()) {
+            c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t+1} over the valid positions of steps 0..T-2 (slot T = 0)\n", G, H,
+                    dR);
+            c.beginControlFlow("for (int t = 0; t < $L - 1; t++)", T);
+        } else {
+            c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t-1} over the valid positions of steps 1..T-1 (h_{-1} = 0)\n", G, H,
+                    dR);
+            c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
+        }
         c.addStatement("int m = $L.activeRows(t)", LENGTH_ORDER);
         if (repack) {
             c.addStatement("System.arraycopy($L, t * n * $L, packGates, k * $L, m * $L)", dR, GS, GS, GS);
         }
-        c.addStatement("System.arraycopy($L, t * n * $L, packRows, k * $L, m * $L)", lp.buf("h"), H, H, H);
+        c.addStatement("System.arraycopy($L, $L * n * $L, packRows, k * $L, m * $L)", lp.buf("h"),
+                lp.reverse() ? "(t + 1)" : "t", H, H, H);
         c.addStatement("k += m");
         c.endControlFlow();
         c.beginControlFlow("if (k == 0)");
         c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
         c.nextControlFlow("else");
         c.addStatement("$T.$L(true, false, $L, $L, k, packGates, $L, $L, packRows, 0, $L, false, dw, $L, $L)", GEMM,
-                weightGradientGemm(), G, H, repack ? "0" : "n * " + GS, GS, H, wHh, H);
+                weightGradientGemm(), G, H, repack || lp.reverse() ? "0" : "n * " + GS, GS, H, wHh, H);
         c.endControlFlow();
     }
 
@@ -411,9 +459,16 @@ final class LayerEmitter {
         c.add("// In the forward pass $L held step t's gate activations; each step's gradients overwrite them\n",
                 lp.buf("gates"));
         c.addStatement("$L dGates = $L", num.t() + "[]", lp.buf("gates"));
-        c.add("// $L holds d loss / d h_{$L-1} through the recurrence on entry ($L)\n", dhNext, T,
-                stack.role().equals("encoder") ? "from the decoder's initial states" : "zero: nothing flows back past the last step");
-        c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
+        boolean rev = lp.reverse();
+        if (rev) {
+            c.add("// $L holds d loss / d h_0 through the recurrence on entry (zero); steps forward in time\n", dhNext);
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
+        } else {
+            c.add("// $L holds d loss / d h_{$L-1} through the recurrence on entry ($L)\n", dhNext, T,
+                    stack.role().equals("encoder") ? "from the decoder's initial states"
+                            : "zero: nothing flows back past the last step");
+            c.beginControlFlow("for (int t = $L - 1; t >= 0; t--)", T);
+        }
         c.addStatement("int gt = t * n * $L", GS);
         c.addStatement("int st = t * n * $L", H);
         c.addStatement("int sn = st + n * $L", H);
@@ -422,20 +477,27 @@ final class LayerEmitter {
         }
         cell.backward(c, trainingStep(true));
         if (packed) {
-            c.add("// Rows past their last step: zero dGates$L (the merged weight products below skip them), and\n",
-                    apart ? " and dRec" : "");
-            c.add("// what reached their carried state flows on to their last step (the carry is the identity)\n");
+            c.add("// Rows past their last step: zero dGates$L (the merged weight products below skip them)$L\n",
+                    apart ? " and dRec" : "", rev ? "" : ", and");
+            if (!rev) {
+                c.add("// what reached their carried state flows on to their last step (the carry is the identity)\n");
+            }
             c.beginControlFlow("if (m < n)");
             c.addStatement("$T.fill(dGates, gt + m * $L, gt + n * $L, $L)", ARRAYS, GS, GS, num.lit(0));
             if (apart) {
                 c.addStatement("$T.fill($L, gt + m * $L, gt + n * $L, $L)", ARRAYS, dR, GS, GS, num.lit(0));
             }
-            c.beginControlFlow("for (int r = m; r < n; r++)");
-            c.addStatement("$T.addTo($L, st + r * $L, $L, r * $L, $L)", CELLS, lp.buf("dh"), H, dhNext, lp.hs(), H);
-            c.endControlFlow();
+            if (!rev) {
+                c.beginControlFlow("for (int r = m; r < n; r++)");
+                c.addStatement("$T.addTo($L, st + r * $L, $L, r * $L, $L)", CELLS, lp.buf("dh"), H, dhNext, lp.hs(), H);
+                c.endControlFlow();
+            }
             c.endControlFlow();
         }
-        if (stack.zeroInitial()) {
+        if (rev) {
+            c.add("// the initial state (slot $L) is a constant zero: no gradient needed before step $L - 1\n", T, T);
+            c.beginControlFlow("if (t < $L - 1)", T);
+        } else if (stack.zeroInitial()) {
             c.add("// h_{-1} = 0 is a constant: no gradient needed past step 0\n");
             c.beginControlFlow("if (t > 0)");
         }
@@ -447,14 +509,14 @@ final class LayerEmitter {
             c.addStatement("$T.dgemm(false, false, $L, $L, $L, $L, gt, $L, w, $L, $L, $L, $L, 0, $L)", GEMM, rows, H, G,
                     dR, GS, wHh, H, apart, dhNext, lp.hs());
         }
-        if (stack.zeroInitial()) {
+        if (rev || stack.zeroInitial()) {
             c.endControlFlow();
         }
         c.endControlFlow();
 
         String input = stack.inputOf(lp);
-        String inputOff = below == null ? "0" : "n * " + below.h();
-        String dIn = below != null ? below.buf("dh") : stack.dInputBuf();
+        String inputOff = stack.inputOffset(lp);
+        String dIn = stack.dInputOf(lp);
         if (stack.oneHot(lp)) {
             oneHotInputGradient(c);
         }

@@ -168,17 +168,21 @@ final class StatementChecks {
         return Vocabulary.lookup(SequenceMode.values(), SequenceMode::keyword, word).orElseThrow();
     }
 
+    /** The layer option that runs a second set of weights backward in time: {@code lstm 64 bidirectional}. */
+    static final String BIDIRECTIONAL = "bidirectional";
+
     private Declaration layer(KnownStatement s) {
         String kw = s.word().text();
         List<CellType> variants = List.of(CellType.values()).stream().filter(c -> c.keyword().equals(kw)).toList();
         List<String> activations = variants.stream().flatMap(v -> v.activation().stream()).toList();
-        ArgCursor c = cursor(s, activations.isEmpty() ? kw + " H" : kw + " H [" + String.join(" | ", activations) + "]");
+        ArgCursor c = cursor(s, (activations.isEmpty() ? kw + " H" : kw + " H [" + String.join(" | ", activations) + "]")
+                + " [" + BIDIRECTIONAL + "]");
         Long h = c.integer("the layer width", 1, Limits.MAX_WIDTH);
         if (h == null) {
             return null;
         }
         CellType cell = variants.get(0); // the first variant is the default: rnn means tanh, as in PyTorch
-        if (c.peek() instanceof Ast.WordArg next) {
+        if (c.peek() instanceof Ast.WordArg next && !next.text().equals(BIDIRECTIONAL)) {
             if (activations.isEmpty()) {
                 if (Vocabulary.RNN_ACTIVATIONS.contains(next.text()) || Vocabulary.HEADS.contains(next.text())) {
                     reporter.error(next.lexeme().pos(), "'" + kw + "' takes no activation", "only 'rnn' layers choose "
@@ -194,7 +198,18 @@ final class StatementChecks {
                 cell = variants.stream().filter(v -> v.activation().orElseThrow().equals(act)).findFirst().orElseThrow();
             }
         }
-        return c.end() ? new Declaration.Layer(new LayerDecl(cell, h.intValue(), s.word().pos())) : null;
+        boolean bidirectional = false;
+        if (c.peek() instanceof Ast.WordArg next) {
+            if (next.text().equals(BIDIRECTIONAL)) {
+                c.next();
+                bidirectional = true;
+            } else if (Suggest.closest(next.text(), List.of(BIDIRECTIONAL)).isPresent()) {
+                reporter.error(next.lexeme().pos(), "unknown layer option '" + next.text() + "'",
+                        "did you mean '" + BIDIRECTIONAL + "'?");
+                return null;
+            }
+        }
+        return c.end() ? new Declaration.Layer(new LayerDecl(cell, h.intValue(), bidirectional, s.word().pos())) : null;
     }
 
     private Declaration dense(KnownStatement s) {

@@ -24,7 +24,7 @@ public record Stack(String prefix, InputSpec input, int steps, List<Layer> layer
             Layer layer = layers.get(l);
             Invariants.require(layer.index() == l, "layer", l, "is numbered", layer.index());
             if (l > 0) {
-                int below = layers.get(l - 1).hidden();
+                int below = layers.get(l - 1).outputWidth();
                 Invariants.require(layer.inputWidth() == below, "layer " + l + " must read layer " + (l - 1)
                         + "'s " + below + " values, not", layer.inputWidth());
             }

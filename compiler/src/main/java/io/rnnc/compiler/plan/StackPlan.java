@@ -32,9 +32,40 @@ public record StackPlan(String role, String prefix, String steps, int stepCount,
         return layers.get(layers.size() - 1);
     }
 
-    /** Layer l's input array: the stack's input buffer, or the h of the layer below. */
+    /** Layer l's input array: the stack's input buffer, or the h (bidirectional: out) of the layer below. */
     public String inputOf(LayerPlan lp) {
-        return lp.index() == 0 ? inputBuf : layers.get(lp.index() - 1).buf("h");
+        if (lp.index() == 0) {
+            return inputBuf;
+        }
+        LayerPlan below = layers.get(lp.index() - 1);
+        return below.bidirectional() ? below.buf("out") : below.buf("h");
+    }
+
+    /** Where step 0 of layer l's input starts: 0, or slot 1 of the h of a one-directional layer below. */
+    public String inputOffset(LayerPlan lp) {
+        if (lp.index() == 0 || layers.get(lp.index() - 1).bidirectional()) {
+            return "0";
+        }
+        return "n * " + layers.get(lp.index() - 1).h();
+    }
+
+    /** Where layer l's d loss / d input goes: the dh (bidirectional: dOut) of the layer below, or dInputBuf. */
+    public String dInputOf(LayerPlan lp) {
+        if (lp.index() == 0) {
+            return dInputBuf;
+        }
+        LayerPlan below = layers.get(lp.index() - 1);
+        return below.bidirectional() ? below.buf("dOut") : below.buf("dh");
+    }
+
+    /** Every direction of every layer, bottom first, a layer's forward direction before its reverse one. */
+    public List<LayerPlan> directions() {
+        List<LayerPlan> all = new java.util.ArrayList<>();
+        for (LayerPlan lp : layers) {
+            all.add(lp);
+            lp.reverseDirection().ifPresent(all::add);
+        }
+        return all;
     }
 
     /** Layer 0 of one-hot tokens gathers columns of W_ih instead of a product. */

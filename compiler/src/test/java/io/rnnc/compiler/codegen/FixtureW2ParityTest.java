@@ -14,14 +14,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * PyTorch parity on the fixtures of testdata/pytorch/fixtures-w2 (issue 13) that rnnc builds so far:
  * per-sample lengths in many_to_one, many_to_many (masked cross-entropy and MSE) and seq2seq (source and
- * target lengths). The padding of x and y holds random garbage in these files, so a match also shows that
+ * target lengths), and bidirectional layers (with and without lengths). The padding of x and y holds random garbage in these files, so a match also shows that
  * padding is never read.
  */
 class FixtureW2ParityTest {
 
     /** The fixtures of the features built so far (bidirectional and stateful chunks are not yet). */
     private static final Set<String> BUILT = Set.of("w01_len_lstm_l1_m2o_ce", "w02_len_emb_gru_l2_m2m_ce",
-            "w03_len_rnn_tanh_l2_m2m_mse", "w09_s2s_len_gru_l1_ce");
+            "w03_len_rnn_tanh_l2_m2m_mse", "w04_bi_lstm_l1_m2o_ce", "w05_bi_len_gru_l2_m2m_ce",
+            "w06_bi_len_rnn_relu_l2_m2o_ce", "w09_s2s_len_gru_l1_ce");
 
     static List<Path> fixtures() throws IOException {
         try (Stream<Path> s = Files.list(Fixture.fixtureSet("fixtures-w2"))) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LengthsTest {
 
-    enum Shape { M2O_FEATURES, M2M_EMBED_CE, M2M_FEATURES_MSE, S2S_EMBED }
+    enum Shape { M2O_FEATURES, M2M_EMBED_CE, M2M_FEATURES_MSE, S2S_EMBED, M2O_BI_ONE_HOT, M2M_BI_FEATURES }
 
     static final int T = 5;
     static final int T_OUT = 4;
@@ -54,9 +54,13 @@ class LengthsTest {
     static Model model(CellType cell, Shape shape, int steps, int batch, String suffix) {
         String name = "Len" + cell.fixtureName().replace("_", "") + shape.ordinal() + suffix;
         var b = TestModels.builder(name).float64().batch(batch).seed(SEED + cell.ordinal() * 5 + shape.ordinal());
-        int layers = shape == Shape.M2O_FEATURES || shape == Shape.M2M_FEATURES_MSE ? 2 : 1;
+        int layers = shape == Shape.M2O_FEATURES || shape == Shape.M2M_FEATURES_MSE || shape == Shape.M2M_BI_FEATURES ? 2 : 1;
         for (int l = 0; l < layers; l++) {
-            b.layer(cell, l == 0 ? 4 : 3);
+            if (shape == Shape.M2O_BI_ONE_HOT || shape == Shape.M2M_BI_FEATURES && l == 0) {
+                b.bidirectional(cell, l == 0 ? 4 : 3);
+            } else {
+                b.layer(cell, l == 0 ? 4 : 3);
+            }
         }
         switch (shape) {
             case M2O_FEATURES -> b.mode(SequenceMode.MANY_TO_ONE).features(3).steps(steps)
@@ -64,6 +68,10 @@ class LengthsTest {
             case M2M_EMBED_CE -> b.mode(SequenceMode.MANY_TO_MANY).embedded(6, 3).steps(steps)
                     .head(4, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY);
             case M2M_FEATURES_MSE -> b.mode(SequenceMode.MANY_TO_MANY).features(2).steps(steps)
+                    .head(2, HeadActivation.LINEAR, LossKind.MSE);
+            case M2O_BI_ONE_HOT -> b.mode(SequenceMode.MANY_TO_ONE).tokens(5).steps(steps)
+                    .head(3, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY);
+            case M2M_BI_FEATURES -> b.mode(SequenceMode.MANY_TO_MANY).features(3).steps(steps)
                     .head(2, HeadActivation.LINEAR, LossKind.MSE);
             case S2S_EMBED -> b.mode(SequenceMode.SEQ2SEQ).encoder(InputSpec.embedded(6, 3, SourcePos.NONE), steps)
                     .embedded(5, 2).steps(T_OUT).head(5, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY);
@@ -344,6 +352,22 @@ class LengthsTest {
         b.setTargetLength(0, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.computeGradients(b));
         assertTrue(e.getMessage().contains("does not take per-sample lengths"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(CellType.class)
+    void bidirectionalStacksWithoutLengthsMatchFiniteDifferences(CellType cell) {
+        for (SequenceMode mode : new SequenceMode[] {SequenceMode.MANY_TO_ONE, SequenceMode.MANY_TO_MANY}) {
+            Model model = TestModels.builder("Bi" + cell.fixtureName().replace("_", "") + mode.ordinal()).float64()
+                    .batch(3).seed(SEED + 40 + cell.ordinal()).mode(mode).features(3).steps(4).bidirectional(cell, 4)
+                    .bidirectional(cell, 3).head(3, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).build();
+            RnnModel net = TestModels.instantiate(model);
+            Batch b = GradCheck.randomBatch(net.info(), 3, 81);
+            GradCheck.Result r = GradCheck.check(model, net, b, 0);
+            GradientCheckModesTest.record(model.name() + " (bidirectional, " + cell.fixtureName() + " " + mode + "): " + r,
+                    r.worst());
+            assertTrue(r.worst() <= GradientCheckTest.LIMIT, model.name() + ": " + r);
+        }
     }
 
     @Test

@@ -100,6 +100,11 @@ final class TestModels {
             return this;
         }
 
+        Builder bidirectional(CellType cell, int hidden) {
+            layers.add(new ModelAssembler.LayerDecl(cell, hidden, true, SourcePos.NONE));
+            return this;
+        }
+
         Builder head(int o, HeadActivation act, LossKind l) {
             outputs = o;
             activation = act;
