@@ -29,6 +29,7 @@ import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.model.Dropout;
 import io.rnnc.runtime.model.LengthOrder;
 import io.rnnc.runtime.model.ModelSettings;
 import io.rnnc.runtime.model.Optimizer;
@@ -288,6 +289,15 @@ public final class CodeGenerator {
             }
             packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().out(), "O");
         }
+        for (StackPlan s : plan.stacks()) {
+            if (s.dropoutField() != null) {
+                type.addField(FieldSpec.builder(Dropout.class, s.dropoutField(), Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("$Ldropout between layers (PyTorch's nn.LSTM(dropout=p)), training only\n",
+                                s.role().isEmpty() ? "" : "the " + s.role() + "'s ")
+                        .initializer("new $T($L)", Dropout.class, doubleLiteral(s.dropout())).build());
+            }
+        }
         if (plan.takesLengths()) {
             StackPlan in = plan.stacks().get(0);
             type.addField(FieldSpec.builder(LengthOrder.class, LayerEmitter.LENGTH_ORDER, Modifier.PRIVATE, Modifier.FINAL)
@@ -355,6 +365,29 @@ public final class CodeGenerator {
         type.addMethod(changed.build());
     }
 
+    /**
+     * Dropout on layer lp's output: in training the mask is drawn for the step (keyed by seed, optimizer step,
+     * layer and each row's global batch row); otherwise it is all ones, so the next layer reads the output's
+     * own bits.
+     */
+    private void dropoutForward(MethodSpec.Builder f, StackPlan s, LayerPlan lp) {
+        String mask = lp.buf("mask");
+        f.addComment("dropout on layer $L's output (training only); the next layer reads $L", lp.index(), lp.buf("drop"));
+        f.beginControlFlow("if (training())");
+        if (plan.takesLengths()) {
+            f.addStatement("$L.fill($L, settings().seed(), optimizerState().step(), $L, firstRow(), $L.orderArray(), n, $L, $L)",
+                    s.dropoutField(), mask, lp.index(), LayerEmitter.LENGTH_ORDER, s.steps(), lp.out());
+        } else {
+            f.addStatement("$L.fill($L, settings().seed(), optimizerState().step(), $L, firstRow(), n, $L, $L)",
+                    s.dropoutField(), mask, lp.index(), s.steps(), lp.out());
+        }
+        f.nextControlFlow("else");
+        f.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, mask, s.steps(), lp.out(), num.lit(1));
+        f.endControlFlow();
+        f.addStatement("$T.apply($L, $L, $L, $L, $L * n * $L)", Dropout.class, s.outputOf(lp), s.outputOffset(lp), mask,
+                lp.buf("drop"), s.steps(), lp.out());
+    }
+
     /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
     private void passes() {
         MethodSpec.Builder f = hook("forwardPass", void.class)
@@ -385,8 +418,12 @@ public final class CodeGenerator {
                     }
                 }
             }
-            for (LayerPlan lp : s.directions()) {
+            for (LayerPlan lp : s.layers()) {
                 f.addStatement("$LForward(n)", lp.name());
+                lp.reverseDirection().ifPresent(r -> f.addStatement("$LForward(n)", r.name()));
+                if (lp.has("drop")) {
+                    dropoutForward(f, s, lp);
+                }
             }
         }
         f.addStatement("headForward(n)");
@@ -425,6 +462,11 @@ public final class CodeGenerator {
             }
             for (int l = s.layers().size() - 1; l >= 0; l--) {
                 LayerPlan lp = s.layers().get(l);
+                if (lp.has("drop")) {
+                    String d = lp.bidirectional() ? lp.buf("dOut") : lp.buf("dh");
+                    b.addComment("d loss / d output of layer $L = d loss / d its dropped output times the mask", l);
+                    b.addStatement("$T.apply($L, 0, $L, $L * n * $L)", Dropout.class, d, lp.buf("mask"), s.steps(), lp.out());
+                }
                 if (lp.bidirectional() && !(lp == s.top() && plan.headLastStep())) {
                     LayerPlan r = lp.reverseDirection().orElseThrow();
                     b.addComment("d loss / d [h_fwd_t, h_bwd_t] of layer $L to each direction", l);

@@ -88,6 +88,11 @@ final class ModelChecks {
 
     /** A stack needs input, sequence, layers and (unless it is an encoder) a dense head. */
     void requireStack(Scope s, boolean needsHead, SourcePos at) {
+        if (s.dropout != null && s.dropout > 0 && s.layerStatements == 1) {
+            reporter.warning(s.dropoutPos, "'dropout' does nothing with one layer",
+                    "it acts on each layer's output but the last's, as PyTorch's nn.LSTM(dropout=p): add a layer"
+                            + " or remove it");
+        }
         SourcePos input = s.seen.get(StatementKeyword.INPUT);
         if (input == null) {
             reporter.error(at, s.label + " has no 'input'", s.isModel

@@ -40,6 +40,7 @@ final class StatementChecks {
             case SEQUENCE -> sequence(s, scopeLabel, inBlock);
             case RNN, LSTM, GRU -> layer(s);
             case DENSE -> dense(s);
+            case DROPOUT -> dropout(s);
             case LOSS -> loss(s);
             case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|sgd key=value ...")).check(s);
             case CLIP -> clip(s);
@@ -227,6 +228,25 @@ final class StatementChecks {
             act = Vocabulary.lookup(HeadActivation.values(), HeadActivation::keyword, a).orElseThrow();
         }
         return c.end() ? new Declaration.Dense(n.intValue(), act) : null;
+    }
+
+    private Declaration dropout(KnownStatement s) {
+        ArgCursor c = cursor(s, "dropout P");
+        if (!(c.peek() instanceof Ast.NumberArg a)) {
+            c.expected("a probability", "e.g. 'dropout 0.2': each layer's output but the last's, during training");
+            return null;
+        }
+        c.next();
+        Double p = ArgCursor.real(reporter, a.lexeme(), "the dropout probability");
+        if (p == null || !c.end()) {
+            return null;
+        }
+        if (!(p >= 0 && p < 1)) {
+            reporter.error(a.lexeme().pos(), "the dropout probability must be at least 0 and below 1, found " + a.text(),
+                    "it is the chance of zeroing each element, e.g. 'dropout 0.2'");
+            return null;
+        }
+        return new Declaration.Dropout(p);
     }
 
     private Declaration loss(KnownStatement s) {

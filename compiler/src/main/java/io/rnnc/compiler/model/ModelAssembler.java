@@ -12,7 +12,11 @@ import java.util.Optional;
 public final class ModelAssembler {
 
     /** What a spec states about one stack: its input, steps, and per-layer cell and width. */
-    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, SourcePos pos) {
+    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, double dropout, SourcePos pos) {
+        public StackDecl(InputSpec input, int steps, List<LayerDecl> layers, SourcePos pos) {
+            this(input, steps, layers, 0, pos);
+        }
+
         public StackDecl {
             layers = List.copyOf(layers);
         }
@@ -100,7 +104,7 @@ public final class ModelAssembler {
             }
             width = layer.outputWidth();
         }
-        return new Stack(prefix, input, decl.steps(), layers, decl.pos());
+        return new Stack(prefix, input, decl.steps(), layers, decl.dropout(), decl.pos());
     }
 
     private static void add(List<ParamSpec> params, long[] offset, String name, List<Integer> shape,

@@ -175,7 +175,8 @@ public final class Planner {
         List<LayerPlan> layers = new ArrayList<>();
         int width = s.layers().get(0).inputWidth();
         for (Layer layer : s.layers()) {
-            layers.add(layer(s, layer, bp, cp, t, role, width));
+            layers.add(layer(s, layer, bp, cp, t, role, width,
+                    s.dropout() > 0 && layer.index() < s.layers().size() - 1));
             width = layer.outputWidth();
         }
         Size perStep = t.size().times(chunk);
@@ -203,7 +204,8 @@ public final class Planner {
             default -> throw new IllegalStateException();
         }
         return new StackPlan(role, s.prefix(), steps, s.steps(), s.input().kind(), s.input().size(), s.input().vocab(),
-                inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
+                inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers, s.dropout(),
+                s.dropout() > 0 ? cp + "DROPOUT" : null);
     }
 
     /**
@@ -247,7 +249,8 @@ public final class Planner {
         return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
     }
 
-    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, Constant steps, String role, int width) {
+    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, Constant steps, String role, int width,
+            boolean dropped) {
         int l = layer.index();
         Cell cell = Cell.of(layer.cell());
         String where = role.isEmpty() ? "" : role + " ";
@@ -281,6 +284,14 @@ public final class Planner {
                     + "] the layer's output [h_fwd_t, h_bwd_t]"));
             extra.put("dOut", layerBuffer(bp, "dOut", l, perStepOut, "[" + t + ", n, " + o.name()
                     + "] d loss / d output from above"));
+        }
+        if (dropped) {
+            Size perStepOut = steps.size().times(chunk).times(constants.get(out));
+            String t = steps.name();
+            extra.put("mask", layerBuffer(bp, "mask", l, perStepOut, "[" + t + ", n, " + out + "] dropout mask of the "
+                    + "layer's output: 0 or 1/(1-p) in training, 1 otherwise"));
+            extra.put("drop", layerBuffer(bp, "drop", l, perStepOut, "[" + t + ", n, " + out + "] the layer's output "
+                    + "times the mask: the next layer's input"));
         }
         return direction(s, layer, bp, cp, steps, width, cell, h, g, in, hs, gs, name, table, false, extra, out)
                 .withReverse(reverse);

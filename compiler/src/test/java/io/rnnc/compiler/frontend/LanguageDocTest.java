@@ -109,6 +109,10 @@ class LanguageDocTest {
             assertParam(m, "rnn.weight_ih_l1", 192, 256);
             assertParam(m, "fc.weight", 17, 64);
         });
+        EXPECTED.put("DeepChar", m -> {
+            assertEquals(0.2, m.stack().dropout());
+            assertEquals(2, m.stack().layers().size());
+        });
         EXPECTED.put("Forecast", m -> {
             assertEquals(HeadActivation.TANH, m.head().activation());
             assertEquals(LossKind.MSE, m.loss());

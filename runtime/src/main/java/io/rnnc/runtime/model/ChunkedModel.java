@@ -92,6 +92,8 @@ public abstract class ChunkedModel implements RnnModel {
 
     /** Rows of this chunk in the last forward pass. */
     private int rows;
+    /** The step in progress trains (dropout masks apply), on this chunk. */
+    private boolean training;
     /** Batch row of this chunk's row 0 in the last step. */
     private int firstRow;
     /** Valid (input, output) positions of the whole batch of the last step (see {@link #batchValidPositions()}). */
@@ -239,6 +241,11 @@ public abstract class ChunkedModel implements RnnModel {
         return firstRow;
     }
 
+    /** The current step trains ({@link #computeGradients}): dropout applies; evaluation and forward run without. */
+    protected final boolean training() {
+        return training;
+    }
+
     /**
      * Valid (input) positions of the whole batch of the current step: the sum of its lengths (rows times T
      * without lengths). The masked mean loss over valid positions divides by this (many_to_many), as
@@ -361,6 +368,7 @@ public abstract class ChunkedModel implements RnnModel {
         }
         rows = n;
         firstRow = row0;
+        training = mode == TRAIN;
         batchValidPositions = batch.validPositions(0, total);
         batchValidTargetPositions = batch.validTargetPositions(0, total);
         loadInputs(b, n);
