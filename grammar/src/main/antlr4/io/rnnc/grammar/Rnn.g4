@@ -34,7 +34,7 @@ simpleStatement : keyword=statementKeyword arg*     # knownStatement
                 | word=IDENT arg*                   # unknownStatement
                 ;
 
-statementKeyword: INPUT | SEQUENCE | RNN | LSTM | GRU | DENSE | LOSS | OPTIMIZER | CLIP | BATCH | SEED
+statementKeyword: INPUT | SEQUENCE | RNN | LSTM | GRU | DROPOUT | DENSE | LOSS | OPTIMIZER | CLIP | BATCH | SEED
                 | PRECISION ;
 
 /** The value is optional here so that 'lr=' or 'lr=fast' get the front end's message, not a syntax error. */
@@ -55,6 +55,7 @@ SEQUENCE  : 'sequence' ;
 RNN       : 'rnn' ;
 LSTM      : 'lstm' ;
 GRU       : 'gru' ;
+DROPOUT   : 'dropout' ;
 DENSE     : 'dense' ;
 LOSS      : 'loss' ;
 OPTIMIZER : 'optimizer' ;

@@ -15,8 +15,9 @@ import java.util.List;
  *                     T_in for seq2seq
  * @param outputSteps  steps of the output: 1 for one_to_one and many_to_one, T or T_out otherwise
  * @param outputs      O, width of the head
- * @param cells        cell of each layer of the (decoder) stack: {@code rnn_tanh | rnn_relu | lstm | gru}
- * @param hidden       H of each layer of the (decoder) stack
+ * @param cells        cell of each layer of the (decoder) stack: {@code rnn_tanh | rnn_relu | lstm | gru}; a
+ *                     bidirectional layer has two entries (forward, then reverse), as PyTorch's {@code h_n} rows
+ * @param hidden       H of each layer (and direction) of the (decoder) stack
  * @param head         {@code softmax | sigmoid | tanh | linear}
  * @param loss         {@code cross_entropy | mse | bce}
  * @param optimizer    {@code adam | sgd}

@@ -89,21 +89,21 @@ public abstract class Cell {
     }
 
     /**
-     * The step's non-linearities and state update for rows {@code 0 .. n}: reads the gate pre-activations
+     * The step's non-linearities and state update for the step's rows {@code 0 .. rows}: reads the gate pre-activations
      * (input side, plus the recurrent side unless {@link #recurrentApart}), writes the activations in place
      * and the new states.
      */
     public abstract void forward(CodeBlock.Builder c, Step s);
 
     /**
-     * The step's backward through the non-linearities for rows {@code 0 .. n}: from dh (from above) and
+     * The step's backward through the non-linearities for the step's rows {@code 0 .. rows}: from dh (from above) and
      * dhNext (through the recurrence), writes dGates (and dRec), and the states' other gradients.
      */
     public abstract void backward(CodeBlock.Builder c, Step s);
 
-    /** Opens {@code for (int r = 0; r < n; r++)} with {@code int hr = r * H} (and {@code int ga}, the row's gate offset). */
+    /** Opens {@code for (int r = 0; r < rows; r++)} over the step's rows ({@link Step#rows}) with {@code int hr = r * H} (and {@code int ga}, the row's gate offset). */
     protected static void rows(CodeBlock.Builder c, Step s, boolean gateRow) {
-        c.beginControlFlow("for (int r = 0; r < n; r++)");
+        c.beginControlFlow("for (int r = 0; r < $L; r++)", s.rows());
         if (gateRow) {
             c.addStatement("int ga = $L", Step.plus(s.base("gates"), "r * " + s.gs()));
         }

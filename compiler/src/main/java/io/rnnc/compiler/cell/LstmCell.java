@@ -49,10 +49,10 @@ final class LstmCell extends Cell {
         if (s.float32()) {
             c.add("// i, f, o = sigmoid, g = tanh over the step's [n × $L] block, column by column from $L\n", s.gs(),
                     s.table());
-            c.addStatement("$T.gateActivations($L, $L, n, $L, $L)", CELLS, gates, s.base("gates"), s.gs(), s.table());
+            c.addStatement("$T.gateActivations($L, $L, $L, $L, $L)", CELLS, gates, s.base("gates"), s.rows(), s.gs(), s.table());
         } else {
             c.add("// i, f, o = sigmoid, g = tanh over the step's [n × $L] block\n", s.gs());
-            c.addStatement("$T.lstmGates($L, $L, n, $L, $L)", CELLS, gates, s.base("gates"), s.gs(), s.h());
+            c.addStatement("$T.lstmGates($L, $L, $L, $L, $L)", CELLS, gates, s.base("gates"), s.rows(), s.gs(), s.h());
         }
         c.add("// c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t), row by row\n");
         rows(c, s, false);

@@ -18,9 +18,11 @@ import java.util.Map;
  * @param bHh      offset constant of b_hh (GRU's b_hn is added inside r * (...))
  * @param table    float32 LSTM: the static gate-activation table of the layer; else null
  * @param float32  the element type is float
+ * @param rows     the variable holding the step's row count: {@code n}, or {@code m} when a step covers only
+ *                 the rows still running (per-sample lengths: the first m rows of the length order)
  */
 public record Step(Map<String, String> arrays, Map<String, String> prev, Map<String, String> next, String h, String gs,
-                   String hs, String bHh, String table, boolean float32) {
+                   String hs, String bHh, String table, boolean float32, String rows) {
 
     public Step {
         arrays = Map.copyOf(arrays);

@@ -29,6 +29,8 @@ import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.model.Dropout;
+import io.rnnc.runtime.model.LengthOrder;
 import io.rnnc.runtime.model.ModelSettings;
 import io.rnnc.runtime.model.Optimizer;
 import io.rnnc.runtime.model.TensorInit;
@@ -104,10 +106,15 @@ public final class CodeGenerator {
         type.addMethod(hook("newChunk", ChunkedModel.class)
                 .addStatement("return new $T(this)", self).build());
         parametersChanged();
+        if (plan.takesLengths()) {
+            type.addMethod(hook("takesLengths", boolean.class)
+                    .addJavadoc("Batches may carry per-sample lengths: each row runs its own steps, padding is never read.\n")
+                    .addStatement("return true").build());
+        }
         passes();
         for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.layers()) {
-                LayerEmitter le = new LayerEmitter(num, s, lp);
+            for (LayerPlan lp : s.directions()) {
+                LayerEmitter le = new LayerEmitter(num, s, lp, plan.packed(s));
                 type.addMethod(le.forward());
                 type.addMethod(le.backward());
             }
@@ -175,9 +182,10 @@ public final class CodeGenerator {
             case ONE_TO_ONE, ONE_TO_MANY -> 1;
             default -> first.stepCount();
         };
-        String cells = plan.stack().layers().stream().map(l -> "\"" + l.cell().type().fixtureName() + "\"")
+        // one entry per layer and direction, so that the final states read [L·D, n, H] as PyTorch's h_n
+        String cells = plan.stack().directions().stream().map(l -> "\"" + l.cell().type().fixtureName() + "\"")
                 .collect(Collectors.joining(", "));
-        String hidden = plan.stack().layers().stream().map(l -> String.valueOf(l.hidden()))
+        String hidden = plan.stack().directions().stream().map(l -> String.valueOf(l.hidden()))
                 .collect(Collectors.joining(", "));
         type.addField(FieldSpec.builder(ModelInfo.class, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("What this model is, for generic drivers.\n")
@@ -263,14 +271,14 @@ public final class CodeGenerator {
         }
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     PackedWeights pw = lp.packed().orElseThrow();
                     packed(pw.recurrentT(), "W_hh^T of " + lp.name(), lp.h(), lp.g());
                     packed(pw.recurrent(), "W_hh of " + lp.name(), lp.g(), lp.h());
                     if (pw.inputT().isPresent()) {
                         packed(pw.inputT().get(), "W_ih^T of " + lp.name(), lp.in(), lp.g());
                     }
-                    if (lp.table() != null) {
+                    if (lp.table() != null && !lp.reverse()) {
                         type.addField(FieldSpec.builder(float[].class, lp.table(), Modifier.PRIVATE, Modifier.STATIC,
                                         Modifier.FINAL)
                                 .addJavadoc("$L's gate activation per column of a gate row ($L)\n", lp.name(),
@@ -279,7 +287,22 @@ public final class CodeGenerator {
                     }
                 }
             }
-            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().h(), "O");
+            packed(HeadEmitter.FC_PACKED, "fc.weight^T", plan.stack().top().out(), "O");
+        }
+        for (StackPlan s : plan.stacks()) {
+            if (s.dropoutField() != null) {
+                type.addField(FieldSpec.builder(Dropout.class, s.dropoutField(), Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .addJavadoc("$Ldropout between layers (PyTorch's nn.LSTM(dropout=p)), training only\n",
+                                s.role().isEmpty() ? "" : "the " + s.role() + "'s ")
+                        .initializer("new $T($L)", Dropout.class, doubleLiteral(s.dropout())).build());
+            }
+        }
+        if (plan.takesLengths()) {
+            StackPlan in = plan.stacks().get(0);
+            type.addField(FieldSpec.builder(LengthOrder.class, LayerEmitter.LENGTH_ORDER, Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("This chunk's rows by length, longest first, and the rows running at each step (the identity without lengths)\n")
+                    .initializer("new $T(CHUNK, $L)", LengthOrder.class, in.steps()).build());
         }
         plan.generation().ifPresent(gb -> {
             field(ClassName.get(Sampler.class), "sampler", "Greedy and sampled generation over step() (chunk 0 only)",
@@ -329,7 +352,7 @@ public final class CodeGenerator {
         MethodSpec.Builder changed = override("parametersChanged", void.class);
         changed.addComment("Repack the weights the products read");
         for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.layers()) {
+            for (LayerPlan lp : s.directions()) {
                 PackedWeights pw = lp.packed().orElseThrow();
                 changed.addStatement("$L.pack(true, w, $L, $L)", pw.recurrentT(), lp.params().wHh(), lp.h());
                 changed.addStatement("$L.pack(false, w, $L, $L)", pw.recurrent(), lp.params().wHh(), lp.h());
@@ -338,8 +361,31 @@ public final class CodeGenerator {
                 }
             }
         }
-        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().h());
+        changed.addStatement("$L.pack(true, w, $L, $L)", HeadEmitter.FC_PACKED, plan.fcWeight(), plan.stack().top().out());
         type.addMethod(changed.build());
+    }
+
+    /**
+     * Dropout on layer lp's output: in training the mask is drawn for the step (keyed by seed, optimizer step,
+     * layer and each row's global batch row); otherwise it is all ones, so the next layer reads the output's
+     * own bits.
+     */
+    private void dropoutForward(MethodSpec.Builder f, StackPlan s, LayerPlan lp) {
+        String mask = lp.buf("mask");
+        f.addComment("dropout on layer $L's output (training only); the next layer reads $L", lp.index(), lp.buf("drop"));
+        f.beginControlFlow("if (training())");
+        if (plan.takesLengths()) {
+            f.addStatement("$L.fill($L, settings().seed(), optimizerState().step(), $L, firstRow(), $L.orderArray(), n, $L, $L)",
+                    s.dropoutField(), mask, lp.index(), LayerEmitter.LENGTH_ORDER, s.steps(), lp.out());
+        } else {
+            f.addStatement("$L.fill($L, settings().seed(), optimizerState().step(), $L, firstRow(), n, $L, $L)",
+                    s.dropoutField(), mask, lp.index(), s.steps(), lp.out());
+        }
+        f.nextControlFlow("else");
+        f.addStatement("$T.fill($L, 0, $L * n * $L, $L)", ARRAYS, mask, s.steps(), lp.out(), num.lit(1));
+        f.endControlFlow();
+        f.addStatement("$T.apply($L, $L, $L, $L, $L * n * $L)", Dropout.class, s.outputOf(lp), s.outputOffset(lp), mask,
+                lp.buf("drop"), s.steps(), lp.out());
     }
 
     /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
@@ -350,9 +396,14 @@ public final class CodeGenerator {
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
                 f.addComment("$L", s.role().isEmpty() ? "initial states are zero" : "the " + s.role() + "'s initial states are zero");
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     for (CellState st : lp.cell().states()) {
-                        f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
+                        if (lp.reverse()) { // the reverse direction starts in slot T
+                            f.addStatement("$T.fill($L, $L * n * $L, ($L + 1) * n * $L, $L)", ARRAYS, lp.buf(st.stem()),
+                                    s.steps(), lp.h(), s.steps(), lp.h(), num.lit(0));
+                        } else {
+                            f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
+                        }
                     }
                 }
             } else {
@@ -369,6 +420,10 @@ public final class CodeGenerator {
             }
             for (LayerPlan lp : s.layers()) {
                 f.addStatement("$LForward(n)", lp.name());
+                lp.reverseDirection().ifPresent(r -> f.addStatement("$LForward(n)", r.name()));
+                if (lp.has("drop")) {
+                    dropoutForward(f, s, lp);
+                }
             }
         }
         f.addStatement("headForward(n)");
@@ -384,7 +439,7 @@ public final class CodeGenerator {
             StackPlan s = stacks.get(si);
             if (si == stacks.size() - 1) {
                 b.addComment("No gradient flows in from after the last step");
-                for (LayerPlan lp : s.layers()) {
+                for (LayerPlan lp : s.directions()) {
                     for (CellState st : lp.cell().states()) {
                         b.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.gradStem()), lp.gradStride(st),
                                 num.lit(0));
@@ -406,7 +461,24 @@ public final class CodeGenerator {
                         num.lit(0));
             }
             for (int l = s.layers().size() - 1; l >= 0; l--) {
-                b.addStatement("$LBackward(n)", s.layers().get(l).name());
+                LayerPlan lp = s.layers().get(l);
+                if (lp.has("drop")) {
+                    String d = lp.bidirectional() ? lp.buf("dOut") : lp.buf("dh");
+                    b.addComment("d loss / d output of layer $L = d loss / d its dropped output times the mask", l);
+                    b.addStatement("$T.apply($L, 0, $L, $L * n * $L)", Dropout.class, d, lp.buf("mask"), s.steps(), lp.out());
+                }
+                if (lp.bidirectional() && !(lp == s.top() && plan.headLastStep())) {
+                    LayerPlan r = lp.reverseDirection().orElseThrow();
+                    b.addComment("d loss / d [h_fwd_t, h_bwd_t] of layer $L to each direction", l);
+                    b.beginControlFlow("for (int r = 0; r < $L * n; r++)", s.steps());
+                    b.addStatement("System.arraycopy($L, r * $L, $L, r * $L, $L)", lp.buf("dOut"), lp.out(), lp.buf("dh"),
+                            lp.h(), lp.h());
+                    b.addStatement("System.arraycopy($L, r * $L + $L, $L, r * $L, $L)", lp.buf("dOut"), lp.out(), lp.h(),
+                            r.buf("dh"), lp.h(), lp.h());
+                    b.endControlFlow();
+                }
+                b.addStatement("$LBackward(n)", lp.name());
+                lp.reverseDirection().ifPresent(r -> b.addStatement("$LBackward(n)", r.name()));
             }
             if (s.inputKind() == InputKind.TOKENS_EMBED) {
                 String e = s.layers().get(0).in();

@@ -80,21 +80,21 @@ final class GenerationEmitter {
             Map<String, String> arrays = gb.layers().get(l);
             String gates = arrays.get("gates");
             String h = arrays.get("h");
-            LayerEmitter le = new LayerEmitter(num, stack, lp);
+            LayerEmitter le = new LayerEmitter(num, stack, lp, false);
             c.add("// layer $L\n", l);
             String x = l == 0 ? gb.x() : gb.of(l - 1, "h");
             le.inputProjection(c, "n", gates, x, "0", gb.tok(), stack.oneHot(lp));
             if (lp.cell().recurrentApart()) {
                 c.add("// $L = h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", arrays.get("rec"), lp.h(), lp.h(), lp.g());
-                le.recurrentProduct(c, h, "0", arrays.get("rec"), "0", false);
+                le.recurrentProduct(c, "n", h, "0", arrays.get("rec"), "0", false);
             } else {
                 c.add("// $L += h_{t-1} W_hh^T   [n × $L] · [$L × $L]\n", gates, lp.h(), lp.h(), lp.g());
-                le.recurrentProduct(c, h, "0", gates, "0", true);
+                le.recurrentProduct(c, "n", h, "0", gates, "0", true);
             }
             Map<String, String> base = new HashMap<>();
             arrays.keySet().forEach(k -> base.put(k, "0"));
             lp.cell().forward(c, new Step(arrays, base, base, lp.h(), lp.gs(), lp.hs(), lp.params().bHh(), lp.table(),
-                    num.isFloat()));
+                    num.isFloat(), "n"));
         }
         LayerPlan top = stack.top();
         c.add("// head: genLogits = h_top fc.weight^T + fc.bias (the training head's product and bias order)\n");
@@ -121,20 +121,22 @@ final class GenerationEmitter {
         CodeBlock.Builder c = CodeBlock.builder();
         if (seq2seq()) {
             StackPlan enc = plan.encoder().orElseThrow();
-            c.beginControlFlow("if (prompt == null || prompt.length != T_IN)");
+            c.beginControlFlow("if (prompt == null || prompt.length < 1 || prompt.length > T_IN)");
             c.addStatement("throw new $T($S + (prompt == null ? 0 : prompt.length))", IllegalArgumentException.class,
-                    "the source must have T_IN = " + enc.stepCount() + " token ids, got ");
+                    "the source must have 1..T_IN = 1.." + enc.stepCount() + " token ids, got ");
             c.endControlFlow();
-            c.add("// encode the source as a batch of one row, with the training forward methods\n");
+            c.add("// encode the source as a batch of one row of its own length, with the training forward methods\n");
+            c.addStatement("$L.uniform(1, prompt.length)", LayerEmitter.LENGTH_ORDER);
             c.beginControlFlow("for (int t = 0; t < T_IN; t++)");
-            c.beginControlFlow("if (prompt[t] < 0 || prompt[t] >= $L)", enc.vocab());
-            c.addStatement("throw new $T($S + prompt[t] + $S + t + $S)", IllegalArgumentException.class, "token id ",
+            c.addStatement("int id = t < prompt.length ? prompt[t] : 0");
+            c.beginControlFlow("if (id < 0 || id >= $L)", enc.vocab());
+            c.addStatement("throw new $T($S + id + $S + t + $S)", IllegalArgumentException.class, "token id ",
                     " at step ", " is outside the vocabulary 0.." + (enc.vocabSize() - 1));
             c.endControlFlow();
-            c.addStatement("$L[t] = prompt[t]", enc.tokenBuf());
+            c.addStatement("$L[t] = id", enc.tokenBuf());
             if (enc.inputKind() == InputKind.TOKENS_EMBED) {
                 String E = enc.layers().get(0).in();
-                c.addStatement("$T.arraycopy(w, $L + prompt[t] * $L, $L, t * $L, $L)", System.class, enc.embedding(), E,
+                c.addStatement("$T.arraycopy(w, $L + id * $L, $L, t * $L, $L)", System.class, enc.embedding(), E,
                         enc.inputBuf(), E, E);
             }
             c.endControlFlow();

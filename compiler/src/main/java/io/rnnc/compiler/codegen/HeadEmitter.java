@@ -11,6 +11,7 @@ import io.rnnc.compiler.plan.LayerPlan;
 import io.rnnc.compiler.plan.StackPlan;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.math.Losses;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /** Emits the dense head (forward, backward), the loss (one runtime Losses call per output step), the output copies. */
@@ -40,29 +41,61 @@ final class HeadEmitter {
         return plan.headLastStep();
     }
 
-    /** Offset of the head's input rows in the top h buffer. */
+    /** Offset of the head's input rows in {@link #headInput()}. */
     private String topOffset() {
+        if (top.bidirectional()) {
+            return "0";
+        }
         return lastStepOnly() ? stack.steps() + " * n * " + top.h() : "n * " + top.h();
     }
 
+    /**
+     * What the head reads: the top h; a bidirectional top layer's output [h_fwd_t, h_bwd_t] (every step), or
+     * headIn = cat(h_fwd after the last step, h_bwd after step 0) (the last step only).
+     */
+    private String headInput() {
+        if (!top.bidirectional()) {
+            return top.buf("h");
+        }
+        return lastStepOnly() ? "headIn" : top.buf("out");
+    }
+
     void emit() {
-        String H = top.h();
+        String H = top.out();
         String lg = plan.logitsBuf();
         String dl = plan.dLogitsBuf();
         CodeBlock.Builder f = CodeBlock.builder();
+        if (lastStepOnly() && top.bidirectional()) {
+            LayerPlan r = top.reverseDirection().orElseThrow();
+            f.add("// headIn = cat(h_n[-2], h_n[-1]): the forward state after the last step, the reverse one after step 0\n");
+            f.beginControlFlow("for (int r = 0; r < n; r++)");
+            f.addStatement("System.arraycopy($L, ($L * n + r) * $L, headIn, r * $L, $L)", top.buf("h"), stack.steps(),
+                    top.h(), H, top.h());
+            f.addStatement("System.arraycopy($L, r * $L, headIn, r * $L + $L, $L)", r.buf("h"), top.h(), H, top.h(),
+                    top.h());
+            f.endControlFlow();
+        }
         f.add("// $L[T_OUT·n × O] = h_top · fc.weight^T + fc.bias\n", lg);
         if (num.isFloat()) {
-            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, top.buf("h"),
+            f.addStatement("$T.sgemm(T_OUT * n, $L, $L, $L, $L, false, $L, 0, O)", CodeGenerator.GEMM, headInput(),
                     topOffset(), H, FC_PACKED, lg);
         } else {
             f.addStatement("$T.dgemm(false, true, T_OUT * n, O, $L, $L, $L, $L, w, $L, $L, false, $L, 0, O)",
-                    CodeGenerator.GEMM, H, top.buf("h"), topOffset(), H, plan.fcWeight(), H, lg);
+                    CodeGenerator.GEMM, H, headInput(), topOffset(), H, plan.fcWeight(), H, lg);
         }
         f.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         f.beginControlFlow("for (int j = 0; j < O; j++)");
         f.addStatement("$L[r * O + j] += w[$L + j]", lg, plan.fcBias());
         f.endControlFlow();
         f.endControlFlow();
+        if (plan.takesLengths() && !lastStepOnly() && plan.packed(stack)) {
+            f.add("// Padding positions (past a row's length) hold fc.bias, as PyTorch's fc(out) with out = 0 there\n");
+            f.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+            f.beginControlFlow("for (int r = $L.activeRows(t); r < n; r++)", LayerEmitter.LENGTH_ORDER);
+            f.addStatement("System.arraycopy(w, $L, $L, (t * n + r) * O, O)", plan.fcBias(), lg);
+            f.endControlFlow();
+            f.endControlFlow();
+        }
         type.addMethod(MethodSpec.methodBuilder("headForward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Dense head on $L: logits = h $L fc.weight^T + fc.bias.\n",
                         lastStepOnly() ? "the last step" : "every step", "·")
@@ -73,14 +106,27 @@ final class HeadEmitter {
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("// dfc.weight[O × $L] = dLogits^T · h_top;  dfc.bias = sum of dLogits\n", H);
         b.addStatement("$T.$L(true, false, O, $L, T_OUT * n, $L, 0, O, $L, $L, $L, false, dw, $L, $L)", CodeGenerator.GEMM,
-                num.gemm(), H, dl, top.buf("h"), topOffset(), H, plan.fcWeight(), H);
+                num.gemm(), H, dl, headInput(), topOffset(), H, plan.fcWeight(), H);
         b.addStatement("$T.fill(dw, $L, $L + O, $L)", CodeGenerator.ARRAYS, plan.fcBias(), plan.fcBias(), num.lit(0));
         b.beginControlFlow("for (int r = 0; r < T_OUT * n; r++)");
         b.beginControlFlow("for (int j = 0; j < O; j++)");
         b.addStatement("dw[$L + j] += $L[r * O + j]", plan.fcBias(), dl);
         b.endControlFlow();
         b.endControlFlow();
-        if (lastStepOnly()) {
+        if (lastStepOnly() && top.bidirectional()) {
+            LayerPlan r = top.reverseDirection().orElseThrow();
+            String h = top.h();
+            b.add("// d loss / d headIn, then to the forward direction's last step and the reverse one's step 0\n");
+            b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, dHeadIn, 0, $L)",
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, H);
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.buf("dh"), stack.steps(), h, num.lit(0));
+            b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, r.buf("dh"), stack.steps(), h, num.lit(0));
+            b.beginControlFlow("for (int r = 0; r < n; r++)");
+            b.addStatement("System.arraycopy(dHeadIn, r * $L, $L, (($L - 1) * n + r) * $L, $L)", H, top.buf("dh"),
+                    stack.steps(), h, h);
+            b.addStatement("System.arraycopy(dHeadIn, r * $L + $L, $L, r * $L, $L)", H, h, r.buf("dh"), h, h);
+            b.endControlFlow();
+        } else if (lastStepOnly()) {
             b.add("// d loss / d h_top: only the last step feeds the head\n");
             b.addStatement("$T.fill($L, 0, $L * n * $L, $L)", CodeGenerator.ARRAYS, top.buf("dh"), stack.steps(), H, num.lit(0));
             b.addStatement("$T.$L(false, false, n, $L, O, $L, 0, O, w, $L, $L, false, $L, ($L - 1) * n * $L, $L)",
@@ -88,7 +134,8 @@ final class HeadEmitter {
         } else {
             b.add("// d loss / d h_top of every step = dLogits · fc.weight\n");
             b.addStatement("$T.$L(false, false, T_OUT * n, $L, O, $L, 0, O, w, $L, $L, false, $L, 0, $L)",
-                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H, top.buf("dh"), H);
+                    CodeGenerator.GEMM, num.gemm(), H, dl, plan.fcWeight(), H,
+                    top.bidirectional() ? top.buf("dOut") : top.buf("dh"), H);
         }
         type.addMethod(MethodSpec.methodBuilder("headBackward").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("Backward of the dense head: its gradients and d loss / d h of the top layer.\n")
@@ -116,7 +163,7 @@ final class HeadEmitter {
                     + " is trained with cross_entropy on class ids; the batch has no classes array");
             c.endControlFlow();
             c.addStatement("int[] y = batch.classes");
-            c.addStatement("double scale = 1.0 / (T_OUT * batchRows)");
+            c.addStatement("double scale = 1.0 / $L", meanCount(""));
             method = "crossEntropy";
             targets = "y, t, T_OUT";
         } else {
@@ -132,7 +179,7 @@ final class HeadEmitter {
                     + " is trained on float targets; the batch has no targets array");
             c.endControlFlow();
             c.addStatement("double[] y = batch.targets");
-            c.addStatement("double scale = 1.0 / (T_OUT * batchRows * O)");
+            c.addStatement("double scale = 1.0 / $L", meanCount(" * O"));
             method = bce ? "bceWithLogits" : switch (act) {
                 case LINEAR -> "mse";
                 case SIGMOID -> "mseSigmoid";
@@ -141,10 +188,14 @@ final class HeadEmitter {
             };
             targets = "y, t * O, T_OUT * O";
         }
-        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
-        c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
-                LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, firstRow()" : "");
-        c.endControlFlow();
+        if (plan.takesLengths()) {
+            lengthsLoss(c, method, lg, dl);
+        } else {
+            c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+            c.addStatement("total = $T.$L(total, $L, t * n * O, n, O, O, $L, backward ? $L : null, t * n * O, O, scale$L)",
+                    LOSSES, method, lg, targets, dl, plan.loss() == LossKind.CROSS_ENTROPY ? ", t, firstRow()" : "");
+            c.endControlFlow();
+        }
         c.addStatement("return total * scale");
         type.addMethod(CodeGenerator.hook("loss", double.class)
                 .addJavadoc("$L", doc + "@param batchRows rows of the whole batch, which the mean divides by\n"
@@ -152,6 +203,81 @@ final class HeadEmitter {
                 .addParameter(Batch.class, "batch").addParameter(int.class, "n").addParameter(int.class, "batchRows")
                 .addParameter(boolean.class, "backward")
                 .addCode(c.build()).build());
+    }
+
+    /**
+     * What the mean loss divides by (times {@code perPosition}): every position of the batch, or with lengths
+     * the valid ones (many_to_many: the sum of the lengths; seq2seq: of the target lengths). Without lengths
+     * the valid count is rows × T_OUT, the same number, so the fixed path keeps its bits.
+     */
+    private String meanCount(String perPosition) {
+        if (!plan.takesLengths() || lastStepOnly()) {
+            return "(T_OUT * batchRows" + perPosition + ")";
+        }
+        return "(" + (plan.seq2seq() ? "batchValidTargetPositions()" : "batchValidPositions()") + perPosition + ")";
+    }
+
+    /**
+     * The loss of a model that takes lengths: position by position in the length order (row k of a step's
+     * block is the chunk row {@code lengthOrder.row(k)}), valid positions only; padding positions get no loss
+     * and a zero gradient. Each position's arithmetic and the order of the running sum are those of one call
+     * over the step's rows, so a batch without lengths (the identity order) keeps its bits.
+     */
+    private void lengthsLoss(CodeBlock.Builder c, String method, String lg, String dl) {
+        boolean ce = plan.loss() == LossKind.CROSS_ENTROPY;
+        if (plan.seq2seq()) {
+            c.addStatement("int[] targetLengths = batch.targetLengthsArray()");
+        }
+        c.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
+        if (!lastStepOnly() && !plan.seq2seq()) {
+            c.addStatement("int m = $L.activeRows(t)", LayerEmitter.LENGTH_ORDER);
+        }
+        c.beginControlFlow("for (int k = 0; k < n; k++)");
+        c.addStatement("int b = $L.row(k)", LayerEmitter.LENGTH_ORDER);
+        c.addStatement("int z = (t * n + k) * O");
+        String valid = lastStepOnly() ? null : plan.seq2seq() ? "t < targetLengths[b]" : "k < m";
+        if (valid != null) {
+            c.beginControlFlow("if ($L)", valid);
+        }
+        c.addStatement("total = $T.$L(total, $L, z, 1, O, O, y, $L, backward ? $L : null, z, O, scale$L)", LOSSES, method,
+                lg, ce ? "b * T_OUT + t, T_OUT" : "(b * T_OUT + t) * O, T_OUT * O", dl, ce ? ", t, firstRow() + b" : "");
+        if (valid != null) {
+            c.nextControlFlow("else if (backward)");
+            c.addStatement("$T.fill($L, z, z + O, $L)", CodeGenerator.ARRAYS, dl, num.lit(0));
+            c.endControlFlow();
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** Where chunk row b's results sit in a step's block: its place in the length order, or b itself. */
+    private String position() {
+        return plan.takesLengths() ? LayerEmitter.LENGTH_ORDER + ".position(b)" : "b";
+    }
+
+    /** chunkFinalStates of a model that takes lengths: row b's state is row position(b) of slot T (carried there). */
+    private void finalStatesInOrder(CodeBlock.Builder s) {
+        s.beginControlFlow("for (int b = 0; b < n; b++)");
+        s.addStatement("int k = $L.position(b)", LayerEmitter.LENGTH_ORDER);
+        s.addStatement("int off = 0");
+        List<LayerPlan> dirs = stack.directions();
+        for (LayerPlan lp : dirs) {
+            String H = lp.h();
+            // a reverse direction's final state is the one after step 0 (slot 0)
+            String slot = lp.reverse() ? "k" : "$L * n + k".replace("$L", stack.steps());
+            s.beginControlFlow("for (int j = 0; j < $L; j++)", H);
+            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("h"), slot, H);
+            if (lp.has("c")) {
+                s.beginControlFlow("if (cOut != null)");
+                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("c"), slot, H);
+                s.endControlFlow();
+            }
+            s.endControlFlow();
+            if (lp != dirs.get(dirs.size() - 1)) {
+                s.addStatement("off += total * $L", H);
+            }
+        }
+        s.endControlFlow();
     }
 
     /** Emits {@code double max}: the largest logit of the row at {@code buf[off .. off + O)}, for a stable softmax. */
@@ -169,7 +295,7 @@ final class HeadEmitter {
         l.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         l.beginControlFlow("for (int b = 0; b < n; b++)");
         l.beginControlFlow("for (int j = 0; j < O; j++)");
-        l.addStatement("dst[dOff + (b * T_OUT + t) * O + j] = $L[(t * n + b) * O + j]", lg);
+        l.addStatement("dst[dOff + (b * T_OUT + t) * O + j] = $L[(t * n + $L) * O + j]", lg, position());
         l.endControlFlow();
         l.endControlFlow();
         l.endControlFlow();
@@ -183,7 +309,7 @@ final class HeadEmitter {
         o.addStatement("int n = rows()");
         o.beginControlFlow("for (int t = 0; t < T_OUT; t++)");
         o.beginControlFlow("for (int b = 0; b < n; b++)");
-        o.addStatement("int src = (t * n + b) * O");
+        o.addStatement("int src = (t * n + $L) * O", position());
         o.addStatement("int dstOff = dOff + (b * T_OUT + t) * O");
         if (act == HeadActivation.SOFTMAX) {
             rowMax(o, lg, "src");
@@ -217,19 +343,24 @@ final class HeadEmitter {
 
         CodeBlock.Builder s = CodeBlock.builder();
         s.addStatement("int n = rows()");
-        s.addStatement("int off = 0");
-        for (LayerPlan lp : stack.layers()) {
-            s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-            s.addStatement("hOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("h"), stack.steps(), lp.h());
-            if (lp.has("c")) {
-                s.beginControlFlow("if (cOut != null)");
-                s.addStatement("cOut[off + row0 * $L + k] = $L[$L * n * $L + k]", lp.h(), lp.buf("c"), stack.steps(),
-                        lp.h());
+        if (plan.takesLengths()) {
+            finalStatesInOrder(s);
+        } else {
+            s.addStatement("int off = 0");
+            List<LayerPlan> dirs = stack.directions();
+            for (LayerPlan lp : dirs) {
+                String slot = lp.reverse() ? "0" : stack.steps() + " * n * " + lp.h();
+                s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
+                s.addStatement("hOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("h"), slot);
+                if (lp.has("c")) {
+                    s.beginControlFlow("if (cOut != null)");
+                    s.addStatement("cOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("c"), slot);
+                    s.endControlFlow();
+                }
                 s.endControlFlow();
-            }
-            s.endControlFlow();
-            if (lp != stack.top()) {
-                s.addStatement("off += total * $L", lp.h());
+                if (lp != dirs.get(dirs.size() - 1)) {
+                    s.addStatement("off += total * $L", lp.h());
+                }
             }
         }
         type.addMethod(CodeGenerator.hook("chunkFinalStates", void.class)

@@ -29,6 +29,13 @@ final class InputEmitter {
 
     void emit() {
         CodeBlock.Builder c = CodeBlock.builder();
+        if (plan.takesLengths()) {
+            c.add("// Rows by length, longest first (the identity without lengths): row k of every step block is chunk row\n");
+            c.add("// $L.row(k), so the rows running at step t are the first $L.activeRows(t)\n", LayerEmitter.LENGTH_ORDER,
+                    LayerEmitter.LENGTH_ORDER);
+            c.addStatement("$L.update(batch, 0, n)", LayerEmitter.LENGTH_ORDER);
+            c.addStatement("int[] lengths = batch.lengthsArray()");
+        }
         for (StackPlan s : plan.stacks()) {
             boolean decoder = plan.seq2seq() && s == plan.stack();
             if (decoder) {
@@ -92,11 +99,26 @@ final class InputEmitter {
             c.endControlFlow();
             return;
         }
-        c.add("// x[t, b, :] = features[b, t, :]\n");
+        if (plan.takesLengths()) {
+            c.add("// x[t, k, :] = features[b, t, :] for chunk row b = $L.row(k); 0 past b's length (padding is never read)\n",
+                    LayerEmitter.LENGTH_ORDER);
+        } else {
+            c.add("// x[t, b, :] = features[b, t, :]\n");
+        }
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
-        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        if (plan.takesLengths()) {
+            c.beginControlFlow("for (int k = 0; k < n; k++)");
+            c.addStatement("int b = $L.row(k)", LayerEmitter.LENGTH_ORDER);
+            c.addStatement("int dst = (t * n + k) * $L", IN);
+            c.beginControlFlow("if (t >= lengths[b])");
+            c.addStatement("$T.fill($L, dst, dst + $L, $L)", CodeGenerator.ARRAYS, x, IN, num.lit(0));
+            c.addStatement("continue");
+            c.endControlFlow();
+        } else {
+            c.beginControlFlow("for (int b = 0; b < n; b++)");
+            c.addStatement("int dst = (t * n + b) * $L", IN);
+        }
         c.addStatement("int src = (b * $L + t) * $L", T, IN);
-        c.addStatement("int dst = (t * n + b) * $L", IN);
         c.beginControlFlow("for (int i = 0; i < $L; i++)", IN);
         c.addStatement("$L[dst + i] = $Lf[src + i]", x, num.cast());
         c.endControlFlow();
@@ -117,13 +139,25 @@ final class InputEmitter {
         c.add("// $L[t, b] = tokens[b, t], each id checked against the vocabulary\n", s.tokenBuf());
         c.addStatement("int[] ids = batch.tokens");
         c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
-        c.beginControlFlow("for (int b = 0; b < n; b++)");
+        String k = "b";
+        if (plan.takesLengths()) {
+            c.add("// in the length order (row k is chunk row b); padding past b's length reads as id 0, unchecked\n");
+            k = "k";
+            c.beginControlFlow("for (int k = 0; k < n; k++)");
+            c.addStatement("int b = $L.row(k)", LayerEmitter.LENGTH_ORDER);
+            c.beginControlFlow("if (t >= lengths[b])");
+            c.addStatement("$L[t * n + k] = 0", s.tokenBuf());
+            c.addStatement("continue");
+            c.endControlFlow();
+        } else {
+            c.beginControlFlow("for (int b = 0; b < n; b++)");
+        }
         c.addStatement("int id = ids[b * $L + t]", T);
         c.beginControlFlow("if (id < 0 || id >= $L)", s.vocab());
         c.addStatement("throw new $T($S + id + $S + (firstRow() + b) + $S + t + $S)", IllegalArgumentException.class,
                 "token id ", " at batch row ", ", step ", " is outside the vocabulary 0.." + (s.vocabSize() - 1));
         c.endControlFlow();
-        c.addStatement("$L[t * n + b] = id", s.tokenBuf());
+        c.addStatement("$L[t * n + $L] = id", s.tokenBuf(), k);
         c.endControlFlow();
         c.endControlFlow();
     }
@@ -133,12 +167,26 @@ final class InputEmitter {
         require(c, "classes", "target ids (teacher forcing)");
         c.add("// Decoder input d_0 = the reserved start token, d_t = y[t-1] (teacher forcing)\n");
         c.addStatement("int[] y = batch.classes");
-        c.beginControlFlow("for (int b = 0; b < n; b++)");
-        c.addStatement("$L[b] = $T.START_TOKEN", s.tokenBuf(), SequenceGenerator.class);
+        if (plan.takesLengths()) {
+            c.add("// in the source's length order (row k is chunk row b); targets past b's target length read as 0\n");
+            c.addStatement("int[] targetLengths = batch.targetLengthsArray()");
+            c.beginControlFlow("for (int k = 0; k < n; k++)");
+            c.addStatement("int b = $L.row(k)", LayerEmitter.LENGTH_ORDER);
+        } else {
+            c.beginControlFlow("for (int b = 0; b < n; b++)");
+        }
+        String k = plan.takesLengths() ? "k" : "b";
+        c.addStatement("$L[$L] = $T.START_TOKEN", s.tokenBuf(), k, SequenceGenerator.class);
         c.beginControlFlow("for (int t = 1; t < $L; t++)", T);
+        if (plan.takesLengths()) {
+            c.beginControlFlow("if (t - 1 >= targetLengths[b])");
+            c.addStatement("$L[t * n + k] = 0", s.tokenBuf());
+            c.addStatement("continue");
+            c.endControlFlow();
+        }
         c.addStatement("int id = y[b * $L + t - 1]", T);
         checkClass(c, "id", "t - 1");
-        c.addStatement("$L[t * n + b] = id", s.tokenBuf());
+        c.addStatement("$L[t * n + $L] = id", s.tokenBuf(), k);
         c.endControlFlow();
         c.endControlFlow();
     }

@@ -27,7 +27,7 @@ public record Flops(long forward, List<Long> perLayer, long head) {
         stacks.add(model.stack());
         for (Stack s : stacks) {
             for (Layer l : s.layers()) {
-                long f = s.steps() * Cell.of(l.cell()).forwardFlops(l.inputWidth(), l.hidden());
+                long f = s.steps() * l.directions() * Cell.of(l.cell()).forwardFlops(l.inputWidth(), l.hidden());
                 layers.add(f);
                 total += f;
             }

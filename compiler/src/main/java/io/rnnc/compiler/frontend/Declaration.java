@@ -22,6 +22,9 @@ sealed interface Declaration {
     record Layer(LayerDecl layer) implements Declaration {
     }
 
+    record Dropout(double p) implements Declaration {
+    }
+
     record Dense(int outputs, HeadActivation activation) implements Declaration {
     }
 

@@ -108,6 +108,7 @@ final class ModelBuilder implements FrontEnd.ModelStage {
     }
 
     private static StackDecl stackDecl(Scope s) {
-        return new StackDecl(s.input, s.steps, s.layers, s.seen.get(StatementKeyword.INPUT));
+        return new StackDecl(s.input, s.steps, s.layers, s.dropout == null ? 0 : s.dropout,
+                s.seen.get(StatementKeyword.INPUT));
     }
 }

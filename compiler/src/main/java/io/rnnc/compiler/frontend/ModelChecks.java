@@ -27,6 +27,16 @@ final class ModelChecks {
                     "write 'input N': every step sees that vector and the previous step's output",
                     Reporter.note(top.sequencePos, "one_to_many chosen here"));
         }
+        if (top.mode == SequenceMode.ONE_TO_MANY) {
+            for (LayerDecl l : top.layers) {
+                if (l.bidirectional()) {
+                    reporter.error(l.pos(), "a one_to_many layer cannot be bidirectional",
+                            "each step reads the previous step's output, so the sequence is made forward, one step"
+                                    + " at a time: remove 'bidirectional'",
+                            Reporter.note(top.sequencePos, "one_to_many chosen here"));
+                }
+            }
+        }
     }
 
     /** An encoder-decoder model; either block may be missing (null). */
@@ -78,6 +88,11 @@ final class ModelChecks {
 
     /** A stack needs input, sequence, layers and (unless it is an encoder) a dense head. */
     void requireStack(Scope s, boolean needsHead, SourcePos at) {
+        if (s.dropout != null && s.dropout > 0 && s.layerStatements == 1) {
+            reporter.warning(s.dropoutPos, "'dropout' does nothing with one layer",
+                    "it acts on each layer's output but the last's, as PyTorch's nn.LSTM(dropout=p): add a layer"
+                            + " or remove it");
+        }
         SourcePos input = s.seen.get(StatementKeyword.INPUT);
         if (input == null) {
             reporter.error(at, s.label + " has no 'input'", s.isModel
@@ -102,6 +117,19 @@ final class ModelChecks {
 
     /** The decoder starts from the encoder's final states, so the stacks must match layer by layer. */
     void handOver(Scope enc, Scope dec) {
+        for (LayerDecl l : enc.layers) {
+            if (l.bidirectional()) {
+                reporter.error(l.pos(), "an encoder layer cannot be bidirectional",
+                        "the encoder hands each layer's final state, one direction, to the same decoder layer:"
+                                + " remove 'bidirectional'");
+            }
+        }
+        for (LayerDecl l : dec.layers) {
+            if (l.bidirectional()) {
+                reporter.error(l.pos(), "a decoder layer cannot be bidirectional",
+                        "the decoder generates one token at a time and cannot read later steps: remove 'bidirectional'");
+            }
+        }
         if (enc.layers.isEmpty() || dec.layers.isEmpty() || !enc.allLayersValid() || !dec.allLayersValid()) {
             return; // a layer with its own error: comparing the rest would mis-pair them
         }

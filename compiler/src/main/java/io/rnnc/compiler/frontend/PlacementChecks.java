@@ -82,6 +82,9 @@ final class PlacementChecks {
             scope.outputs = h.outputs();
             scope.activation = h.activation();
             scope.densePos = at;
+        } else if (d instanceof Declaration.Dropout p) {
+            scope.dropout = p.p();
+            scope.dropoutPos = at;
         } else if (d instanceof Declaration.Loss l) {
             settings.loss = l.loss();
             settings.lossPos = at;

@@ -37,6 +37,9 @@ final class Scope {
     final List<LayerDecl> layers = new ArrayList<>();
     /** Every layer statement, valid or not. */
     int layerStatements;
+    /** The stack's 'dropout P' (null if none). */
+    Double dropout;
+    SourcePos dropoutPos;
     Integer outputs;
     HeadActivation activation;
     SourcePos densePos;

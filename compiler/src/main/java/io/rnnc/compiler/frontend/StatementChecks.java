@@ -40,6 +40,7 @@ final class StatementChecks {
             case SEQUENCE -> sequence(s, scopeLabel, inBlock);
             case RNN, LSTM, GRU -> layer(s);
             case DENSE -> dense(s);
+            case DROPOUT -> dropout(s);
             case LOSS -> loss(s);
             case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|sgd key=value ...")).check(s);
             case CLIP -> clip(s);
@@ -168,17 +169,21 @@ final class StatementChecks {
         return Vocabulary.lookup(SequenceMode.values(), SequenceMode::keyword, word).orElseThrow();
     }
 
+    /** The layer option that runs a second set of weights backward in time: {@code lstm 64 bidirectional}. */
+    static final String BIDIRECTIONAL = "bidirectional";
+
     private Declaration layer(KnownStatement s) {
         String kw = s.word().text();
         List<CellType> variants = List.of(CellType.values()).stream().filter(c -> c.keyword().equals(kw)).toList();
         List<String> activations = variants.stream().flatMap(v -> v.activation().stream()).toList();
-        ArgCursor c = cursor(s, activations.isEmpty() ? kw + " H" : kw + " H [" + String.join(" | ", activations) + "]");
+        ArgCursor c = cursor(s, (activations.isEmpty() ? kw + " H" : kw + " H [" + String.join(" | ", activations) + "]")
+                + " [" + BIDIRECTIONAL + "]");
         Long h = c.integer("the layer width", 1, Limits.MAX_WIDTH);
         if (h == null) {
             return null;
         }
         CellType cell = variants.get(0); // the first variant is the default: rnn means tanh, as in PyTorch
-        if (c.peek() instanceof Ast.WordArg next) {
+        if (c.peek() instanceof Ast.WordArg next && !next.text().equals(BIDIRECTIONAL)) {
             if (activations.isEmpty()) {
                 if (Vocabulary.RNN_ACTIVATIONS.contains(next.text()) || Vocabulary.HEADS.contains(next.text())) {
                     reporter.error(next.lexeme().pos(), "'" + kw + "' takes no activation", "only 'rnn' layers choose "
@@ -194,7 +199,18 @@ final class StatementChecks {
                 cell = variants.stream().filter(v -> v.activation().orElseThrow().equals(act)).findFirst().orElseThrow();
             }
         }
-        return c.end() ? new Declaration.Layer(new LayerDecl(cell, h.intValue(), s.word().pos())) : null;
+        boolean bidirectional = false;
+        if (c.peek() instanceof Ast.WordArg next) {
+            if (next.text().equals(BIDIRECTIONAL)) {
+                c.next();
+                bidirectional = true;
+            } else if (Suggest.closest(next.text(), List.of(BIDIRECTIONAL)).isPresent()) {
+                reporter.error(next.lexeme().pos(), "unknown layer option '" + next.text() + "'",
+                        "did you mean '" + BIDIRECTIONAL + "'?");
+                return null;
+            }
+        }
+        return c.end() ? new Declaration.Layer(new LayerDecl(cell, h.intValue(), bidirectional, s.word().pos())) : null;
     }
 
     private Declaration dense(KnownStatement s) {
@@ -212,6 +228,25 @@ final class StatementChecks {
             act = Vocabulary.lookup(HeadActivation.values(), HeadActivation::keyword, a).orElseThrow();
         }
         return c.end() ? new Declaration.Dense(n.intValue(), act) : null;
+    }
+
+    private Declaration dropout(KnownStatement s) {
+        ArgCursor c = cursor(s, "dropout P");
+        if (!(c.peek() instanceof Ast.NumberArg a)) {
+            c.expected("a probability", "e.g. 'dropout 0.2': each layer's output but the last's, during training");
+            return null;
+        }
+        c.next();
+        Double p = ArgCursor.real(reporter, a.lexeme(), "the dropout probability");
+        if (p == null || !c.end()) {
+            return null;
+        }
+        if (!(p >= 0 && p < 1)) {
+            reporter.error(a.lexeme().pos(), "the dropout probability must be at least 0 and below 1, found " + a.text(),
+                    "it is the chance of zeroing each element, e.g. 'dropout 0.2'");
+            return null;
+        }
+        return new Declaration.Dropout(p);
     }
 
     private Declaration loss(KnownStatement s) {

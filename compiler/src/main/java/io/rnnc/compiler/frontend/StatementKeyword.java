@@ -13,6 +13,7 @@ enum StatementKeyword {
     RNN("rnn", Role.LAYER),
     LSTM("lstm", Role.LAYER),
     GRU("gru", Role.LAYER),
+    DROPOUT("dropout", Role.STACK),
     DENSE("dense", Role.STACK),
     LOSS("loss", Role.MODEL),
     OPTIMIZER("optimizer", Role.MODEL),

@@ -52,8 +52,8 @@ public record Model(String packageName, String name, SequenceMode mode, Optional
         Invariants.require(encoder.map(e -> e.prefix().equals("encoder.")).orElse(true), where + "encoder prefix");
         Invariants.require(head.prefix().equals(stack.prefix()), where + "head prefix", head.prefix(), "in stack",
                 stack.prefix());
-        Invariants.require(head.inputWidth() == stack.top().hidden(), where + "head reads", head.inputWidth(),
-                "values but the top layer has", stack.top().hidden());
+        Invariants.require(head.inputWidth() == stack.top().outputWidth(), where + "head reads", head.inputWidth(),
+                "values but the top layer has", stack.top().outputWidth());
         int feedback = mode == SequenceMode.ONE_TO_MANY ? head.outputs() : 0;
         Invariants.require(stack.layers().get(0).inputWidth() == stack.input().width() + feedback,
                 where + "layer 0 reads", stack.layers().get(0).inputWidth(), "values per step, expected",

@@ -12,14 +12,21 @@ import java.util.Optional;
 public final class ModelAssembler {
 
     /** What a spec states about one stack: its input, steps, and per-layer cell and width. */
-    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, SourcePos pos) {
+    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, double dropout, SourcePos pos) {
+        public StackDecl(InputSpec input, int steps, List<LayerDecl> layers, SourcePos pos) {
+            this(input, steps, layers, 0, pos);
+        }
+
         public StackDecl {
             layers = List.copyOf(layers);
         }
     }
 
-    /** One stated layer: {@code lstm 128}. */
-    public record LayerDecl(CellType cell, int hidden, SourcePos pos) {
+    /** One stated layer: {@code lstm 128}, or {@code lstm 128 bidirectional}. */
+    public record LayerDecl(CellType cell, int hidden, boolean bidirectional, SourcePos pos) {
+        public LayerDecl(CellType cell, int hidden, SourcePos pos) {
+            this(cell, hidden, false, pos);
+        }
     }
 
     private ModelAssembler() {
@@ -34,7 +41,7 @@ public final class ModelAssembler {
                                  LossKind loss, OptimizerSpec optimizer, Optional<ClipSpec> clip, int batch,
                                  long seed, Precision precision, String source, SourcePos pos) {
         Derived d = derive(mode, encoder, stack, outputs);
-        DenseHead head = new DenseHead(d.stack.prefix(), outputs, d.stack.top().hidden(), activation, headPos);
+        DenseHead head = new DenseHead(d.stack.prefix(), outputs, d.stack.top().outputWidth(), activation, headPos);
         return new Model(packageName, name, mode, d.encoder, d.stack, head, loss, optimizer, clip, batch, seed,
                 precision, d.parameters, source, pos);
     }
@@ -62,7 +69,7 @@ public final class ModelAssembler {
         Optional<Stack> encoderStack = encoder.map(e -> stack(seq2seq ? "encoder." : "", e, 0, params, offset));
         int feedback = mode == SequenceMode.ONE_TO_MANY ? outputs : 0;
         Stack main = stack(seq2seq ? "decoder." : "", stack, feedback, params, offset);
-        int hidden = main.top().hidden();
+        int hidden = main.top().outputWidth();
         double fcBound = 1.0 / Math.sqrt(hidden);
         add(params, offset, main.prefix() + "fc.weight", List.of(outputs, hidden), ParamSpec.Init.UNIFORM, fcBound);
         add(params, offset, main.prefix() + "fc.bias", List.of(outputs), ParamSpec.Init.UNIFORM, fcBound);
@@ -79,7 +86,7 @@ public final class ModelAssembler {
         int width = input.width() + feedback;
         for (int l = 0; l < decl.layers().size(); l++) {
             LayerDecl d = decl.layers().get(l);
-            Layer layer = new Layer(l, d.cell(), d.hidden(), width, d.pos());
+            Layer layer = new Layer(l, d.cell(), d.hidden(), width, d.bidirectional(), d.pos());
             layers.add(layer);
             int rows = layer.gateRows();
             double bound = 1.0 / Math.sqrt(d.hidden());
@@ -88,9 +95,16 @@ public final class ModelAssembler {
             add(params, offset, p + "weight_hh_l" + l, List.of(rows, d.hidden()), ParamSpec.Init.UNIFORM, bound);
             add(params, offset, p + "bias_ih_l" + l, List.of(rows), ParamSpec.Init.UNIFORM, bound);
             add(params, offset, p + "bias_hh_l" + l, List.of(rows), ParamSpec.Init.UNIFORM, bound);
-            width = d.hidden();
+            if (d.bidirectional()) { // PyTorch lists a layer's reverse direction right after its forward one
+                add(params, offset, p + "weight_ih_l" + l + "_reverse", List.of(rows, width), ParamSpec.Init.UNIFORM, bound);
+                add(params, offset, p + "weight_hh_l" + l + "_reverse", List.of(rows, d.hidden()), ParamSpec.Init.UNIFORM,
+                        bound);
+                add(params, offset, p + "bias_ih_l" + l + "_reverse", List.of(rows), ParamSpec.Init.UNIFORM, bound);
+                add(params, offset, p + "bias_hh_l" + l + "_reverse", List.of(rows), ParamSpec.Init.UNIFORM, bound);
+            }
+            width = layer.outputWidth();
         }
-        return new Stack(prefix, input, decl.steps(), layers, decl.pos());
+        return new Stack(prefix, input, decl.steps(), layers, decl.dropout(), decl.pos());
     }
 
     private static void add(List<ParamSpec> params, long[] offset, String name, List<Integer> shape,

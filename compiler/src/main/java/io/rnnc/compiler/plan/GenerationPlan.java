@@ -52,6 +52,22 @@ public record GenerationPlan(Model model, Precision precision, SequenceMode mode
         return loss == LossKind.CROSS_ENTROPY;
     }
 
+    /**
+     * The batch may carry per-sample lengths (the modes with an input sequence): the generated class keeps a
+     * {@code LengthOrder} per chunk and reads its rows in that order.
+     */
+    public boolean takesLengths() {
+        return mode == SequenceMode.MANY_TO_ONE || mode == SequenceMode.MANY_TO_MANY || mode == SequenceMode.SEQ2SEQ;
+    }
+
+    /**
+     * Stack {@code s} runs only the rows still running at each step (the stack that reads the input sequence);
+     * a seq2seq decoder runs every row for all T_OUT steps and its loss masks the positions past each target.
+     */
+    public boolean packed(StackPlan s) {
+        return takesLengths() && (!seq2seq() || s != stack);
+    }
+
     /** Stacks in forward order: encoder (if any), then the main/decoder stack. */
     public List<StackPlan> stacks() {
         return encoder.map(e -> List.of(e, stack)).orElse(List.of(stack));

@@ -24,13 +24,25 @@ import java.util.Optional;
  * @param in      input width constant ({@code IN0})
  * @param packed  float32: the packed weights; empty in float64 (its products read W in place)
  * @param table   float32 cells with a gate-activation table: its static field name; else null
+ * @param reverse this is the backward-in-time direction of a bidirectional layer: its state buffers keep the
+ *                initial state in slot T and step t's new state in slot t
+ * @param reverseDirection a bidirectional layer's forward plan: the plan of its reverse direction (own
+ *                buffers, parameters {@code …_reverse}, packed weights); else empty
+ * @param out     the width constant of what the layer hands up per step: {@code h}, or {@code OUT0} = 2·H0
+ *                when bidirectional (then the forward plan has the {@code out}/{@code dOut} buffers
+ *                {@code [T, n, OUT0]}: [h_fwd_t, h_bwd_t] and d loss / d it)
  */
 public record LayerPlan(String name, int index, Cell cell, int hidden, int inputWidth, String h, String hs, String g,
                         String gs, String in, LayerParams params, Map<String, Buffer> buffers,
-                        Optional<PackedWeights> packed, String table) {
+                        Optional<PackedWeights> packed, String table, boolean reverse,
+                        Optional<LayerPlan> reverseDirection, String out) {
 
     public LayerPlan {
         buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
+    }
+
+    public boolean bidirectional() {
+        return reverseDirection.isPresent();
     }
 
     public boolean has(String stem) {
@@ -44,6 +56,12 @@ public record LayerPlan(String name, int index, Cell cell, int hidden, int input
             throw new IllegalStateException(name + " has no buffer " + stem);
         }
         return b.name();
+    }
+
+    /** This plan with a reverse direction (a bidirectional layer's forward plan). */
+    public LayerPlan withReverse(Optional<LayerPlan> r) {
+        return new LayerPlan(name, index, cell, hidden, inputWidth, h, hs, g, gs, in, params, buffers, packed, table,
+                reverse, r, out);
     }
 
     /** The width constant of a state's gradient rows: HS for h (padded), H for the others. */

@@ -79,6 +79,14 @@ public final class Planner {
         Size outputs = constants.get("T_OUT").size().times(chunk).times(o);
         String logits = buffer("logits", outputs, "[T_OUT, n, O] head output before its activation");
         String dLogits = buffer("dLogits", outputs, "[T_OUT, n, O] d loss / d logits");
+        packBuffers(encoder.orElse(main));
+        LayerPlan top = main.top();
+        boolean lastStepHead = model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
+        if (lastStepHead && top.bidirectional()) {
+            Size headRows = chunk.size().times(constants.get(top.out()));
+            buffer("headIn", headRows, "[n, " + top.out() + "] the head's input: cat(h_fwd after the last step, h_bwd after step 0)");
+            buffer("dHeadIn", headRows, "[n, " + top.out() + "] d loss / d the head's input");
+        }
         Optional<GenerationBuffers> generation = generation(main);
         boolean lastStep = model.mode() == SequenceMode.MANY_TO_ONE || model.mode() == SequenceMode.ONE_TO_ONE;
         return new GenerationPlan(model, model.precision(), model.mode(), model.loss(), model.head().activation(),
@@ -107,7 +115,7 @@ public final class Planner {
         Stack s = model.stack();
         return switch (model.mode()) {
             case SEQ2SEQ, ONE_TO_MANY -> true;
-            case MANY_TO_MANY -> s.input().isTokens() && model.loss() == LossKind.CROSS_ENTROPY
+            case MANY_TO_MANY -> s.layers().stream().noneMatch(Layer::bidirectional) && s.input().isTokens() && model.loss() == LossKind.CROSS_ENTROPY
                     && model.head().outputs() == s.input().vocab();
             default -> false;
         };
@@ -167,8 +175,9 @@ public final class Planner {
         List<LayerPlan> layers = new ArrayList<>();
         int width = s.layers().get(0).inputWidth();
         for (Layer layer : s.layers()) {
-            layers.add(layer(s, layer, bp, cp, t, role, width));
-            width = layer.hidden();
+            layers.add(layer(s, layer, bp, cp, t, role, width,
+                    s.dropout() > 0 && layer.index() < s.layers().size() - 1));
+            width = layer.outputWidth();
         }
         Size perStep = t.size().times(chunk);
         switch (s.input().kind()) {
@@ -195,7 +204,40 @@ public final class Planner {
             default -> throw new IllegalStateException();
         }
         return new StackPlan(role, s.prefix(), steps, s.steps(), s.input().kind(), s.input().size(), s.input().vocab(),
-                inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers);
+                inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers, s.dropout(),
+                s.dropout() > 0 ? cp + "DROPOUT" : null);
+    }
+
+    /**
+     * The scratch of a batch with padding (the modes that take lengths): the running rows of every step packed
+     * one after another, PyTorch's packed layout, so that a layer's weight gradients and input gradient are
+     * one product over the valid positions only. Sized for the widest gate row and the widest input or state
+     * of the stack that runs on the lengths.
+     */
+    private void packBuffers(StackPlan s) {
+        SequenceMode m = model.mode();
+        if (m != SequenceMode.MANY_TO_ONE && m != SequenceMode.MANY_TO_MANY && m != SequenceMode.SEQ2SEQ) {
+            return;
+        }
+        Constant gs = null;
+        Constant width = null;
+        for (LayerPlan lp : s.layers()) {
+            Constant g = constants.get(lp.gs());
+            if (gs == null || g.value() > gs.value()) {
+                gs = g;
+            }
+            for (String w : new String[] {lp.in(), lp.h()}) {
+                Constant c = constants.get(w);
+                if (width == null || c.value() > width.value()) {
+                    width = c;
+                }
+            }
+        }
+        Size rows = constants.get(s.steps()).size().times(chunk);
+        buffer("packGates", rows.times(gs), "[" + s.steps() + "·n, " + gs.name() + "] with padding: the running rows' "
+                + "gate gradients of all steps, packed");
+        buffer("packRows", rows.times(width), "[" + s.steps() + "·n, " + width.name() + "] with padding: the running "
+                + "rows' inputs, states or input gradients of all steps, packed");
     }
 
     /** {@code x}, or {@code encX} in a seq2seq stack. */
@@ -207,12 +249,13 @@ public final class Planner {
         return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
     }
 
-    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, Constant steps, String role, int width) {
+    private LayerPlan layer(Stack s, Layer layer, String bp, String cp, Constant steps, String role, int width,
+            boolean dropped) {
         int l = layer.index();
         Cell cell = Cell.of(layer.cell());
         String where = role.isEmpty() ? "" : role + " ";
         Constant h = constant(cp + "H" + l, layer.hidden(), "hidden width of " + where + "layer " + l + " ("
-                + layer.cell().fixtureName() + ")");
+                + layer.cell().fixtureName() + (layer.bidirectional() ? ", each direction" : "") + ")");
         Constant g = constant(cp + "G" + l, layer.gateRows(), "gate rows: " + cell.gates() + " x " + h.name()
                 + " (" + cell.gateNames() + ")");
         Constant in = constant(cp + "IN" + l, layer.inputWidth(), null);
@@ -221,26 +264,67 @@ public final class Planner {
         Constant gs = constant(cp + "GS" + l, float32 ? Layout.padded(layer.gateRows()) : layer.gateRows(),
                 float32 ? "row stride of the gate buffers: " + g.name() + " rounded up to whole vectors (padding is scratch)"
                         : null);
+        String name = bp.isEmpty() ? "layer" + l : role + "Layer" + l;
+        String table = null;
+        if (float32 && cell.activationTable(h.name(), gs.name()) != null) {
+            table = "ACT_" + name.toUpperCase(Locale.ROOT);
+        }
+        Optional<LayerPlan> reverse = Optional.empty();
+        String out = h.name();
+        Map<String, Buffer> extra = new LinkedHashMap<>();
+        if (layer.bidirectional()) {
+            reverse = Optional.of(direction(s, layer, bp, cp, steps, width, cell, h, g, in, hs, gs, name + "Reverse",
+                    table, true, Map.of(), h.name()));
+            Constant o = constant(cp + "OUT" + l, layer.outputWidth(), "output width of layer " + l
+                    + ": [h_fwd, h_bwd], both directions");
+            out = o.name();
+            Size perStepOut = steps.size().times(chunk).times(o);
+            String t = steps.name();
+            extra.put("out", layerBuffer(bp, "out", l, perStepOut, "[" + t + ", n, " + o.name()
+                    + "] the layer's output [h_fwd_t, h_bwd_t]"));
+            extra.put("dOut", layerBuffer(bp, "dOut", l, perStepOut, "[" + t + ", n, " + o.name()
+                    + "] d loss / d output from above"));
+        }
+        if (dropped) {
+            Size perStepOut = steps.size().times(chunk).times(constants.get(out));
+            String t = steps.name();
+            extra.put("mask", layerBuffer(bp, "mask", l, perStepOut, "[" + t + ", n, " + out + "] dropout mask of the "
+                    + "layer's output: 0 or 1/(1-p) in training, 1 otherwise"));
+            extra.put("drop", layerBuffer(bp, "drop", l, perStepOut, "[" + t + ", n, " + out + "] the layer's output "
+                    + "times the mask: the next layer's input"));
+        }
+        return direction(s, layer, bp, cp, steps, width, cell, h, g, in, hs, gs, name, table, false, extra, out)
+                .withReverse(reverse);
+    }
+
+    /** One direction of a layer: its parameters, buffers and packed weights ({@code R} names for the reverse). */
+    private LayerPlan direction(Stack s, Layer layer, String bp, String cp, Constant steps, int width, Cell cell,
+            Constant h, Constant g, Constant in, Constant hs, Constant gs, String name, String table, boolean reverse,
+            Map<String, Buffer> extra, String out) {
+        int l = layer.index();
+        String r = reverse ? "R" : "";
         String pre = s.prefix() + "rnn.";
         String[] p = new String[LayerTensor.values().length];
         for (LayerTensor k : LayerTensor.values()) {
-            p[k.ordinal()] = offset(cp + k.constant + l, pre + k.torch + "_l" + l);
+            p[k.ordinal()] = offset(cp + k.constant + l + (reverse ? "_R" : ""), pre + k.torch + "_l" + l
+                    + (reverse ? "_reverse" : ""));
         }
         LayerParams params = new LayerParams(p[0], p[1], p[2], p[3]);
-        String name = bp.isEmpty() ? "layer" + l : role + "Layer" + l;
         Size history = steps.size().plus(1).times(chunk).times(h);
         Size perStepH = steps.size().times(chunk).times(h);
         Size perStepG = steps.size().times(chunk).times(gs);
         String t = steps.name();
+        String dir = reverse ? " (reverse direction)" : "";
         Map<String, Buffer> bufs = new LinkedHashMap<>();
         for (CellState st : cell.states()) {
-            bufs.put(st.stem(), layerBuffer(bp, st.stem(), l, history,
-                    "[" + t + " + 1, n, " + h + "] " + st.stem() + "_t in slot t+1; slot 0 = initial state"));
+            bufs.put(st.stem(), layerBuffer(bp, st.stem() + r, l, history, "[" + t + " + 1, n, " + h + "] "
+                    + st.stem() + "_t in slot " + (reverse ? "t; slot " + t + " = initial state" : "t+1; slot 0 = initial state")
+                    + dir));
         }
         // The backward pass reads step t's gate activations just before it writes step t's gate gradients,
         // element by element, and never reads them again: both share one buffer (dGates in backward).
-        bufs.put("gates", layerBuffer(bp, "gates", l, perStepG, "[" + t + ", n, " + gs + "] gate pre-activations, then"
-                + " activations (" + cell.gateNames() + "); in backward d loss / d pre-activations"));
+        bufs.put("gates", layerBuffer(bp, "gates" + r, l, perStepG, "[" + t + ", n, " + gs + "] gate pre-activations, then"
+                + " activations (" + cell.gateNames() + "); in backward d loss / d pre-activations" + dir));
         for (CellBuffer cb : cell.buffers()) {
             Size size = switch (cb.extent()) {
                 case STEPS_HIDDEN -> perStepH;
@@ -252,26 +336,24 @@ public final class Planner {
                 case STEPS_GATES -> "[" + t + ", n, " + gs + "] ";
                 case ROW_GATES -> "[n, " + gs + "] ";
             };
-            bufs.put(cb.stem(), layerBuffer(bp, cb.stem(), l, size, shape + cb.doc()));
+            bufs.put(cb.stem(), layerBuffer(bp, cb.stem() + r, l, size, shape + cb.doc() + dir));
         }
-        bufs.put("dh", layerBuffer(bp, "dh", l, perStepH, "[" + t + ", n, " + h + "] d loss / d h_t from above"));
+        bufs.put("dh", layerBuffer(bp, "dh" + r, l, perStepH, "[" + t + ", n, " + h + "] d loss / d h_t from above" + dir));
         for (CellState st : cell.states()) {
             Constant stride = st.padded() ? hs : h;
-            bufs.put(st.gradStem(), layerBuffer(bp, st.gradStem(), l, chunk.size().times(stride),
-                    "[n, " + stride + "] d loss / d " + st.stem() + "_{t-1} through the recurrence"));
+            bufs.put(st.gradStem(), layerBuffer(bp, st.gradStem() + r, l, chunk.size().times(stride),
+                    "[n, " + stride + "] d loss / d " + st.stem() + (reverse ? "_{t+1}" : "_{t-1}")
+                            + " through the recurrence" + dir));
         }
+        bufs.putAll(extra);
         Optional<PackedWeights> packed = Optional.empty();
-        String table = null;
         if (float32) {
             boolean oneHot = l == 0 && s.input().kind() == InputKind.TOKENS;
-            packed = Optional.of(new PackedWeights(name(bp, "whhT") + l, name(bp, "whh") + l,
-                    oneHot ? Optional.empty() : Optional.of(name(bp, "wihT") + l)));
-            if (cell.activationTable(h.name(), gs.name()) != null) {
-                table = "ACT_" + name.toUpperCase(Locale.ROOT);
-            }
+            packed = Optional.of(new PackedWeights(name(bp, "whhT") + l + r, name(bp, "whh") + l + r,
+                    oneHot ? Optional.empty() : Optional.of(name(bp, "wihT") + l + r)));
         }
         return new LayerPlan(name, l, cell, layer.hidden(), width, h.name(), hs.name(), g.name(), gs.name(), in.name(),
-                params, bufs, packed, table);
+                params, bufs, packed, table, reverse, Optional.empty(), out);
     }
 
     private Buffer layerBuffer(String bp, String stem, int layer, Size size, String shape) {

@@ -110,8 +110,13 @@ final class Fixture {
         String cell = str("cell");
         int h = integer("hidden_size");
         int layers = integer("num_layers");
+        boolean bidirectional = has("bidirectional") && "true".equals(raw("bidirectional"));
         for (int l = 0; l < layers; l++) {
-            b.layer(cell(cell), h);
+            if (bidirectional) {
+                b.bidirectional(cell(cell), h);
+            } else {
+                b.layer(cell(cell), h);
+            }
         }
         String mode = str("mode");
         b.mode(SequenceMode.valueOf(mode.toUpperCase(Locale.ROOT)));

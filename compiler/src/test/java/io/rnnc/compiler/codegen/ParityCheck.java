@@ -34,6 +34,9 @@ final class ParityCheck {
         // every kind of reference result must have been compared, not silently skipped
         for (String group : new String[] {"loss", "logits", "h_n", "grad.*", opt + "1.*", "loss_after_" + opt + "1",
                 opt + "2.*"}) {
+            if (group.equals("h_n") && fx.tensors.has("tgt_lengths")) {
+                continue; // PyTorch's decoder state reads the padding targets (see ReferenceCheck)
+            }
             assertTrue(report.groups().stream().anyMatch(g -> g.name().equals(group)),
                     fx.name + ": group " + group + " was not compared");
         }

@@ -53,6 +53,7 @@ final class TestModels {
         private long seed = 1;
         private Precision precision = Precision.FLOAT32;
         private String source;
+        private double dropout;
 
         Builder(String name) {
             this.name = name;
@@ -97,6 +98,11 @@ final class TestModels {
 
         Builder layer(CellType cell, int hidden) {
             layers.add(new ModelAssembler.LayerDecl(cell, hidden, SourcePos.NONE));
+            return this;
+        }
+
+        Builder bidirectional(CellType cell, int hidden) {
+            layers.add(new ModelAssembler.LayerDecl(cell, hidden, true, SourcePos.NONE));
             return this;
         }
 
@@ -146,6 +152,11 @@ final class TestModels {
             return precision(Precision.FLOAT64);
         }
 
+        Builder dropout(double p) {
+            dropout = p;
+            return this;
+        }
+
         Builder source(String s) {
             source = s;
             return this;
@@ -154,9 +165,9 @@ final class TestModels {
         Model build() {
             List<ModelAssembler.LayerDecl> ls = layers.isEmpty()
                     ? List.of(new ModelAssembler.LayerDecl(CellType.RNN_TANH, 5, SourcePos.NONE)) : layers;
-            var main = new ModelAssembler.StackDecl(input, steps, ls, SourcePos.NONE);
+            var main = new ModelAssembler.StackDecl(input, steps, ls, dropout, SourcePos.NONE);
             Optional<ModelAssembler.StackDecl> enc = encInput == null ? Optional.empty()
-                    : Optional.of(new ModelAssembler.StackDecl(encInput, encSteps, ls, SourcePos.NONE));
+                    : Optional.of(new ModelAssembler.StackDecl(encInput, encSteps, ls, dropout, SourcePos.NONE));
             String text = source != null ? source : "model " + name + " { /* built in a test */ }";
             return ModelAssembler.assemble(pkg, name, mode, enc, main, outputs, activation, SourcePos.NONE, loss,
                     optimizer, Optional.ofNullable(clip), batch, seed, precision, text, SourcePos.NONE);

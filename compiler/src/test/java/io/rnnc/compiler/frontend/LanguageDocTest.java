@@ -100,6 +100,19 @@ class LanguageDocTest {
             assertParam(m, "rnn.weight_ih_l2", 96, 64);
             assertParam(m, "fc.weight", 4, 32);
         });
+        EXPECTED.put("Tagger", m -> {
+            assertEquals(SequenceMode.MANY_TO_MANY, m.mode());
+            assertTrue(m.stack().layers().get(0).bidirectional());
+            assertParam(m, "rnn.weight_ih_l0", 512, 64);
+            assertParam(m, "rnn.weight_ih_l0_reverse", 512, 64);
+            assertParam(m, "rnn.bias_hh_l0_reverse", 512);
+            assertParam(m, "rnn.weight_ih_l1", 192, 256);
+            assertParam(m, "fc.weight", 17, 64);
+        });
+        EXPECTED.put("DeepChar", m -> {
+            assertEquals(0.2, m.stack().dropout());
+            assertEquals(2, m.stack().layers().size());
+        });
         EXPECTED.put("Forecast", m -> {
             assertEquals(HeadActivation.TANH, m.head().activation());
             assertEquals(LossKind.MSE, m.loss());
@@ -180,8 +193,9 @@ class LanguageDocTest {
                     case LSTM -> 4;
                     case GRU -> 3;
                 };
-                n += (long) gates * l.hidden() * (in + l.hidden() + 2);
-                in = l.hidden();
+                int directions = l.bidirectional() ? 2 : 1; // PyTorch: a second full set per direction
+                n += (long) directions * gates * l.hidden() * (in + l.hidden() + 2);
+                in = (long) directions * l.hidden();
             }
         }
         n += (long) m.head().outputs() * (m.stack().top().hidden() + 1);

@@ -96,9 +96,19 @@ public final class ReferenceCheck {
         if (ref.has("logits")) {
             double[] logits = new double[info.maxBatch() * info.logitsPerSample()];
             net.copyLogits(logits);
-            tensor("logits", "logits", logits, ref.get("logits").values());
+            double[] want = ref.get("logits").values();
+            if (batch.hasLengths() && info.outputSteps() > 1) {
+                // Only valid positions are compared (fixtures-w2/README.md): padding holds whatever the model
+                // computes there (PyTorch: fc.bias, or a decoder fed the padding targets)
+                logits = validOnly(batch, n, logits, want);
+            }
+            tensor("logits", "logits", logits, want);
         }
-        if (ref.has("h_n") || ref.has("c_n")) {
+        if (ref.has("tgt_lengths") && ref.has("h_n")) {
+            // PyTorch's decoder runs all T_OUT steps on the padding targets, so its h_n reads them; rnnc never
+            // reads padding, so there is nothing to compare (the loss and every gradient are compared)
+            compared.add("h_n");
+        } else if (ref.has("h_n") || ref.has("c_n")) {
             int width = info.hidden().stream().mapToInt(Integer::intValue).sum();
             double[] h = new double[width * info.maxBatch()];
             double[] c = new double[width * info.maxBatch()];
@@ -200,7 +210,40 @@ public final class ReferenceCheck {
         } else {
             System.arraycopy(y, 0, b.targets, 0, y.length);
         }
+        // Per-sample lengths (fixtures-w2): input or source lengths, and seq2seq's target lengths
+        for (String name : new String[] {"lengths", "src_lengths"}) {
+            if (ref.has(name)) {
+                double[] len = ref.get(name).values();
+                for (int r = 0; r < n; r++) {
+                    b.setLength(r, (int) len[r]);
+                }
+                compared.add(name);
+            }
+        }
+        if (ref.has("tgt_lengths")) {
+            double[] len = ref.get("tgt_lengths").values();
+            for (int r = 0; r < n; r++) {
+                b.setTargetLength(r, (int) len[r]);
+            }
+            compared.add("tgt_lengths");
+        }
         return b;
+    }
+
+    /** {@code ours} with every padding position set to the reference's value, so that only valid ones count. */
+    private double[] validOnly(Batch batch, int n, double[] ours, double[] want) {
+        double[] out = ours.clone();
+        int steps = info.outputSteps();
+        int per = info.outputs();
+        boolean targets = info.mode().equals("seq2seq");
+        for (int b = 0; b < n; b++) {
+            int len = targets ? batch.targetLength(b) : batch.length(b);
+            for (int t = len; t < steps; t++) {
+                int o = (b * steps + t) * per;
+                System.arraycopy(want, o, out, o, per);
+            }
+        }
+        return out;
     }
 
     private void optimizerStep(String prefix, Map<String, double[]> ourGrads, double lr, boolean f64) {

@@ -92,6 +92,8 @@ public abstract class ChunkedModel implements RnnModel {
 
     /** Rows of this chunk in the last forward pass. */
     private int rows;
+    /** The step in progress trains (dropout masks apply), on this chunk. */
+    private boolean training;
     /** Batch row of this chunk's row 0 in the last step. */
     private int firstRow;
     /** Valid (input, output) positions of the whole batch of the last step (see {@link #batchValidPositions()}). */
@@ -237,6 +239,11 @@ public abstract class ChunkedModel implements RnnModel {
      */
     protected final int firstRow() {
         return firstRow;
+    }
+
+    /** The current step trains ({@link #computeGradients}): dropout applies; evaluation and forward run without. */
+    protected final boolean training() {
+        return training;
     }
 
     /**
@@ -391,6 +398,7 @@ public abstract class ChunkedModel implements RnnModel {
         }
         rows = n;
         firstRow = row0;
+        training = mode == TRAIN;
         batchValidPositions = validPositions;
         batchValidTargetPositions = validTargetPositions;
         loadInputs(b, n);

@@ -83,6 +83,65 @@ public final class Dropout {
         }
     }
 
+    /**
+     * As {@link #fill(float[], long, long, int, int, int, int, int)} for a block whose row r is global batch row
+     * {@code row0 + rowOf[r]} (a chunk's rows in their length order): each element's mask is still keyed by its
+     * sample's global row, so it does not depend on the order, the chunking or the thread count.
+     */
+    public void fill(float[] mask, long seed, long step, int layer, int row0, int[] rowOf, int n, int steps, int width) {
+        checkBlock(mask.length, n, steps, width);
+        long layerKey = layerKey(seed, step, layer);
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < n; r++) {
+                long key = cellKey(layerKey, row0 + rowOf[r], t);
+                int base = (t * n + r) * width;
+                for (int u = 0; u < width; u += 2) {
+                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
+                    mask[base + u] = scale32 * kept(h & 0xFFFFFFFFL);
+                    if (u + 1 < width) {
+                        mask[base + u + 1] = scale32 * kept(h >>> 32);
+                    }
+                }
+            }
+        }
+    }
+
+    /** As {@link #fill(float[], long, long, int, int, int[], int, int, int)} for float64. */
+    public void fill(double[] mask, long seed, long step, int layer, int row0, int[] rowOf, int n, int steps, int width) {
+        checkBlock(mask.length, n, steps, width);
+        long layerKey = layerKey(seed, step, layer);
+        for (int t = 0; t < steps; t++) {
+            for (int r = 0; r < n; r++) {
+                long key = cellKey(layerKey, row0 + rowOf[r], t);
+                int base = (t * n + r) * width;
+                for (int u = 0; u < width; u += 2) {
+                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
+                    mask[base + u] = scale64 * kept(h & 0xFFFFFFFFL);
+                    if (u + 1 < width) {
+                        mask[base + u + 1] = scale64 * kept(h >>> 32);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code dst[dOff + i] = src[sOff + i] * mask[i]} for i in 0..len-1: a layer's output times its mask, into the
+     * buffer the next layer reads (the output itself stays for the layer's own backward pass).
+     */
+    public static void apply(float[] src, int sOff, float[] mask, float[] dst, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[i] = src[sOff + i] * mask[i];
+        }
+    }
+
+    /** As {@link #apply(float[], int, float[], float[], int)} for float64. */
+    public static void apply(double[] src, int sOff, double[] mask, double[] dst, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[i] = src[sOff + i] * mask[i];
+        }
+    }
+
     /** As {@link #fill(float[], long, long, int, int, int, int, int)} for float64, with 0 or {@link #scale64()}. */
     public void fill(double[] mask, long seed, long step, int layer, int row0, int n, int steps, int width) {
         checkBlock(mask.length, n, steps, width);

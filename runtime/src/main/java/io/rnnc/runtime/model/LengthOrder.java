@@ -99,6 +99,26 @@ public final class LengthOrder {
         rows = n;
     }
 
+    /**
+     * {@code n} rows of one length each, in row order: the identity order, every row running for the first
+     * {@code length} steps (1..maxSteps). Generation encodes a source this way without a {@link Batch}.
+     */
+    public void uniform(int n, int length) {
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("rows " + n + " outside 1.." + capacity);
+        }
+        if (length < 1 || length > maxSteps) {
+            throw new IllegalArgumentException("length " + length + " outside 1.." + maxSteps);
+        }
+        for (int r = 0; r < n; r++) {
+            order[r] = r;
+            position[r] = r;
+        }
+        java.util.Arrays.fill(active, 0, length, n);
+        java.util.Arrays.fill(active, length, maxSteps + 1, 0);
+        rows = n;
+    }
+
     /** Rows of the last update. */
     public int rows() {
         return rows;
@@ -117,6 +137,15 @@ public final class LengthOrder {
     /** Rows whose length exceeds t (still running at step t): the first this many of the order. 0 for t >= maxSteps. */
     public int activeRows(int t) {
         return t >= maxSteps ? 0 : active[t];
+    }
+
+    /**
+     * Some row of the last update is shorter than maxSteps: the step blocks have padding, and generated code
+     * takes its per-step path (products over the running rows only) instead of the merged products of a
+     * full batch.
+     */
+    public boolean ragged() {
+        return active[maxSteps - 1] < rows;
     }
 
     /** The longest length of the last update (the steps a chunk must run). */
