@@ -90,7 +90,7 @@ final class TrainCommand extends ModelCommand {
     Path chart;
 
     @Option(names = "--best", paramLabel = "FILE", description = {"checkpoint of the epoch with the best validation loss",
-            "(default: rnnc-out/<Model>-best.safetensors when there is validation data)"})
+            "(default: the checkpoint's name with -best, when there is validation data)"})
     Path best;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
@@ -186,7 +186,7 @@ final class TrainCommand extends ModelCommand {
         }
         // checks the data against the model before any work: a wrong kind of data is a user error
         train.layout().checkFits(info);
-        Path keep = best != null ? best : validation == null ? null : outDir.resolve(model.name() + "-best.safetensors");
+        Path keep = best != null ? best : validation == null ? null : besideCheckpoint(ckpt);
         if (keep != null) {
             makeParent(keep);
             checkWritable("--best", keep);
@@ -288,6 +288,14 @@ final class TrainCommand extends ModelCommand {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** {@code run.safetensors} -> {@code run-best.safetensors}, in the same directory. */
+    static Path besideCheckpoint(Path ckpt) {
+        String name = ckpt.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String best = (dot > 0 ? name.substring(0, dot) : name) + "-best" + (dot > 0 ? name.substring(dot) : ".safetensors");
+        return ckpt.resolveSibling(best);
     }
 
     /** MNIST (or any IDX image set) as today: the official files in a directory, or given one by one. */
