@@ -213,7 +213,9 @@ final class TrainCommand extends ModelCommand {
         if (from != null) {
             listener.resumedHistory(Trainer.history(from));
         }
-        Trainer.Options options = new Trainer.Options(epochs, batchSize, runSeed, ckpt, data.metadata().toMetadata())
+        Map<String, String> kept = new LinkedHashMap<>(data.metadata().toMetadata());
+        kept.putAll(data.extraMetadata());
+        Trainer.Options options = new Trainer.Options(epochs, batchSize, runSeed, ckpt, kept)
                 .withSchedule(schedule).withEarlyStopping(patience, keep).withMetrics(data.task(), data.forecast());
         Trainer trainer = new Trainer(net, recorded, validation, options, listener);
         if (!json) {
@@ -318,7 +320,7 @@ final class TrainCommand extends ModelCommand {
         Dataset tr = drawing ? train.drawing() : train;
         Dataset te = test == null ? null : drawing ? test.drawing() : test;
         return new TrainingData(tr, te, null, new DataMetadata(DataFormat.IDX, null, null, null, null, null),
-                Metrics.Task.of(info, DataFormat.IDX), null);
+                Metrics.Task.of(info, DataFormat.IDX), null, Map.of());
     }
 
     /** The learning-rate schedule the flags ask for (null: the spec's rate all the way); a resumed run keeps its own. */

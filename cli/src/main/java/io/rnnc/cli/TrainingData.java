@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -43,7 +44,16 @@ import java.util.function.IntUnaryOperator;
  * @param forecast   the naive forecast and units of a series, or null
  */
 record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadata metadata, Metrics.Task task,
-                    Metrics.Forecast forecast) {
+                    Metrics.Forecast forecast, Map<String, String> extraMetadata) {
+
+    /** Checkpoint keys (under rnnc.data.) of a table's columns, which {@link DataMetadata} has no place for. */
+    static final String TABLE_INPUTS = "table.inputs";
+    static final String TABLE_TARGETS = "table.targets";
+
+    TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadata metadata, Metrics.Task task,
+                 Metrics.Forecast forecast) {
+        this(train, validation, test, metadata, task, forecast, Map.of());
+    }
 
     /** Reads, splits and checks the data of {@code opts} for {@code net}. */
     static TrainingData load(RnnModel net, DataOptions opts, long seed) {
@@ -62,14 +72,14 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
             case IDX -> throw new IllegalStateException("IDX data is read by the train command itself");
         };
         return new TrainingData(full(net, d.train), d.validation == null ? null : full(net, d.validation),
-                d.test == null ? null : full(net, d.test), d.metadata, d.task, d.forecast);
+                d.test == null ? null : full(net, d.test), d.metadata, d.task, d.forecast, d.extraMetadata);
     }
 
     /**
      * Data to measure a trained model on, read with the settings its checkpoint kept (vocabulary, labels,
      * normalisation, columns); {@code opts} may override columns where the checkpoint has none.
      */
-    static Dataset measure(RnnModel net, DataMetadata saved, DataOptions opts, Path file) {
+    static Dataset measure(RnnModel net, DataMetadata saved, Map<String, String> raw, DataOptions opts, Path file) {
         ModelInfo info = net.info();
         checkExists("--data", file, false);
         Dataset d = switch (saved.format()) {
@@ -84,7 +94,9 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
             }
             case TABLE -> {
                 CsvSeries t = CsvSeries.read(file);
-                List<List<String>> cols = tableColumns(info, t, opts);
+                List<List<String>> cols = raw.containsKey(TABLE_INPUTS) && opts.inputs == null && opts.target == null
+                        ? List.of(List.of(raw.get(TABLE_INPUTS).split(",")), List.of(raw.get(TABLE_TARGETS).split(",")))
+                        : tableColumns(info, t, opts);
                 yield TableRows.of(t, cols.get(0), cols.get(1), info.classTargets(), "evaluation");
             }
             case SEQUENCES -> {
@@ -253,7 +265,8 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
             test = TableRows.of(CsvSeries.read(opts.test), cols.get(0), cols.get(1), info.classTargets(), "test");
         }
         return new TrainingData(s.train(), validation, test, new DataMetadata(DataFormat.TABLE, null, null, null, null, null),
-                Metrics.Task.of(info, DataFormat.TABLE), null);
+                Metrics.Task.of(info, DataFormat.TABLE), null, Map.of(TABLE_INPUTS, String.join(",", cols.get(0)),
+                TABLE_TARGETS, String.join(",", cols.get(1))));
     }
 
     /** {inputs, targets} of a table: as given, else the last column(s) are the targets and the rest the inputs. */

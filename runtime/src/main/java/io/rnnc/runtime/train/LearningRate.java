@@ -105,12 +105,17 @@ public record LearningRate(Kind kind, double base, int warmup, int every, double
     @Override
     public String toString() {
         String s = switch (kind) {
-            case CONSTANT -> String.format(Locale.ROOT, "lr %g", base);
-            case STEP -> String.format(Locale.ROOT, "lr %g, x%g every %d epoch%s", base, gamma, every, every == 1 ? "" : "s");
-            case COSINE -> String.format(Locale.ROOT, "lr %g, cosine to 0", base);
-            case PLATEAU -> String.format(Locale.ROOT, "lr %g, x%g after %d epoch%s without a better validation loss", base, gamma,
-                    patience, patience == 1 ? "" : "s");
+            case CONSTANT -> "lr " + number(base);
+            case STEP -> "lr " + number(base) + ", x" + number(gamma) + " every " + every + " epoch" + (every == 1 ? "" : "s");
+            case COSINE -> "lr " + number(base) + ", cosine to 0";
+            case PLATEAU -> "lr " + number(base) + ", x" + number(gamma) + " after " + patience + " epoch" + (patience == 1 ? "" : "s")
+                    + " without a better validation loss";
         };
         return warmup > 0 ? s + ", warm-up " + warmup + " steps" : s;
+    }
+
+    /** 0.5, 0.0001, 2: the shortest plain form. */
+    private static String number(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }
