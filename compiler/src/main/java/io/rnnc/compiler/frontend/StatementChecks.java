@@ -41,7 +41,7 @@ final class StatementChecks {
             case RNN, LSTM, GRU -> layer(s);
             case DENSE -> dense(s);
             case LOSS -> loss(s);
-            case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|sgd key=value ...")).check(s);
+            case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|adamw|sgd key=value ...")).check(s);
             case CLIP -> clip(s);
             case BATCH -> {
                 ArgCursor c = cursor(s, "batch N");
