@@ -68,6 +68,9 @@ final class EvalCommand extends ModelCommand {
         if (limit != null) {
             Flags.positive("--limit", limit);
         }
+        if (dataOptions.split != null || dataOptions.validation != null || dataOptions.test != null) {
+            throw new UserException("--split, --validation and --test are for train; eval measures all of --data");
+        }
         int asked = threads.asked(Runtime.getRuntime().availableProcessors());
         Trained trained = Trained.load(this, checkpoint, force);
         RnnModel net = trained.net();

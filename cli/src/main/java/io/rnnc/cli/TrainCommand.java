@@ -36,7 +36,7 @@ import picocli.CommandLine.Mixin;
                 "or MNIST IDX files (a directory with the official files, raw or .gz). Shows progress, measures the",
                 "validation data after every epoch, writes a checkpoint (safetensors, PyTorch names, with the",
                 "vocabulary, labels or normalisation), keeps the best epoch, and draws the training curves.",
-                "On MNIST it ends with 'test accuracy: NN.N%'. --threads defaults to the available processors."},
+                "On MNIST it ends with 'test accuracy: NN.N%%'. --threads defaults to the available processors."},
         footer = {"", "Examples:",
                 "  rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2",
                 "  rnnc train samples/specs/char_lstm.rnn --data book.txt --epochs 5 --lr-schedule cosine --warmup 100",
@@ -46,7 +46,8 @@ final class TrainCommand extends ModelCommand {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--train-images", paramLabel = "FILE", description = "IDX image file for training (instead of --data)")
+    @Option(names = "--train-images", paramLabel = "FILE",
+            description = "IDX image file for training (instead of --data)")
     Path trainImages;
 
     @Option(names = "--train-labels", paramLabel = "FILE", description = "IDX label file for training")
@@ -58,13 +59,16 @@ final class TrainCommand extends ModelCommand {
     @Option(names = "--test-labels", paramLabel = "FILE", description = "IDX label file for evaluation")
     Path testLabels;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs to train (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
+            description = "epochs to train (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Mixin
     BatchOption batch;
 
-    @Option(names = "--seed", paramLabel = "S", description = "seed of the initial weights and the shuffling (default: the spec's seed; with --resume, the saved run's)")
+    @Option(names = "--seed", paramLabel = "S",
+            description = "seed of the initial weights and the shuffling (default: the spec's seed; with --resume, " +
+                    "the saved run's)")
     Long seed;
 
     @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images only")
@@ -77,20 +81,24 @@ final class TrainCommand extends ModelCommand {
             description = "checkpoint written after every epoch (default: rnnc-out/<Model>.safetensors)")
     Path checkpoint;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = {"continue the run saved in this checkpoint, exactly:",
-            "its batch and seed are kept (--batch or --seed with other values are refused); --epochs is the",
-            "run's new total, --threads and --checkpoint apply"})
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "continue the run saved in this checkpoint, exactly: its batch and seed are kept (--batch " +
+                    "or --seed with other values are refused); --epochs is the run's new total, --threads and " +
+                    "--checkpoint apply")
     Path resume;
 
-    @Option(names = "--force", description = {"with --resume or --init: load a checkpoint written for another model or",
-            "another spec of this one by tensor names and shapes only"})
+    @Option(names = "--force",
+            description = "with --resume or --init: load a checkpoint written for another model or another spec of " +
+                    "this one by tensor names and shapes only")
     boolean force;
 
-    @Option(names = "--chart", paramLabel = "FILE", description = "PNG of the training curves (default: rnnc-out/<Model>-training.png)")
+    @Option(names = "--chart", paramLabel = "FILE",
+            description = "PNG of the training curves (default: rnnc-out/<Model>-training.png)")
     Path chart;
 
-    @Option(names = "--best", paramLabel = "FILE", description = {"checkpoint of the epoch with the best validation loss",
-            "(default: the checkpoint's name with -best, when there is validation data)"})
+    @Option(names = "--best", paramLabel = "FILE",
+            description = "checkpoint of the epoch with the best validation loss (default: the checkpoint's name with" +
+                    " -best, when there is validation data)")
     Path best;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
@@ -100,25 +108,31 @@ final class TrainCommand extends ModelCommand {
     @Option(names = "--lr", paramLabel = "RATE", description = "learning rate (default: the spec's)")
     Double lr;
 
-    @Option(names = "--lr-schedule", paramLabel = "KIND", description = {"constant, step (x gamma every --lr-step epochs),",
-            "cosine (to 0 over the run, per step) or plateau (x gamma after --lr-patience epochs without a better",
-            "validation loss); PyTorch's StepLR, CosineAnnealingLR, ReduceLROnPlateau (default: constant)"})
+    @Option(names = "--lr-schedule", paramLabel = "KIND",
+            description = "constant, step (x gamma every --lr-step epochs), cosine (to 0 over the run, per step) or " +
+                    "plateau (x gamma after --lr-patience epochs without a better validation loss); PyTorch's " +
+                    "StepLR, CosineAnnealingLR, ReduceLROnPlateau (default: constant)")
     String lrSchedule;
 
-    @Option(names = "--lr-step", paramLabel = "N", defaultValue = "1", description = "step schedule: epochs between decays (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-step", paramLabel = "N", defaultValue = "1",
+            description = "step schedule: epochs between decays (default: ${DEFAULT-VALUE})")
     int lrStep;
 
-    @Option(names = "--lr-gamma", paramLabel = "G", defaultValue = "0.5", description = "step and plateau: the decay factor (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-gamma", paramLabel = "G", defaultValue = "0.5",
+            description = "step and plateau: the decay factor (default: ${DEFAULT-VALUE})")
     double lrGamma;
 
-    @Option(names = "--lr-patience", paramLabel = "N", defaultValue = "1", description = "plateau: epochs to wait (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr-patience", paramLabel = "N", defaultValue = "1",
+            description = "plateau: epochs to wait (default: ${DEFAULT-VALUE})")
     int lrPatience;
 
-    @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "0", description = "linear warm-up over the first STEPS steps (default: 0)")
+    @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "0",
+            description = "linear warm-up over the first STEPS steps (default: 0)")
     int warmup;
 
-    @Option(names = "--init", paramLabel = "FILE", description = {"initial weights from a safetensors file (an rnnc checkpoint, or",
-            "a PyTorch state_dict saved with safetensors' save_file), checked by names and shapes"})
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "initial weights from a safetensors file (an rnnc checkpoint, or a PyTorch state_dict saved" +
+                    " with safetensors' save_file), checked by names and shapes")
     Path init;
 
     @Option(names = "--json", description = "print one JSON object per epoch and one at the end, instead of text")
