@@ -70,7 +70,7 @@ final class GenerateCommand extends ModelCommand {
     @Option(names = "--label", paramLabel = "K", description = "one_to_many: start from class K (a one-hot input)")
     Integer label;
 
-    @Option(names = "--features", paramLabel = "V,V,...", split = ",", description = "one_to_many: the input vector")
+    @Option(names = "--features", paramLabel = "V", split = ",", description = "one_to_many: the input vector")
     List<Double> features;
 
     @Option(names = "--png", paramLabel = "FILE", description = "one_to_many with values: the rows as a grey image")
