@@ -98,7 +98,7 @@ final class Progress implements TrainingListener {
         long total = (long) (e.epochs() - e.firstEpoch() + 1) * e.stepsPerEpoch();
         window = (int) Math.max(1, total / 400);
         lastDraw = System.nanoTime();
-        if (e.resumedFrom() != null) {
+        if (e.resumedFrom() != null && !quiet) {
             out.printf(Locale.ROOT, "resuming from %s at epoch %d%n", e.resumedFrom(), e.firstEpoch());
             out.flush();
         }

@@ -160,6 +160,7 @@ final class TrainCommand extends ModelCommand {
 
         RnnModel net = Specs.instantiate(model);
         Checkpoint.Position from = null;
+        Map<String, String> resumedData = Map.of();
         if (resume != null) {
             // The saved run's batch and seed are the run's: read them first, refuse flags that contradict
             // them, and only then print the banner, so that it shows what the run really uses.
@@ -167,6 +168,7 @@ final class TrainCommand extends ModelCommand {
             Checkpoint.Match match = force ? Checkpoint.Match.SHAPES : Checkpoint.Match.MODEL;
             Checkpoint.Loaded loaded = Checkpoint.check(resume.toString(), contents, net, match);
             from = loaded.position().orElseThrow(() -> Trainer.parametersOnly(resume));
+            resumedData = loaded.data();
             batchSize = resumed("--batch", batch.batch == null ? null : (long) batch.batch, from.batchSize(), "batch");
             runSeed = resumed("--seed", seed, from.seed(), "seed");
             if (batchSize > model.batch()) {
@@ -229,6 +231,12 @@ final class TrainCommand extends ModelCommand {
         }
         Map<String, String> kept = new LinkedHashMap<>(data.metadata().toMetadata());
         kept.putAll(data.extraMetadata());
+        if (from != null && !resumedData.isEmpty() && !new java.util.TreeMap<>(kept).equals(new java.util.TreeMap<>(resumedData))) {
+            // the same ids must mean the same tokens, classes and scales as in the saved run
+            throw new UserException("--resume " + resume + ": the data's settings differ from the saved run's ("
+                    + differences(resumedData, kept) + "); resume with the same data and flags (--data, --split, --tokens, "
+                    + "--target, --inputs, --horizon), or start a new run without --resume");
+        }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, runSeed, ckpt, kept)
                 .withSchedule(schedule).withEarlyStopping(patience, keep).withMetrics(data.task(), data.forecast());
         Trainer trainer = new Trainer(net, recorded, validation, options, listener);
@@ -304,6 +312,14 @@ final class TrainCommand extends ModelCommand {
         }
         out.flush();
         return Main.OK;
+    }
+
+    /** The keys whose values differ, e.g. {@code input.tokens, norm.mean}. */
+    private static String differences(Map<String, String> saved, Map<String, String> now) {
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(saved.keySet());
+        keys.addAll(now.keySet());
+        keys.removeIf(k -> java.util.Objects.equals(saved.get(k), now.get(k)));
+        return "rnnc.data." + String.join(", rnnc.data.", keys);
     }
 
     /** {@code run.safetensors} -> {@code run-best.safetensors}, in the same directory. */

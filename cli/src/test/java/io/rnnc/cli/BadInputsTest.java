@@ -170,4 +170,17 @@ class BadInputsTest {
                 + " (the spec says 8)\n", c.err());
         unchanged();
     }
+
+    @Test
+    void resumingOnDataWithOtherSettingsIsRefused() throws IOException {
+        // the same ids must mean the same characters: a resumed run whose vocabulary would differ stops before any step
+        Path other = write("other.tsv", Files.readString(Path.of(TrainOnFilesTest.data("sequences.tsv"))).replace('a', 'q'));
+        Cli c = Cli.run("train", SENTIMENT, "--data", other.toString(), "--epochs", "3", "--checkpoint", checkpoint.toString(),
+                "--chart", chart.toString(), "--resume", checkpoint.toString(), "--progress", "none");
+        assertEquals(1, c.exit(), c.toString());
+        assertTrue(c.err().contains("--resume " + checkpoint + ": the data's settings differ from the saved run's "
+                + "(rnnc.data.input.entries)"), c.err());
+        assertFalse(c.out().contains("epoch 3/3"), c.out());
+        unchanged();
+    }
 }
