@@ -80,6 +80,10 @@ final class PredictCommand extends ModelCommand {
             out.flush();
             return Main.OK;
         }
+        if (info.mode().equals("one_to_many")) {
+            throw new UserException("model " + info.name() + " is one_to_many: it generates from one input; use "
+                    + "rnnc generate SPEC --checkpoint " + checkpoint + " --label K (or --features V,V,...)");
+        }
         if (input == null) {
             throw new UserException("--input FILE: an IDX image file or a PNG (images are not read from stdin)");
         }
@@ -87,7 +91,7 @@ final class PredictCommand extends ModelCommand {
             throw new UserException("predict reads images and prints one class each; model " + info.name()
                     + " takes " + (info.tokenInputs() ? "tokens" : "features") + " and predicts "
                     + (info.classTargets() ? info.outputSteps() + " classes per sample" : "values")
-                    + ", and " + checkpoint + " holds no data settings to read other inputs with");
+                    + (trained.data() == null ? ", and " + checkpoint + " holds no data settings to read other inputs with" : ""));
         }
         int rows = info.inputSteps();
         int cols = info.inputSize();
