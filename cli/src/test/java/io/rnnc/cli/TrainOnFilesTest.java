@@ -126,4 +126,30 @@ class TrainOnFilesTest {
         assertTrue(m.containsKey("rnnc.data.norm.mean"), m.toString());
         assertEquals("cosine,0.01,5,1,0.5,1", m.get("rnnc.extra.lr_schedule"));
     }
+
+    @Test
+    void aWordLevelLanguageModelTrainsOnTheSameText() {
+        Cli c = train(Cli.spec("samples/specs/char_lstm.rnn"), "--data", data("text.txt"), "--tokens", "words", "--epochs", "1",
+                "--batch", "2", "--split", "0.8,0.2");
+        assertEquals(0, c.exit(), c.toString());
+        assertTrue(c.out().contains("vocabulary 60 words (2 reserved ids included)"), c.out());
+        assertEquals("words", metadata().get("rnnc.data.input.tokens"));
+    }
+
+    @Test
+    void givenValidationAndTestFilesAndJsonOutput() throws java.io.IOException {
+        java.util.List<String> lines = Files.readAllLines(Path.of(data("sequences.tsv")));
+        Path train = Files.write(dir.resolve("train.tsv"), lines.subList(0, 60));
+        Path validation = Files.write(dir.resolve("validation.tsv"), lines.subList(60, 70));
+        Path test = Files.write(dir.resolve("test.tsv"), lines.subList(70, 80));
+        Cli c = train(testSpec("sentiment.rnn"), "--data", train.toString(), "--validation", validation.toString(), "--test",
+                test.toString(), "--epochs", "2", "--json");
+        assertEquals(0, c.exit(), c.toString());
+        java.util.List<String> out = c.out().lines().toList();
+        assertEquals(3, out.size(), c.out());
+        assertTrue(out.get(0).startsWith("{\"epoch\":1,\"epochs\":2,\"train_loss\":"), out.get(0));
+        assertTrue(out.get(1).contains("\"validation_macro_f1\":"), out.get(1));
+        assertTrue(out.get(2).startsWith("{\"model\":\"Sentiment\",\"format\":\"sequences\",\"epochs\":2,"), out.get(2));
+        assertTrue(out.get(2).contains("\"test\":{\"loss\":"), out.get(2));
+    }
 }
