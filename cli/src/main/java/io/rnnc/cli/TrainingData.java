@@ -395,15 +395,17 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
             return data;
         }
         Batch probe = Batch.forModel(info, 1);
+        if (data.size() == 0) {
+            return data;
+        }
+        data.fill(0, probe, 0);
+        if (!probe.hasLengths()) {
+            return data; // a reader sets lengths for every sample or for none (windows, tables, images)
+        }
         IntUnaryOperator line = data instanceof LabelledSequences s ? s::line : data instanceof Pairs p ? p::line : i -> -1;
-        boolean any = false;
         for (int i = 0; i < data.size(); i++) {
             probe.clearLengths();
             data.fill(i, probe, 0);
-            if (!probe.hasLengths()) {
-                continue;
-            }
-            any = true;
             boolean shortInput = Batch.maxLengthOf(info) > 0 && probe.length(0) != probe.maxLength();
             boolean shortOutput = Batch.maxTargetLengthOf(info) > 0 && probe.targetLength(0) != probe.maxTargetLength();
             if (shortInput || shortOutput) {
@@ -415,7 +417,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
                         + "sample must have exactly the spec's `sequence` steps (pad or cut the data, or use a spec with lengths)");
             }
         }
-        return any ? new FixedLength(data) : data;
+        return new FixedLength(data);
     }
 
     /** A dataset whose samples all have the full length, filled as a fixed-length batch (no lengths set). */

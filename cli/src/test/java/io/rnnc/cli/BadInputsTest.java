@@ -183,4 +183,29 @@ class BadInputsTest {
         assertFalse(c.out().contains("epoch 3/3"), c.out());
         unchanged();
     }
+
+    @Test
+    void aShortSampleTrainsWithLengthsOrIsRefusedByAModelWithout() throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            s.append(i == 5 ? "abcab" : i % 2 == 0 ? "abcabcab" : "xyzxyzxy").append('\t').append(i % 2 == 0 ? "pos" : "neg")
+                    .append('\n');
+        }
+        Path data = write("short.tsv", s.toString());
+        boolean lengths = TrainingData.takesLengths(Specs.instantiate(Specs.model(Path.of(SENTIMENT), null,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()))));
+        Cli c = train(SENTIMENT, data);
+        if (lengths) {
+            // padding is left out of the state, the loss and the measures: nothing to refuse (the run did write)
+            assertEquals(0, c.exit(), c.toString());
+            Files.write(checkpoint, checkpointBytes);
+            Files.write(best, bestBytes);
+            Files.write(chart, chartBytes);
+        } else {
+            assertEquals(1, c.exit(), c.toString());
+            assertTrue(c.err().contains("line 6: the input has 5 steps of the model's 8; model Sentiment does not take "
+                    + "per-sample lengths"), c.err());
+        }
+        unchanged();
+    }
 }
