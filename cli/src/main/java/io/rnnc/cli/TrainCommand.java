@@ -71,10 +71,10 @@ final class TrainCommand extends ModelCommand {
                     "the saved run's)")
     Long seed;
 
-    @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training images only")
+    @Option(names = "--train-limit", paramLabel = "N", description = "train on the first N training samples (images) only")
     Integer trainLimit;
 
-    @Option(names = "--test-limit", paramLabel = "N", description = "evaluate on the first N test images only")
+    @Option(names = "--test-limit", paramLabel = "N", description = "measure the first N held-out samples (validation, or MNIST test images) only")
     Integer testLimit;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
