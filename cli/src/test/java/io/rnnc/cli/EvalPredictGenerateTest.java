@@ -183,4 +183,29 @@ class EvalPredictGenerateTest {
         String history = io.rnnc.runtime.io.SafeTensors.read(run).metadata().get("rnnc.extra.history");
         assertEquals(62, history.split(";").length, history);
     }
+
+    @Test
+    void initStartsFromAPyTorchStyleStateDictLoadedByNamesAndShapes() throws IOException {
+        // a plain state_dict as safetensors' save_file writes it: parameters only, no rnnc metadata
+        io.rnnc.runtime.io.SafeTensors.Contents c = io.rnnc.runtime.io.SafeTensors.read(ck("xor"));
+        java.util.List<io.rnnc.runtime.io.SafeTensors.Tensor> params = new java.util.ArrayList<>();
+        for (io.rnnc.runtime.io.SafeTensors.Tensor t : c.tensors().values()) {
+            if (!t.name().startsWith("optimizer.")) {
+                params.add(t);
+            }
+        }
+        Path stateDict = dir.resolve("state_dict.safetensors");
+        io.rnnc.runtime.io.SafeTensors.write(stateDict, params, java.util.Map.of("format", "pt"));
+        Cli r = Cli.run("train", XOR, "--data", TrainOnFilesTest.data("xor.csv"), "--split", "0.75,0.25", "--epochs", "1",
+                "--init", stateDict.toString(), "--checkpoint", dir.resolve("init.safetensors").toString(), "--chart",
+                dir.resolve("init.png").toString(), "--progress", "none");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("note: "), r.err());
+        // the trained weights, not a fresh start: every validation row right after one more epoch
+        assertTrue(r.out().contains("epoch 1/1: train loss") && r.out().contains("validation accuracy 100.0%"), r.out());
+        Cli both = Cli.run("train", XOR, "--data", TrainOnFilesTest.data("xor.csv"), "--init", stateDict.toString(), "--resume",
+                ck("xor").toString(), "--checkpoint", dir.resolve("both.safetensors").toString());
+        assertEquals(1, both.exit(), both.toString());
+        assertTrue(both.err().contains("--init and --resume contradict each other"), both.err());
+    }
 }
