@@ -199,8 +199,8 @@ public final class CodeGenerator {
                 .build());
 
         OptimizerSpec opt = plan.optimizer();
-        CodeBlock optimizer = opt.kind() == OptimizerSpec.Kind.ADAM
-                ? CodeBlock.of("$T.adam($L, $L, $L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
+        CodeBlock optimizer = opt.kind().adamFamily()
+                ? CodeBlock.of("$T.$L($L, $L, $L, $L, $L)", Optimizer.class, opt.kind().keyword(), doubleLiteral(opt.lr()),
                         doubleLiteral(opt.beta1()), doubleLiteral(opt.beta2()), doubleLiteral(opt.eps()),
                         doubleLiteral(opt.weightDecay()))
                 : CodeBlock.of("$T.sgd($L, $L, $L)", Optimizer.class, doubleLiteral(opt.lr()),
@@ -222,7 +222,7 @@ public final class CodeGenerator {
         type.addField(FieldSpec.builder(ModelSettings.class, "SETTINGS", Modifier.PRIVATE, Modifier.STATIC,
                         Modifier.FINAL)
                 .addJavadoc("Chunking, seed, optimizer ($L), clipping and PyTorch's default initialisation per tensor.\n",
-                        opt.kind() == OptimizerSpec.Kind.ADAM ? "lr, beta1, beta2, eps, weight decay"
+                        opt.kind().adamFamily() ? "lr, beta1, beta2, eps, weight decay"
                                 : "lr, momentum, weight decay")
                 .initializer("new $T(INFO, CHUNK, $LL, $L, $L, $L)", ModelSettings.class, model.seed(), optimizer, clip,
                         init.build())

@@ -42,7 +42,7 @@ final class StatementChecks {
             case DENSE -> dense(s);
             case DROPOUT -> dropout(s);
             case LOSS -> loss(s);
-            case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|sgd key=value ...")).check(s);
+            case OPTIMIZER -> new OptimizerChecks(reporter, cursor(s, "optimizer adam|adamw|sgd key=value ...")).check(s);
             case CLIP -> clip(s);
             case BATCH -> {
                 ArgCursor c = cursor(s, "batch N");

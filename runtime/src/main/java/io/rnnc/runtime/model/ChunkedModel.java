@@ -126,10 +126,11 @@ public abstract class ChunkedModel implements RnnModel {
         this.grads = newStore();
         if (own) {
             this.slot0 = newStore();
-            boolean adam = settings.optimizer().kind() == Optimizer.Kind.ADAM;
+            Optimizer.Kind kind = settings.optimizer().kind();
+            boolean adam = kind != Optimizer.Kind.SGD; // adam and adamw keep PyTorch's two moment buffers
             this.slot1 = adam ? newStore() : null;
             this.optimizer = adam
-                    ? new OptimizerState("adam", List.of("exp_avg", "exp_avg_sq"), List.of(slot0, slot1))
+                    ? new OptimizerState(kind.keyword(), List.of("exp_avg", "exp_avg_sq"), List.of(slot0, slot1))
                     : new OptimizerState("sgd", List.of("momentum_buffer"), List.of(slot0));
         } else {
             this.slot0 = root.slot0;
@@ -511,6 +512,9 @@ public abstract class ChunkedModel implements RnnModel {
         float[] m = ((FloatTensorStore) slot0).data;
         if (o.kind() == Optimizer.Kind.ADAM) {
             Adam.step(w, dw, m, ((FloatTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        } else if (o.kind() == Optimizer.Kind.ADAMW) {
+            Adam.stepDecoupled(w, dw, m, ((FloatTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(),
+                    o.weightDecay());
         } else {
             Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
         }
@@ -530,6 +534,9 @@ public abstract class ChunkedModel implements RnnModel {
         double[] m = ((DoubleTensorStore) slot0).data;
         if (o.kind() == Optimizer.Kind.ADAM) {
             Adam.step(w, dw, m, ((DoubleTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        } else if (o.kind() == Optimizer.Kind.ADAMW) {
+            Adam.stepDecoupled(w, dw, m, ((DoubleTensorStore) slot1).data, n, step, learningRate, o.beta1(), o.beta2(), o.eps(),
+                    o.weightDecay());
         } else {
             Sgd.step(w, dw, m, n, step, learningRate, o.momentum(), o.weightDecay());
         }
