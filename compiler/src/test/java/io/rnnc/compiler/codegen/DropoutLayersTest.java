@@ -125,6 +125,51 @@ class DropoutLayersTest {
         assertTrue(worst <= GradientCheckTest.LIMIT, model.name() + ": " + worst + " at " + where);
     }
 
+    /** Dropout in the stacks of the other modes: seq2seq (encoder and decoder, in the length order) and one_to_many. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SequenceMode.class, names = {"SEQ2SEQ", "ONE_TO_MANY"})
+    void otherModesEvaluateWithoutDropoutAndTrainWithTheMasksGradient(SequenceMode mode) {
+        Model[] m = new Model[2];
+        for (int k = 0; k < 2; k++) {
+            var b = TestModels.builder("DropM" + mode.ordinal() + k).float64().batch(3).seed(11).mode(mode)
+                    .layer(CellType.LSTM, 4).layer(CellType.LSTM, 4).dropout(k == 0 ? 0.4 : 0);
+            if (mode == SequenceMode.SEQ2SEQ) {
+                b.encoder(io.rnnc.compiler.model.InputSpec.embedded(6, 3, io.rnnc.compiler.model.SourcePos.NONE), 4)
+                        .embedded(5, 2).steps(3).head(5, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY);
+            } else {
+                b.features(3).steps(4).head(2, HeadActivation.SIGMOID, LossKind.BCE);
+            }
+            m[k] = b.build();
+        }
+        RnnModel net = TestModels.instantiate(m[0]);
+        RnnModel plain = TestModels.instantiate(m[1]);
+        LengthsTest.copyParameters(net, plain);
+        Batch b = GradCheck.randomBatch(net.info(), 3, 21);
+        if (mode == SequenceMode.SEQ2SEQ) {
+            b.setLength(1, 2);
+            b.setTargetLength(2, 1);
+        }
+        assertEquals(plain.evaluate(b), net.evaluate(b), 0.0, "evaluation is the model without dropout");
+        net.computeGradients(b);
+        double[] analytic = new double[net.gradients().size()];
+        for (int i = 0; i < analytic.length; i++) {
+            analytic[i] = net.gradients().get(i);
+        }
+        double worst = 0;
+        for (int i = 0; i < analytic.length; i++) {
+            double v = net.parameters().get(i);
+            double f1 = lossAt(net, b, i, v + GradCheck.STEP) - lossAt(net, b, i, v - GradCheck.STEP);
+            double f2 = lossAt(net, b, i, v + 2 * GradCheck.STEP) - lossAt(net, b, i, v - 2 * GradCheck.STEP);
+            net.parameters().set(i, v);
+            net.parametersChanged();
+            double numeric = (8 * f1 - f2) / (12 * GradCheck.STEP);
+            worst = Math.max(worst, Math.abs(analytic[i] - numeric)
+                    / Math.max(GradCheck.FLOOR, Math.max(Math.abs(analytic[i]), Math.abs(numeric))));
+        }
+        assertTrue(worst <= GradientCheckTest.LIMIT, mode + ": worst " + worst);
+        assertNotEquals(net.evaluate(b), net.computeGradients(b), "training applies the masks");
+    }
+
     private static double lossAt(RnnModel net, Batch b, int i, double value) {
         net.parameters().set(i, value);
         net.parametersChanged();
