@@ -91,7 +91,7 @@ public final class SampleData {
 
     /**
      * CMUdict ({@code WORD  PH1 PH2 ...}, stress digits on vowels) as pairs {@code word<TAB>PH1 PH2 ...}: lower-case
-     * words of letters and apostrophes only (no abbreviations with dots, no hyphens or digits), each word's first
+     * words of letters and apostrophes that start with a letter (no abbreviations with dots, no hyphens or digits), each word's first
      * pronunciation ({@code WORD(1)} alternates dropped), stress digits removed (39 phonemes), at most
      * {@value #G2P_MAX_LETTERS} letters and {@value #G2P_MAX_PHONEMES} phonemes. Split by word, seeded: 90 % / 5 % / 5 %.
      *
