@@ -247,7 +247,7 @@ public final class SampleRun {
             int exact = 0;
             for (int i = 0; i < words; i++) {
                 test.fill(i, one, 0);
-                int[] source = Arrays.copyOf(one.tokens, tIn);
+                int[] source = sourceOf(one, tIn);
                 int refLength = one.targetLength(0) - 1; // without END
                 int[] ref = Arrays.copyOf(one.classes, refLength);
                 int[] out = new int[tOut];
@@ -530,6 +530,14 @@ public final class SampleRun {
     }
 
     /** Levenshtein distance between two id sequences. */
+    /**
+     * The source ids to decode from: the whole padded row when the model reads padding as data (as it was trained),
+     * else the word's own ids.
+     */
+    private int[] sourceOf(Batch one, int tIn) {
+        return padded ? Arrays.copyOf(one.tokens, tIn) : Arrays.copyOf(one.tokens, one.length(0));
+    }
+
     static int editDistance(int[] a, int[] b) {
         int[] prev = new int[b.length + 1];
         int[] cur = new int[b.length + 1];
