@@ -47,6 +47,7 @@ def run(cmd, log):
     p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
                        env=dict(os.environ, OMP_WAIT_POLICY="PASSIVE", OMP_NUM_THREADS="1"))
     log.write("$ " + " ".join(cmd) + "\n" + p.stdout + p.stderr + "\n")
+    log.flush()
     if p.returncode != 0:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-2000:]}")
     for line in reversed(p.stdout.splitlines()):

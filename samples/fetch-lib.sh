@@ -54,8 +54,9 @@ maven_artifact() {
   if [[ ! -f "$jar" ]]; then
     say "mvn dependency:copy $coords" >&2
     mkdir -p "$dir"
-    mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy -Dartifact="$coords" -DoutputDirectory="$dir" \
-        >&2 || fail "mvn dependency:copy $coords failed"
+    # from the cache folder, which holds no pom.xml: the goal needs no project
+    (cd "$dir" && mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy -Dartifact="$coords" \
+        -DoutputDirectory="$dir") >&2 || fail "mvn dependency:copy $coords failed"
   fi
   echo "$jar"
 }
