@@ -219,11 +219,63 @@ public final class SampleRun {
             naiveAbs += Math.abs(naive - actual);
             naiveSq += (naive - actual) * (naive - actual);
         }
+        double[] forecast = new double[n];
+        double[] actualRows = new double[n];
+        for (int w = 0; w < n; w++) {
+            forecast[w] = test.toDataUnits(out, w * steps + steps - 1, w * steps + steps)[0];
+            actualRows[w] = truth[test.startRow(w) + spec.steps()];
+        }
+        // a long test part is unreadable whole: its last 120 rows show the pattern
+        int shown = n > 400 ? 120 : n;
+        plot(name, Arrays.copyOfRange(forecast, n - shown, n), Arrays.copyOfRange(actualRows, n - shown, n),
+                test.startRow(n - shown) + spec.steps());
         put("test_mae", absErr / n);
         put("test_rmse", Math.sqrt(sqErr / n));
         put("naive_mae", naiveAbs / n);
         put("naive_rmse", Math.sqrt(naiveSq / n));
         result.put("test_points", n);
+    }
+
+    /** A PNG of the test rows: the truth in black, the forecast in red. */
+    private void plot(String name, double[] forecast, double[] truth, int firstRow) {
+        int width = 900;
+        int height = 300;
+        int margin = 30;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < truth.length; i++) {
+            lo = Math.min(lo, Math.min(truth[i], forecast[i]));
+            hi = Math.max(hi, Math.max(truth[i], forecast[i]));
+        }
+        double span = hi > lo ? hi - lo : 1;
+        double min = lo;
+        java.util.function.IntToDoubleFunction x = i -> margin + (width - 2.0 * margin) * i / Math.max(1, truth.length - 1);
+        java.util.function.DoubleUnaryOperator y = v -> height - margin - (height - 2.0 * margin) * (v - min) / span;
+        g.setColor(java.awt.Color.GRAY);
+        g.drawString(String.format(Locale.ROOT, "%s, test rows %d-%d: truth (black), forecast (red); %.0f to %.0f", name,
+                firstRow + 1, firstRow + truth.length, lo, hi), margin, 18);
+        for (double[] series : new double[][] {truth, forecast}) {
+            g.setColor(series == truth ? java.awt.Color.BLACK : new java.awt.Color(200, 30, 30));
+            for (int i = 1; i < series.length; i++) {
+                g.draw(new java.awt.geom.Line2D.Double(x.applyAsDouble(i - 1), y.applyAsDouble(series[i - 1]),
+                        x.applyAsDouble(i), y.applyAsDouble(series[i])));
+            }
+        }
+        g.dispose();
+        try {
+            Files.createDirectories(outDir);
+            Path png = outDir.resolve(name + "-forecast-seed" + seed + ".png");
+            ImageIO.write(image, "png", png.toFile());
+            System.out.println("forecast plot: " + png);
+            result.put("png", png.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void g2p() {
