@@ -30,7 +30,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
 
 # Must match SampleRun.defaultEpochs.
-DEFAULT_EPOCHS = {"char_lm": 3, "sunspots": 60, "births": 20, "g2p": 3, "names": 8, "sensor": 30,
+DEFAULT_EPOCHS = {"char_lm": 2, "sunspots": 60, "births": 20, "g2p": 3, "names": 8, "sensor": 30,
                   "digit_drawer": 4, "xor": 300}
 
 PAD, UNK, END = 0, 1, 2

@@ -73,7 +73,7 @@ public final class SampleRun {
     /** Default epochs per sample: what fits in the 15-minute budget on 2 cores (see each README). */
     public static int defaultEpochs(String sample) {
         return switch (sample) {
-            case "char_lm" -> 3;
+            case "char_lm" -> 2;
             case "sunspots" -> 60;
             case "births" -> 20;
             case "g2p" -> 3;
