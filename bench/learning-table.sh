@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The samples' learning table: every sample trained by rnnc and by PyTorch on the same data, split, batch and epochs,
-# 3 seeds each, mean and range of each metric (docs/learning.md). Not a CI test: the full table takes about two hours
+# 3 seeds each, mean and range of each metric (docs/learning.md). Not a CI test: the full table takes a few hours
 # on 2 cores (run it alone on the machine); --quick runs the slow samples on subsets for trying it out.
 #
 #   bench/learning-table.sh [--quick] [--seeds 0,1,2] [--write] [SAMPLE...]
