@@ -15,7 +15,7 @@ cd "$ROOT"
 for s in char_lm/data/dickens-train.txt g2p/data/train.tsv; do
   [[ -f "samples/$s" ]] || echo "learning-table: samples/$s is missing: run samples/${s%%/*}/fetch-data.sh first" >&2
 done
-echo "learning-table: building the samples' classes (mvn -o package -DskipTests -pl samples -am) ..." >&2
-mvn -B -q -o package -DskipTests -pl samples -am >/dev/null
+echo "learning-table: building the samples' classes (mvn package -DskipTests -pl samples -am) ..." >&2
+mvn -B -q package -DskipTests -pl samples -am >/dev/null
 exec "${PYTHON:-/usr/bin/python3}" bench/learning_table.py --classpath "samples/target/classes:runtime/target/classes" \
     --python "${PYTHON:-/usr/bin/python3}" "$@"

@@ -18,8 +18,8 @@ case "$sample" in
 esac
 if [[ ! -f samples/target/classes/io/rnnc/samples/run/SampleRun.class || -n "$(find samples/src samples/*/ -newer \
     samples/target/classes/io/rnnc/samples/run/SampleRun.class \( -name '*.java' -o -name '*.rnn' \) -print -quit)" ]]; then
-  echo "run: building the samples (mvn -o -q package -DskipTests -pl samples -am) ..." >&2
-  mvn -B -q -o package -DskipTests -pl samples -am >/dev/null
+  echo "run: building the samples (mvn -q package -DskipTests -pl samples -am) ..." >&2
+  mvn -B -q package -DskipTests -pl samples -am >/dev/null
 fi
 exec java --add-modules jdk.incubator.vector -cp samples/target/classes:runtime/target/classes \
     io.rnnc.samples.run.SampleRun "$@" 2> >(grep -v 'Using incubator modules' >&2)
