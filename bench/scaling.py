@@ -314,6 +314,8 @@ def summarise(args, results, peak):
                         c = entry["rounds"][0]["rnnc"][0]["compile"]
                         row["compile_s"] = c["total_s"]
                         row["javac_s"] = c["javac_s"]
+                        row["warm"] = all(next(x for x in r["rnnc"][j]["rows"] if x["task"] == task).get("warm", True)
+                                          for r in entry["rounds"] for j in range(len(javas)))
                         row["spread_pct"] = max(next(x for x in r["rnnc"][0]["rows"] if x["task"] == task)["spread_pct"]
                                                 for r in entry["rounds"])
                         rows.append(row)
@@ -340,7 +342,7 @@ def table(args, rows, markdown):
                         + [""] * (len(head) - 5))
             continue
         cells = [r["cell"], str(r["hidden"]), str(r["steps"]), str(r["batch"]), r["task"]]
-        cells += [fmt_rate(r["samples_per_s"][f"rnnc{j}"]) for j in range(len(javas))]
+        cells += [fmt_rate(r["samples_per_s"][f"rnnc{j}"]) + ("" if r["warm"] else " (cold)") for j in range(len(javas))]
         if not args.no_pytorch:
             cells.append(fmt_rate(r["samples_per_s"]["pytorch"]))
         if "ratio" in r:
@@ -458,7 +460,8 @@ def main(argv):
              "of the per-round ratios (range in brackets), each measured back to back. GFLOP/s counts matmul FLOPs "
              "(training = 3 × forward); 'of FMA peak' divides it by the measured one-core peak. spec→class: parse, "
              "generate, javac in memory and load, in a fresh JVM. spread: (slowest − fastest window) / median, "
-             "rnnc side, worst round.")
+             "rnnc side, worst round. (cold): the rnnc JVM's calls still allocated > 16 KB each after the longest "
+             "warm-up (90 s more), i.e. some Vector API kernels were not yet compiled by C2: do not trust that row.")
     print(text + "\n\n" + notes + f"\nload (1-min average) during the run: {min(loads):.1f}–{max(loads):.1f}")
     with open(os.path.join(out, "table.txt"), "w") as f:
         f.write(header + "\n" + text + "\n\n" + notes + "\n")

@@ -9,6 +9,7 @@ import io.rnnc.compiler.javac.MethodSizes;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.RnnModel;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,7 +93,12 @@ public final class ScalingRun {
     }
 
     /** A measured task: seconds per call of each timed window. */
-    record Timing(String task, double[] secondsPerCall, int callsPerWindow) {
+    record Timing(String task, double[] secondsPerCall, int callsPerWindow, double warmupSeconds,
+                  double bytesPerCall) {
+        boolean warm() {
+            return bytesPerCall <= SUSPICIOUS_BYTES_PER_CALL;
+        }
+
         double median() {
             double[] s = secondsPerCall.clone();
             Arrays.sort(s);
@@ -137,7 +143,21 @@ public final class ScalingRun {
                 largestBytes, source.source().length());
     }
 
-    /** Warms up for {@code warmup} seconds (3 calls at least), then times {@code windows} windows. */
+    /**
+     * Heap bytes per call above which the JIT has not finished: a compiled step allocates next to nothing, a
+     * step whose Vector API kernels still run boxed allocates megabytes (the figure {@code rnnc bench} uses).
+     */
+    static final double SUSPICIOUS_BYTES_PER_CALL = 16_000;
+
+    /** Longest extension of the warm-up while calls still allocate (on a loaded machine C2 can lag by a minute). */
+    static final double MAX_EXTRA_WARMUP_SECONDS = 90;
+
+    /**
+     * Warms up for {@code warmup} seconds (3 calls at least), then goes on in rounds of at least half a second
+     * while a round's calls allocate more than {@link #SUSPICIOUS_BYTES_PER_CALL} each (for at most
+     * {@link #MAX_EXTRA_WARMUP_SECONDS} more), then times {@code windows} windows. A figure taken while calls
+     * still allocate is flagged ({@code warm: false}), not trusted.
+     */
     static Timing time(String task, Runnable call, double warmup, double windowSeconds, int windows) {
         long start = System.nanoTime();
         long calls = 0;
@@ -146,8 +166,18 @@ public final class ScalingRun {
             calls++;
         } while (calls < 3 || System.nanoTime() - start < warmup * 1e9);
         double perCall = (System.nanoTime() - start) * 1e-9 / calls;
+        long giveUp = System.nanoTime() + (long) (MAX_EXTRA_WARMUP_SECONDS * 1e9);
+        double bytesPerCall = allocatedPerCall(call, Math.max(2, Math.round(0.5 / perCall)));
+        while (bytesPerCall > SUSPICIOUS_BYTES_PER_CALL && System.nanoTime() < giveUp) {
+            long t0 = System.nanoTime();
+            long n = Math.max(2, Math.round(0.5 / perCall));
+            bytesPerCall = allocatedPerCall(call, n);
+            perCall = (System.nanoTime() - t0) * 1e-9 / n;
+        }
+        double warmupSeconds = (System.nanoTime() - start) * 1e-9;
         int n = (int) Math.max(1, Math.round(windowSeconds / perCall));
         double[] result = new double[windows];
+        long before = allocated();
         for (int w = 0; w < windows; w++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -155,7 +185,29 @@ public final class ScalingRun {
             }
             result[w] = (System.nanoTime() - t0) * 1e-9 / n;
         }
-        return new Timing(task, result, n);
+        double measuredBytes = (double) (allocated() - before) / ((long) n * windows);
+        return new Timing(task, result, n, warmupSeconds, measuredBytes);
+    }
+
+    private static double allocatedPerCall(Runnable call, long n) {
+        long before = allocated();
+        for (long i = 0; i < n; i++) {
+            call.run();
+        }
+        return (double) (allocated() - before) / n;
+    }
+
+    /** Heap bytes allocated so far by every live thread (the model's worker threads too); 0 if not measurable. */
+    private static long allocated() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
+                && mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled()) {
+            long sum = 0;
+            for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+                sum += Math.max(0, b);
+            }
+            return sum;
+        }
+        return 0;
     }
 
     public static void main(String[] args) {
@@ -237,9 +289,10 @@ public final class ScalingRun {
             double median = t.median();
             json.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT,
                     "{\"task\": \"%s\", \"seconds_per_call\": %.9f, \"samples_per_s\": %.3f, \"spread_pct\": %.1f, "
-                            + "\"calls_per_window\": %d, \"windows\": %d}",
+                            + "\"calls_per_window\": %d, \"windows\": %d, \"warmup_s\": %.1f, \"bytes_per_call\": %.0f, "
+                            + "\"warm\": %s}",
                     t.task(), median, shape.batch() / median, t.spreadPercent(), t.callsPerWindow(),
-                    t.secondsPerCall().length));
+                    t.secondsPerCall().length, t.warmupSeconds(), t.bytesPerCall(), t.warm()));
         }
         return json.append("]}").toString();
     }
