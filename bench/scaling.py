@@ -56,6 +56,9 @@ def parse_args(argv):
     p.add_argument("--warmup-seconds", type=float, help="warm-up per task (default 3, quick 0.2)")
     p.add_argument("--window-seconds", type=float, help="one timed window (default 1, quick 0.1)")
     p.add_argument("--windows", type=int, help="timed windows per task (default 5, quick 3)")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="time windows in wall time (default) or in the calling thread's CPU time, both sides "
+                   "(one thread only): on a machine shared with other work, CPU time leaves out the waits for a core")
     p.add_argument("--max-step-seconds", type=float, default=20.0,
                    help="skip a shape whose training step would take longer at 20 GFLOP/s (default 20)")
     p.add_argument("--max-heap-gb", type=float, default=8.0,
@@ -82,6 +85,8 @@ def parse_args(argv):
     a.tasks = [t.strip() for t in a.tasks.split(",") if t.strip()]
     if not a.tasks or any(t not in ("train", "infer") for t in a.tasks):
         p.error("--tasks: train and/or infer")
+    if a.clock == "cpu" and a.threads != 1:
+        p.error("--clock cpu measures the calling thread: use it with --threads 1")
     if min(a.hidden + a.steps + a.batch + [a.layers, a.threads, a.rounds]) < 1:
         p.error("sizes, --layers, --threads and --rounds must be 1 or more")
     a.warmup_seconds = a.warmup_seconds if a.warmup_seconds is not None else (0.2 if a.quick else 3.0)
@@ -183,7 +188,7 @@ def run_rnnc(args, java_home, cell, h, t, b, log):
            "-cp", args.classpath, "io.rnnc.benchmarks.ScalingRun", "--cell", cell, "--hidden", str(h), "--steps", str(t),
            "--batch", str(b), "--layers", str(args.layers), "--threads", str(args.threads),
            "--tasks", ",".join(args.tasks), "--warmup-seconds", str(args.warmup_seconds),
-           "--window-seconds", str(args.window_seconds), "--windows", str(args.windows)]
+           "--window-seconds", str(args.window_seconds), "--windows", str(args.windows), "--clock", args.clock]
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     with open(log, "a") as f:
         f.write(f"$ {' '.join(cmd)}\n{r.stderr}{r.stdout}\n")
@@ -209,7 +214,7 @@ def pytorch_env(threads):
 def run_pytorch(args, cell, h, t, b, log):
     spec = json.dumps({"cell": cell, "hidden": h, "steps": t, "batch": b, "layers": args.layers,
                        "threads": args.threads, "tasks": args.tasks, "warmup": args.warmup_seconds,
-                       "window": args.window_seconds, "windows": args.windows})
+                       "window": args.window_seconds, "windows": args.windows, "clock": args.clock})
     cmd = ["/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable, os.path.abspath(__file__),
            "--pytorch-worker", spec]
     r = subprocess.run(cmd, capture_output=True, text=True, env=pytorch_env(args.threads), cwd=ROOT)
@@ -221,18 +226,19 @@ def run_pytorch(args, cell, h, t, b, log):
     return json.loads(line)
 
 
-def time_calls(fn, warmup, window, windows):
-    calls, start = 0, time.perf_counter()
+def time_calls(fn, warmup, window, windows, clock=time.perf_counter):
+    """Warm-up (wall time), then `windows` windows of a call count sized on `clock` (wall or thread CPU time)."""
+    calls, start, clock_start = 0, time.perf_counter(), clock()
     while calls < 3 or time.perf_counter() - start < warmup:
         fn()
         calls += 1
-    n = max(1, round(window / ((time.perf_counter() - start) / calls)))
+    n = max(1, round(window / max(1e-9, (clock() - clock_start) / calls)))
     result = []
     for _ in range(windows):
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             fn()
-        result.append((time.perf_counter() - t0) / n)
+        result.append((clock() - t0) / n)
     return result, n
 
 
@@ -265,7 +271,8 @@ def pytorch_worker(spec):
             def call():
                 with torch.no_grad():
                     torch.softmax(model(x), dim=1)
-        per_call, n = time_calls(call, s["warmup"], s["window"], s["windows"])
+        clock = time.thread_time if s.get("clock") == "cpu" else time.perf_counter
+        per_call, n = time_calls(call, s["warmup"], s["window"], s["windows"], clock)
         median = statistics.median(per_call)
         rows.append({"task": task, "seconds_per_call": median, "samples_per_s": s["batch"] / median,
                      "spread_pct": 100 * (max(per_call) - min(per_call)) / median, "calls_per_window": n,
@@ -432,7 +439,8 @@ def main(argv):
     header = (f"CPU: {cpu['model']} ({cpu['vendor_family']}, AVX-512 {'yes' if cpu['avx512'] else 'no'}, "
               f"L2 {cpu['l2_bytes'] // 1024 if cpu['l2_bytes'] else '?'} KiB); FMA peak one core: "
               f"{f'{peak:.0f} GFLOP/s' if peak else 'not measured'}; threads {args.threads}; layers {args.layers}; "
-              f"{'QUICK smoke run, not a measurement' if args.quick else 'measurement'}; load before {load():.1f}")
+              f"{'QUICK smoke run, not a measurement' if args.quick else 'measurement'}; clock {args.clock}; "
+              f"load before {load():.1f}")
     print(header, flush=True)
     results = {}
     loads = [load()]

@@ -10,11 +10,13 @@ import io.rnnc.compiler.model.Model;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.RnnModel;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One shape of issue 18's scaling grid on rnnc's side: writes the spec (28 inputs per step, {@code layers}
@@ -159,35 +161,49 @@ public final class ScalingRun {
      * still allocate is flagged ({@code warm: false}), not trusted.
      */
     static Timing time(String task, Runnable call, double warmup, double windowSeconds, int windows) {
+        return time(task, call, warmup, windowSeconds, windows, false);
+    }
+
+    /**
+     * As {@link #time(String, Runnable, double, double, int)}; with {@code cpuClock} the windows are sized and
+     * timed in this thread's CPU time rather than wall time. On a machine shared with other work a
+     * one-thread run's CPU time per call is what it costs when it runs, whatever the scheduler does: it leaves
+     * out the time the thread waited for a core (it still includes the cache misses others cause).
+     */
+    static Timing time(String task, Runnable call, double warmup, double windowSeconds, int windows, boolean cpuClock) {
+        LongSupplier clock = cpuClock ? THREAD_CPU::getCurrentThreadCpuTime : System::nanoTime;
         long start = System.nanoTime();
+        long clockStart = clock.getAsLong();
         long calls = 0;
         do {
             call.run();
             calls++;
         } while (calls < 3 || System.nanoTime() - start < warmup * 1e9);
-        double perCall = (System.nanoTime() - start) * 1e-9 / calls;
+        double perCall = (clock.getAsLong() - clockStart) * 1e-9 / calls;
         long giveUp = System.nanoTime() + (long) (MAX_EXTRA_WARMUP_SECONDS * 1e9);
         double bytesPerCall = allocatedPerCall(call, Math.max(2, Math.round(0.5 / perCall)));
         while (bytesPerCall > SUSPICIOUS_BYTES_PER_CALL && System.nanoTime() < giveUp) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             long n = Math.max(2, Math.round(0.5 / perCall));
             bytesPerCall = allocatedPerCall(call, n);
-            perCall = (System.nanoTime() - t0) * 1e-9 / n;
+            perCall = (clock.getAsLong() - t0) * 1e-9 / n;
         }
         double warmupSeconds = (System.nanoTime() - start) * 1e-9;
         int n = (int) Math.max(1, Math.round(windowSeconds / perCall));
         double[] result = new double[windows];
         long before = allocated();
         for (int w = 0; w < windows; w++) {
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             for (int i = 0; i < n; i++) {
                 call.run();
             }
-            result[w] = (System.nanoTime() - t0) * 1e-9 / n;
+            result[w] = (clock.getAsLong() - t0) * 1e-9 / n;
         }
         double measuredBytes = (double) (allocated() - before) / ((long) n * windows);
         return new Timing(task, result, n, warmupSeconds, measuredBytes);
     }
+
+    private static final ThreadMXBean THREAD_CPU = ManagementFactory.getThreadMXBean();
 
     private static double allocatedPerCall(Runnable call, long n) {
         long before = allocated();
@@ -221,6 +237,7 @@ public final class ScalingRun {
         double warmup = 2;
         double windowSeconds = 1;
         int windows = 5;
+        boolean cpuClock = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -239,6 +256,11 @@ public final class ScalingRun {
                     case "--warmup-seconds" -> warmup = Double.parseDouble(v);
                     case "--window-seconds" -> windowSeconds = Double.parseDouble(v);
                     case "--windows" -> windows = Integer.parseInt(v);
+                    case "--clock" -> cpuClock = switch (v) {
+                        case "cpu" -> true;
+                        case "wall" -> false;
+                        default -> throw new IllegalArgumentException("--clock: wall or cpu, got '" + v + "'");
+                    };
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
@@ -250,8 +272,11 @@ public final class ScalingRun {
                     throw new IllegalArgumentException("--tasks: train and/or infer, got '" + t + "'");
                 }
             }
+            if (cpuClock && threads != 1) {
+                throw new IllegalArgumentException("--clock cpu measures the calling thread: use it with --threads 1");
+            }
             System.out.println(run(new Shape(cell, hidden, steps, batch, layers), threads, tasks, warmup, windowSeconds,
-                    windows));
+                    windows, cpuClock));
         } catch (IllegalArgumentException e) {
             System.err.println("ScalingRun: " + e.getMessage());
             System.exit(2);
@@ -260,6 +285,11 @@ public final class ScalingRun {
 
     /** Compiles and measures one shape; returns the JSON line bench/scaling.py reads. */
     static String run(Shape shape, int threads, List<String> tasks, double warmup, double windowSeconds, int windows) {
+        return run(shape, threads, tasks, warmup, windowSeconds, windows, false);
+    }
+
+    static String run(Shape shape, int threads, List<String> tasks, double warmup, double windowSeconds, int windows,
+                      boolean cpuClock) {
         Compiled c = compile(shape);
         RnnModel net = c.net();
         net.initialize(0);
@@ -272,16 +302,17 @@ public final class ScalingRun {
                 net.forward(data);
                 net.copyOutputs(outputs);
             };
-            timings.add(time(task, call, warmup, windowSeconds, windows));
+            timings.add(time(task, call, warmup, windowSeconds, windows, cpuClock));
         }
         StringBuilder json = new StringBuilder();
         json.append(String.format(Locale.ROOT, "{\"tool\": \"rnnc\", \"cell\": \"%s\", \"hidden\": %d, \"steps\": %d, "
                         + "\"batch\": %d, \"layers\": %d, \"threads\": %d, \"threads_used\": %d, \"java\": \"%s\", "
+                        + "\"clock\": \"%s\", "
                         + "\"forward_flops\": %d, \"compile\": {\"parse_s\": %.4f, \"generate_s\": %.4f, "
                         + "\"javac_s\": %.4f, \"load_s\": %.4f, \"total_s\": %.4f, \"largest_method\": \"%s\", "
                         + "\"largest_method_bytes\": %d, \"source_chars\": %d}, \"rows\": [",
                 shape.cell(), shape.hidden(), shape.steps(), shape.batch(), shape.layers(), threads, net.threads(),
-                System.getProperty("java.version"), shape.forwardFlops(), c.parseSeconds(), c.generateSeconds(),
+                System.getProperty("java.version"), cpuClock ? "cpu" : "wall", shape.forwardFlops(), c.parseSeconds(), c.generateSeconds(),
                 c.javacSeconds(), c.loadSeconds(), c.totalSeconds(), c.largestMethod(), c.largestMethodBytes(),
                 c.sourceChars()));
         for (int i = 0; i < timings.size(); i++) {
