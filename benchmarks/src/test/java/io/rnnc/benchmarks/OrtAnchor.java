@@ -12,6 +12,8 @@ import io.rnnc.compiler.model.Model;
 import io.rnnc.onnx.OnnxExport;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.RnnModel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,9 @@ import java.util.Set;
  * {@code _b256} copy, as ModelBenchmark does. One thread each ({@code setThreads(1)}; ORT intra- and inter-op
  * 1). A call is what a server pays: the class's {@code forward} and {@code copyOutputs}; ORT's input tensor,
  * {@code run} and reading the output. The two alternate window by window and each figure is the median
- * window, so load from other processes falls on both alike.
+ * window. Windows are timed in the calling thread's CPU time (both run on it with one thread: the last column,
+ * the process's CPU time outside this thread during the timed windows, shows it), so that on a machine shared
+ * with other work the figures leave out the waits for a core.
  *
  * <pre>args: [--windows K] [--window-seconds S] [--warmup-seconds W] [--models rnn,lstm,gru]</pre>
  */
@@ -54,8 +58,8 @@ public final class OrtAnchor {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         System.out.printf(Locale.ROOT, "java %s, ONNX Runtime %s; one thread each; median of %d alternating windows of"
                 + " %.2f s%n", System.getProperty("java.version"), env.getVersion(), windows, windowSeconds);
-        System.out.printf(Locale.ROOT, "%-6s %5s %16s %16s %16s %16s %9s%n", "model", "batch", "class us/call",
-                "class samples/s", "ORT us/call", "ORT samples/s", "ORT/class");
+        System.out.printf(Locale.ROOT, "%-6s %5s %16s %16s %16s %16s %9s %13s%n", "model", "batch", "class us/call",
+                "class samples/s", "ORT us/call", "ORT samples/s", "ORT/class", "other threads");
         for (String name : models) {
             for (int batch : new int[] {1, 256}) {
                 Path spec = batch <= 64 ? root.resolve("samples/mnist/mnist_" + name + ".rnn")
@@ -107,13 +111,22 @@ public final class OrtAnchor {
                         throw new IllegalStateException(name + " batch " + batch + ": ORT and the class disagree by "
                                 + maxDiff);
                     }
+                    long process0 = PROCESS.getProcessCpuTime();
+                    long thread0 = THREAD.getCurrentThreadCpuTime();
                     double[] ns = alternate(viaClass, viaOrt, windows, windowSeconds, warmupSeconds);
-                    System.out.printf(Locale.ROOT, "%-6s %5d %16.1f %16.0f %16.1f %16.0f %9.2f%n", name, batch,
-                            ns[0] / 1e3, batch / (ns[0] * 1e-9), ns[1] / 1e3, batch / (ns[1] * 1e-9), ns[1] / ns[0]);
+                    double other = 1 - (THREAD.getCurrentThreadCpuTime() - thread0)
+                            / (double) Math.max(1, PROCESS.getProcessCpuTime() - process0);
+                    System.out.printf(Locale.ROOT, "%-6s %5d %16.1f %16.0f %16.1f %16.0f %9.2f %12.1f%%%n", name,
+                            batch, ns[0] / 1e3, batch / (ns[0] * 1e-9), ns[1] / 1e3, batch / (ns[1] * 1e-9),
+                            ns[1] / ns[0], 100 * other);
                 }
             }
         }
     }
+
+    private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** Median nanoseconds per call of a and b, timed in alternating windows after a warm-up of each. */
     static double[] alternate(Runnable a, Runnable b, int windows, double seconds, double warmup) {
@@ -131,22 +144,22 @@ public final class OrtAnchor {
     }
 
     private static long calibrate(Runnable r, double seconds, double warmup) {
-        long t0 = System.nanoTime();
-        long end = t0 + (long) (warmup * 1e9);
+        long end = System.nanoTime() + (long) (warmup * 1e9);
+        long t0 = THREAD.getCurrentThreadCpuTime();
         long calls = 0;
         do {
             r.run();
             calls++;
         } while (System.nanoTime() < end);
-        double perCall = (System.nanoTime() - t0) / (double) calls;
+        double perCall = (THREAD.getCurrentThreadCpuTime() - t0) / (double) calls;
         return Math.max(1, (long) (seconds * 1e9 / perCall));
     }
 
     private static double time(Runnable r, long calls) {
-        long t0 = System.nanoTime();
+        long t0 = THREAD.getCurrentThreadCpuTime();
         for (long i = 0; i < calls; i++) {
             r.run();
         }
-        return (double) (System.nanoTime() - t0) / calls;
+        return (double) (THREAD.getCurrentThreadCpuTime() - t0) / calls;
     }
 }
