@@ -25,6 +25,9 @@ import java.util.List;
  * input values, each in the batch's row-major layout — for the seed model a class id and 784 pixel values.
  * Lines that are empty or start with {@code #} are skipped. The sample index is the line's place in the
  * input (files in name order), so the same file trains the same way on one machine and on a cluster.
+ *
+ * <p><b>Parquet</b> ({@link #parquet}), read by Spark SQL: the same samples, one per row and one value per numeric
+ * column, the same rows giving the same samples in the same order as CSV.
  */
 public final class SparkData {
 
@@ -76,6 +79,31 @@ public final class SparkData {
             throw new UserError(path + ": no samples (no line that is neither empty nor a # comment)");
         }
         return new SampleDataset(samples, format.layout());
+    }
+
+    /**
+     * The samples of the Parquet table at {@code path} (a file, a directory of parts, a glob; any file system Spark
+     * reads), read by Spark SQL: one sample per row, the columns {@code target} then {@code inputs} (empty: the
+     * table's columns in order, the targets first, as a CSV line holds them). Keyed by the row's place: files in
+     * name order, rows in their order inside a file.
+     */
+    public static JavaPairRDD<Long, Sample> parquet(JavaSparkContext sc, String path, ModelInfo info, List<String> target,
+                                                    List<String> inputs) {
+        return ParquetSamples.read(sc, path, info, target, inputs);
+    }
+
+    /** The Parquet table at {@code path} read by Spark and collected to the driver as a dataset (held-out data). */
+    public static Dataset parquetOnDriver(JavaSparkContext sc, String path, ModelInfo info, List<String> target, List<String> inputs) {
+        List<Sample> samples = parquet(sc, path, info, target, inputs).values().collect(); // in key order: partition order
+        if (samples.isEmpty()) {
+            throw new UserError(path + ": no samples (the table has no rows)");
+        }
+        return new SampleDataset(samples, ParquetSamples.layout(info, path));
+    }
+
+    /** Whether {@code path} names Parquet: a {@code .parquet} file or glob, or a local directory holding such files. */
+    public static boolean isParquet(String path) {
+        return ParquetSamples.isParquet(path);
     }
 
     /** Writes {@code data} as this class's CSV (the bridge from the runtime's readers to a cluster's storage). */

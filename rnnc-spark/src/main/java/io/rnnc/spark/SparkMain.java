@@ -31,7 +31,10 @@ public final class SparkMain {
             usage: rnnc-spark train SPEC --data PATH [options]
               --data PATH         MNIST directory (IDX files, read by the driver), or CSV read by Spark
                                   (any path Spark reads: file, directory, glob, hdfs://, s3a://): per line the
-                                  target values, then the input values
+                                  target values, then the input values; or Parquet read by Spark SQL (a .parquet
+                                  file or glob, or a directory of parts): one sample per row, one value per column
+              --target COLS       Parquet: the target columns, comma-separated (default: the first ones)
+              --inputs COLS       Parquet: the input columns, comma-separated (default: the columns not targets)
               --test PATH         held-out CSV evaluated after each epoch (MNIST: the directory's test images)
               --spark [MASTER]    Spark master: local[N], local[*], spark://..., yarn, k8s://...
                                   (default: spark-submit's, else local[*])
@@ -113,7 +116,8 @@ public final class SparkMain {
 
     private record Command(Path spec, String data, String test, String master, String model, int epochs, Integer batch,
                            Long seed, Integer trainLimit, Integer testLimit, Path checkpoint, Path resume,
-                           SparkTrainer.Strategy strategy, int localSteps, int shardRows, SparkTrainer.Reduce reduce) {
+                           SparkTrainer.Strategy strategy, int localSteps, int shardRows, SparkTrainer.Reduce reduce,
+                           List<String> target, List<String> inputs) {
 
         static Command parse(String[] args) {
             if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
@@ -138,6 +142,8 @@ public final class SparkMain {
             int localSteps = 4;
             int shardRows = 0;
             SparkTrainer.Reduce reduce = SparkTrainer.Reduce.TREE;
+            List<String> target = List.of();
+            List<String> inputs = List.of();
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 // --spark takes a value only if the next word is a master URL, so that '--spark SPEC' reads SPEC as the spec
@@ -158,6 +164,8 @@ public final class SparkMain {
                     case "--local-steps" -> localSteps = positive(args, ++i, a);
                     case "--shard-rows" -> shardRows = positive(args, ++i, a);
                     case "--reduce" -> reduce = choice(SparkTrainer.Reduce.class, value(args, ++i, a), a);
+                    case "--target" -> target = columns(value(args, ++i, a), a);
+                    case "--inputs" -> inputs = columns(value(args, ++i, a), a);
                     case "--threads", "--chart", "--progress", "--force", "--train-images", "--train-labels", "--test-images",
                          "--test-labels" -> throw new UserError(a + " is an option of rnnc train that training on Spark does not take"
                             + (a.equals("--threads") ? " (Spark decides the cores: --spark local[N])" : "") + "; see rnnc-spark help");
@@ -179,7 +187,18 @@ public final class SparkMain {
                 throw new UserError("no training data: give --data PATH (an MNIST directory or CSV)");
             }
             return new Command(spec, data, test, master, model, epochs, batch, seed, trainLimit, testLimit, checkpoint, resume,
-                    strategy, localSteps, shardRows, reduce);
+                    strategy, localSteps, shardRows, reduce, target, inputs);
+        }
+
+        private static List<String> columns(String v, String option) {
+            List<String> names = new ArrayList<>();
+            for (String n : v.split(",", -1)) {
+                if (n.strip().isEmpty()) {
+                    throw new UserError(option + " " + v + ": an empty column name");
+                }
+                names.add(n.strip());
+            }
+            return List.copyOf(names);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -264,7 +283,20 @@ public final class SparkMain {
                     // Cached: the driver's copy travels to the executors once, not once per epoch
                     train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
                     validation = test != null ? SparkData.csvOnDriver(sc, test, net.info()) : Mnist.loadDirectory(dir, false);
+                } else if (SparkData.isParquet(data)) {
+                    train = SparkData.parquet(sc, data, net.info(), target, inputs);
+                    if (trainLimit != null) {
+                        int limit = trainLimit;
+                        train = train.filter(t -> t._1 < limit);
+                    }
+                    train = train.cache();
+                    trainSize = (int) train.count();
+                    validation = test == null ? null : SparkData.isParquet(test) ? SparkData.parquetOnDriver(sc, test, net.info(), target, inputs)
+                            : SparkData.csvOnDriver(sc, test, net.info());
                 } else {
+                    if (!target.isEmpty() || !inputs.isEmpty()) {
+                        throw new UserError("--target and --inputs choose Parquet columns; " + data + " is read as CSV (targets first)");
+                    }
                     train = SparkData.csv(sc, data, net.info());
                     if (trainLimit != null) {
                         int limit = trainLimit;
