@@ -3,6 +3,7 @@ package io.rnnc.spark;
 import io.rnnc.runtime.data.Dataset;
 import io.rnnc.runtime.data.Datasets;
 import io.rnnc.runtime.data.Mnist;
+import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.RnncIoException;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.SafeTensors;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code rnnc-spark train SPEC --data PATH [--spark [MASTER]] ...}: the {@code rnnc train} command on Spark.
@@ -33,6 +35,10 @@ public final class SparkMain {
                                   (any path Spark reads: file, directory, glob, hdfs://, s3a://): per line the
                                   target values, then the input values; or Parquet read by Spark SQL (a .parquet
                                   file or glob, or a directory of parts): one sample per row, one value per column
+              --format KIND       csv, parquet or text (default: parquet for *.parquet or a directory of
+                                  parts, text for *.txt, else csv). text: a language model's UTF-8 corpus
+                                  (a file, directory or glob), cut as rnnc train's text format cuts it
+              --tokens KIND       text: chars (default) or words
               --target COLS       Parquet: the target columns, comma-separated (default: the first ones)
               --inputs COLS       Parquet: the input columns, comma-separated (default: the columns not targets)
               --test PATH         held-out CSV evaluated after each epoch (MNIST: the directory's test images)
@@ -117,7 +123,7 @@ public final class SparkMain {
     private record Command(Path spec, String data, String test, String master, String model, int epochs, Integer batch,
                            Long seed, Integer trainLimit, Integer testLimit, Path checkpoint, Path resume,
                            SparkTrainer.Strategy strategy, int localSteps, int shardRows, SparkTrainer.Reduce reduce,
-                           List<String> target, List<String> inputs) {
+                           List<String> target, List<String> inputs, String format, Vocabulary.Tokens tokens) {
 
         static Command parse(String[] args) {
             if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
@@ -144,6 +150,8 @@ public final class SparkMain {
             SparkTrainer.Reduce reduce = SparkTrainer.Reduce.TREE;
             List<String> target = List.of();
             List<String> inputs = List.of();
+            String format = null;
+            Vocabulary.Tokens tokens = Vocabulary.Tokens.CHARS;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 // --spark takes a value only if the next word is a master URL, so that '--spark SPEC' reads SPEC as the spec
@@ -166,6 +174,8 @@ public final class SparkMain {
                     case "--reduce" -> reduce = choice(SparkTrainer.Reduce.class, value(args, ++i, a), a);
                     case "--target" -> target = columns(value(args, ++i, a), a);
                     case "--inputs" -> inputs = columns(value(args, ++i, a), a);
+                    case "--format" -> format = choice(Format.class, value(args, ++i, a), a).name();
+                    case "--tokens" -> tokens = choice(Vocabulary.Tokens.class, value(args, ++i, a), a);
                     case "--threads", "--chart", "--progress", "--force", "--train-images", "--train-labels", "--test-images",
                          "--test-labels" -> throw new UserError(a + " is an option of rnnc train that training on Spark does not take"
                             + (a.equals("--threads") ? " (Spark decides the cores: --spark local[N])" : "") + "; see rnnc-spark help");
@@ -187,7 +197,7 @@ public final class SparkMain {
                 throw new UserError("no training data: give --data PATH (an MNIST directory or CSV)");
             }
             return new Command(spec, data, test, master, model, epochs, batch, seed, trainLimit, testLimit, checkpoint, resume,
-                    strategy, localSteps, shardRows, reduce, target, inputs);
+                    strategy, localSteps, shardRows, reduce, target, inputs, format, tokens);
         }
 
         private static List<String> columns(String v, String option) {
@@ -272,6 +282,7 @@ public final class SparkMain {
                 JavaPairRDD<Long, Sample> train;
                 int trainSize;
                 Dataset validation;
+                Map<String, String> checkpointData = Map.of();
                 Path dir = Path.of(data);
                 if (!data.contains("://") && Files.isDirectory(dir) && Files.exists(dir.resolve("train-labels-idx1-ubyte.gz"))
                         || !data.contains("://") && Files.isDirectory(dir) && Files.exists(dir.resolve("train-labels-idx1-ubyte"))) {
@@ -283,7 +294,18 @@ public final class SparkMain {
                     // Cached: the driver's copy travels to the executors once, not once per epoch
                     train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
                     validation = test != null ? SparkData.csvOnDriver(sc, test, net.info()) : Mnist.loadDirectory(dir, false);
-                } else if (SparkData.isParquet(data)) {
+                } else if (Format.TEXT.name().equals(format) || format == null && data.endsWith(".txt")) {
+                    SparkData.Text text = SparkData.text(sc, data, net.info(), tokens, null, net.info().inputSteps());
+                    Dataset t = text.windows();
+                    if (trainLimit != null) {
+                        t = Datasets.head(t, Math.min(trainLimit, t.size()));
+                    }
+                    trainSize = t.size();
+                    train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
+                    validation = test == null ? null
+                            : SparkData.text(sc, test, net.info(), tokens, text.vocabulary(), net.info().inputSteps()).windows();
+                    checkpointData = text.checkpointData();
+                } else if (Format.PARQUET.name().equals(format) || format == null && SparkData.isParquet(data)) {
                     train = SparkData.parquet(sc, data, net.info(), target, inputs);
                     if (trainLimit != null) {
                         int limit = trainLimit;
@@ -309,7 +331,7 @@ public final class SparkMain {
                 if (validation != null && testLimit != null) {
                     validation = Datasets.head(validation, Math.min(testLimit, validation.size()));
                 }
-                SparkTrainer.Options options = new SparkTrainer.Options(new Trainer.Options(epochs, batchSize, runSeed, ckpt),
+                SparkTrainer.Options options = new SparkTrainer.Options(new Trainer.Options(epochs, batchSize, runSeed, ckpt, checkpointData),
                         shardRows, strategy, localSteps, reduce);
                 SparkTrainer trainer = new SparkTrainer(sc, blueprint, net, train, trainSize, validation, options, new Lines(out));
                 out.printf("training %s on Spark %s (%s, %d partitions' worth of cores): %d samples, batch %d, seed %d, %s%n",
@@ -329,6 +351,9 @@ public final class SparkMain {
             }
         }
     }
+
+    /** How {@code --data} is read. */
+    private enum Format { CSV, PARQUET, TEXT }
 
     /** Progress as lines: one every tenth of an epoch, and one per epoch. */
     private static final class Lines implements TrainingListener {
