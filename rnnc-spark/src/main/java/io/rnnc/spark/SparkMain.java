@@ -41,7 +41,8 @@ public final class SparkMain {
               --tokens KIND       text: chars (default) or words
               --target COLS       Parquet: the target columns, comma-separated (default: the first ones)
               --inputs COLS       Parquet: the input columns, comma-separated (default: the columns not targets)
-              --test PATH         held-out CSV evaluated after each epoch (MNIST: the directory's test images)
+              --test PATH         held-out CSV, Parquet or text evaluated after each epoch (MNIST: the
+                                  directory's test images)
               --spark [MASTER]    Spark master: local[N], local[*], spark://..., yarn, k8s://...
                                   (default: spark-submit's, else local[*])
               --model NAME        the model of a spec that holds several
@@ -194,7 +195,7 @@ public final class SparkMain {
                 throw new UserError(spec + ": no such file");
             }
             if (data == null) {
-                throw new UserError("no training data: give --data PATH (an MNIST directory or CSV)");
+                throw new UserError("no training data: give --data PATH (an MNIST directory, CSV, Parquet or text)");
             }
             return new Command(spec, data, test, master, model, epochs, batch, seed, trainLimit, testLimit, checkpoint, resume,
                     strategy, localSteps, shardRows, reduce, target, inputs, format, tokens);
