@@ -2,8 +2,14 @@ package io.rnnc.spark;
 
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.data.DataFormat;
+import io.rnnc.runtime.data.DataMetadata;
 import io.rnnc.runtime.data.Dataset;
 import io.rnnc.runtime.data.SampleLayout;
+import io.rnnc.runtime.data.TextCorpus;
+import io.rnnc.runtime.data.TextFiles;
+import io.rnnc.runtime.data.TextWindows;
+import io.rnnc.runtime.data.Vocabulary;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
@@ -15,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Training data for Spark: samples keyed by their index, the order a single machine reads them in.
@@ -25,6 +33,12 @@ import java.util.List;
  * input values, each in the batch's row-major layout — for the seed model a class id and 784 pixel values.
  * Lines that are empty or start with {@code #} are skipped. The sample index is the line's place in the
  * input (files in name order), so the same file trains the same way on one machine and on a cluster.
+ *
+ * <p><b>Parquet</b> ({@link #parquet}), read by Spark SQL: the same samples, one per row and one value per numeric
+ * column, the same rows giving the same samples in the same order as CSV.
+ *
+ * <p><b>Text</b> ({@link #text}), read by Spark: a language model's corpus, cut into windows on the driver exactly as
+ * {@code rnnc train}'s text format cuts it (the same file gives the same samples and vocabulary).
  */
 public final class SparkData {
 
@@ -76,6 +90,83 @@ public final class SparkData {
             throw new UserError(path + ": no samples (no line that is neither empty nor a # comment)");
         }
         return new SampleDataset(samples, format.layout());
+    }
+
+    /**
+     * The samples of the Parquet table at {@code path} (a file, a directory of parts, a glob; any file system Spark
+     * reads), read by Spark SQL: one sample per row, the columns {@code target} then {@code inputs} (empty: the
+     * table's columns in order, the targets first, as a CSV line holds them). Keyed by the row's place: files in
+     * name order, rows in their order inside a file.
+     */
+    public static JavaPairRDD<Long, Sample> parquet(JavaSparkContext sc, String path, ModelInfo info, List<String> target,
+                                                    List<String> inputs) {
+        return ParquetSamples.read(sc, path, info, target, inputs);
+    }
+
+    /** The Parquet table at {@code path} read by Spark and collected to the driver as a dataset (held-out data). */
+    public static Dataset parquetOnDriver(JavaSparkContext sc, String path, ModelInfo info, List<String> target, List<String> inputs) {
+        List<Sample> samples = parquet(sc, path, info, target, inputs).values().collect(); // in key order: partition order
+        if (samples.isEmpty()) {
+            throw new UserError(path + ": no samples (the table has no rows)");
+        }
+        return new SampleDataset(samples, ParquetSamples.layout(info, path));
+    }
+
+    /** A text read through Spark for a language model: its windows and the vocabulary they are in. */
+    public record Text(TextCorpus corpus, Dataset windows) {
+        public Vocabulary vocabulary() {
+            return corpus.vocabulary();
+        }
+
+        /** What a checkpoint keeps of this data (as {@code rnnc train} saves it), so eval and generate can read it. */
+        public Map<String, String> checkpointData() {
+            return new DataMetadata(DataFormat.TEXT, corpus.vocabulary(), null, null, null, null).toMetadata();
+        }
+    }
+
+    /**
+     * The UTF-8 text at {@code path} (a file, a directory or a glob: its files in name order, one after the other;
+     * any file system Spark reads), read by Spark and cut on the driver into the windows of a language model as
+     * {@code rnnc train}'s text format does: {@code sequence T} tokens a window, windows {@code stride} apart, the
+     * next token the target (at every step for many_to_many). {@code vocabulary} null: the text's own, which must fit
+     * the model.
+     */
+    public static Text text(JavaSparkContext sc, String path, ModelInfo info, Vocabulary.Tokens tokens, Vocabulary vocabulary,
+                            int stride) {
+        if (!info.tokenInputs() || !info.classTargets() || info.inputSteps() < 1) {
+            throw new UserError(path + ": text trains a language model (input tokens, cross_entropy over a dense of the vocabulary); "
+                    + "model " + info.name() + " is not one");
+        }
+        List<Tuple2<String, org.apache.spark.input.PortableDataStream>> files;
+        try {
+            files = new ArrayList<>(sc.binaryFiles(path).collect());
+        } catch (Exception e) {
+            throw new UserError(path + ": cannot read it (" + firstLine(e.getMessage()) + ")");
+        }
+        files.sort(Comparator.comparing(f -> f._1));
+        StringBuilder text = new StringBuilder();
+        for (Tuple2<String, org.apache.spark.input.PortableDataStream> f : files) {
+            text.append(TextFiles.decode(f._1, f._2.toArray()));
+        }
+        if (files.isEmpty()) {
+            throw new UserError(path + ": no files");
+        }
+        TextCorpus corpus = vocabulary == null ? TextCorpus.of(path, text.toString(), tokens) : TextCorpus.of(path, text.toString(), vocabulary);
+        corpus.checkFits(info);
+        return new Text(corpus, new TextWindows(corpus, info.inputSteps(), stride, info.mode().equals("many_to_many")));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no message";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Whether {@code path} names Parquet: a {@code .parquet} file or glob, or a local directory holding such files. */
+    public static boolean isParquet(String path) {
+        return ParquetSamples.isParquet(path);
     }
 
     /** Writes {@code data} as this class's CSV (the bridge from the runtime's readers to a cluster's storage). */

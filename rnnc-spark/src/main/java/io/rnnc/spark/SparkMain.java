@@ -3,6 +3,7 @@ package io.rnnc.spark;
 import io.rnnc.runtime.data.Dataset;
 import io.rnnc.runtime.data.Datasets;
 import io.rnnc.runtime.data.Mnist;
+import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.RnncIoException;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.SafeTensors;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code rnnc-spark train SPEC --data PATH [--spark [MASTER]] ...}: the {@code rnnc train} command on Spark.
@@ -31,8 +33,16 @@ public final class SparkMain {
             usage: rnnc-spark train SPEC --data PATH [options]
               --data PATH         MNIST directory (IDX files, read by the driver), or CSV read by Spark
                                   (any path Spark reads: file, directory, glob, hdfs://, s3a://): per line the
-                                  target values, then the input values
-              --test PATH         held-out CSV evaluated after each epoch (MNIST: the directory's test images)
+                                  target values, then the input values; or Parquet read by Spark SQL (a .parquet
+                                  file or glob, or a directory of parts): one sample per row, one value per column
+              --format KIND       csv, parquet or text (default: parquet for *.parquet or a directory of
+                                  parts, text for *.txt, else csv). text: a language model's UTF-8 corpus
+                                  (a file, directory or glob), cut as rnnc train's text format cuts it
+              --tokens KIND       text: chars (default) or words
+              --target COLS       Parquet: the target columns, comma-separated (default: the first ones)
+              --inputs COLS       Parquet: the input columns, comma-separated (default: the columns not targets)
+              --test PATH         held-out CSV, Parquet or text evaluated after each epoch (MNIST: the
+                                  directory's test images)
               --spark [MASTER]    Spark master: local[N], local[*], spark://..., yarn, k8s://...
                                   (default: spark-submit's, else local[*])
               --model NAME        the model of a spec that holds several
@@ -113,7 +123,8 @@ public final class SparkMain {
 
     private record Command(Path spec, String data, String test, String master, String model, int epochs, Integer batch,
                            Long seed, Integer trainLimit, Integer testLimit, Path checkpoint, Path resume,
-                           SparkTrainer.Strategy strategy, int localSteps, int shardRows, SparkTrainer.Reduce reduce) {
+                           SparkTrainer.Strategy strategy, int localSteps, int shardRows, SparkTrainer.Reduce reduce,
+                           List<String> target, List<String> inputs, String format, Vocabulary.Tokens tokens) {
 
         static Command parse(String[] args) {
             if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
@@ -138,6 +149,10 @@ public final class SparkMain {
             int localSteps = 4;
             int shardRows = 0;
             SparkTrainer.Reduce reduce = SparkTrainer.Reduce.TREE;
+            List<String> target = List.of();
+            List<String> inputs = List.of();
+            String format = null;
+            Vocabulary.Tokens tokens = Vocabulary.Tokens.CHARS;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 // --spark takes a value only if the next word is a master URL, so that '--spark SPEC' reads SPEC as the spec
@@ -158,6 +173,10 @@ public final class SparkMain {
                     case "--local-steps" -> localSteps = positive(args, ++i, a);
                     case "--shard-rows" -> shardRows = positive(args, ++i, a);
                     case "--reduce" -> reduce = choice(SparkTrainer.Reduce.class, value(args, ++i, a), a);
+                    case "--target" -> target = columns(value(args, ++i, a), a);
+                    case "--inputs" -> inputs = columns(value(args, ++i, a), a);
+                    case "--format" -> format = choice(Format.class, value(args, ++i, a), a).name();
+                    case "--tokens" -> tokens = choice(Vocabulary.Tokens.class, value(args, ++i, a), a);
                     case "--threads", "--chart", "--progress", "--force", "--train-images", "--train-labels", "--test-images",
                          "--test-labels" -> throw new UserError(a + " is an option of rnnc train that training on Spark does not take"
                             + (a.equals("--threads") ? " (Spark decides the cores: --spark local[N])" : "") + "; see rnnc-spark help");
@@ -176,10 +195,21 @@ public final class SparkMain {
                 throw new UserError(spec + ": no such file");
             }
             if (data == null) {
-                throw new UserError("no training data: give --data PATH (an MNIST directory or CSV)");
+                throw new UserError("no training data: give --data PATH (an MNIST directory, CSV, Parquet or text)");
             }
             return new Command(spec, data, test, master, model, epochs, batch, seed, trainLimit, testLimit, checkpoint, resume,
-                    strategy, localSteps, shardRows, reduce);
+                    strategy, localSteps, shardRows, reduce, target, inputs, format, tokens);
+        }
+
+        private static List<String> columns(String v, String option) {
+            List<String> names = new ArrayList<>();
+            for (String n : v.split(",", -1)) {
+                if (n.strip().isEmpty()) {
+                    throw new UserError(option + " " + v + ": an empty column name");
+                }
+                names.add(n.strip());
+            }
+            return List.copyOf(names);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -253,6 +283,7 @@ public final class SparkMain {
                 JavaPairRDD<Long, Sample> train;
                 int trainSize;
                 Dataset validation;
+                Map<String, String> checkpointData = Map.of();
                 Path dir = Path.of(data);
                 if (!data.contains("://") && Files.isDirectory(dir) && Files.exists(dir.resolve("train-labels-idx1-ubyte.gz"))
                         || !data.contains("://") && Files.isDirectory(dir) && Files.exists(dir.resolve("train-labels-idx1-ubyte"))) {
@@ -264,7 +295,31 @@ public final class SparkMain {
                     // Cached: the driver's copy travels to the executors once, not once per epoch
                     train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
                     validation = test != null ? SparkData.csvOnDriver(sc, test, net.info()) : Mnist.loadDirectory(dir, false);
+                } else if (Format.TEXT.name().equals(format) || format == null && data.endsWith(".txt")) {
+                    SparkData.Text text = SparkData.text(sc, data, net.info(), tokens, null, net.info().inputSteps());
+                    Dataset t = text.windows();
+                    if (trainLimit != null) {
+                        t = Datasets.head(t, Math.min(trainLimit, t.size()));
+                    }
+                    trainSize = t.size();
+                    train = SparkData.fromDataset(sc, t, net.info(), sc.defaultParallelism()).cache();
+                    validation = test == null ? null
+                            : SparkData.text(sc, test, net.info(), tokens, text.vocabulary(), net.info().inputSteps()).windows();
+                    checkpointData = text.checkpointData();
+                } else if (Format.PARQUET.name().equals(format) || format == null && SparkData.isParquet(data)) {
+                    train = SparkData.parquet(sc, data, net.info(), target, inputs);
+                    if (trainLimit != null) {
+                        int limit = trainLimit;
+                        train = train.filter(t -> t._1 < limit);
+                    }
+                    train = train.cache();
+                    trainSize = (int) train.count();
+                    validation = test == null ? null : SparkData.isParquet(test) ? SparkData.parquetOnDriver(sc, test, net.info(), target, inputs)
+                            : SparkData.csvOnDriver(sc, test, net.info());
                 } else {
+                    if (!target.isEmpty() || !inputs.isEmpty()) {
+                        throw new UserError("--target and --inputs choose Parquet columns; " + data + " is read as CSV (targets first)");
+                    }
                     train = SparkData.csv(sc, data, net.info());
                     if (trainLimit != null) {
                         int limit = trainLimit;
@@ -277,7 +332,7 @@ public final class SparkMain {
                 if (validation != null && testLimit != null) {
                     validation = Datasets.head(validation, Math.min(testLimit, validation.size()));
                 }
-                SparkTrainer.Options options = new SparkTrainer.Options(new Trainer.Options(epochs, batchSize, runSeed, ckpt),
+                SparkTrainer.Options options = new SparkTrainer.Options(new Trainer.Options(epochs, batchSize, runSeed, ckpt, checkpointData),
                         shardRows, strategy, localSteps, reduce);
                 SparkTrainer trainer = new SparkTrainer(sc, blueprint, net, train, trainSize, validation, options, new Lines(out));
                 out.printf("training %s on Spark %s (%s, %d partitions' worth of cores): %d samples, batch %d, seed %d, %s%n",
@@ -297,6 +352,9 @@ public final class SparkMain {
             }
         }
     }
+
+    /** How {@code --data} is read. */
+    private enum Format { CSV, PARQUET, TEXT }
 
     /** Progress as lines: one every tenth of an epoch, and one per epoch. */
     private static final class Lines implements TrainingListener {
