@@ -77,6 +77,8 @@ def parse_args(argv):
                    "fma_peak.c) or 'none'")
     p.add_argument("--no-build", action="store_true", help="use cli/target/rnnc.jar and benchmarks/target as they are")
     p.add_argument("--out", help="results directory (default bench/results/lengths-<date>)")
+    p.add_argument("--from-log", metavar="DIR", help="no measuring: the table of the rounds a run in DIR completed "
+                   "(from its runs.log, e.g. after stopping a long run)")
     p.add_argument("--pytorch-worker", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     a.models = [m.strip() for m in a.models.split(",") if m.strip()]
@@ -276,7 +278,7 @@ def pytorch_worker(spec):
             for _ in range(counts[v]):
                 calls[v]()
             seconds[v].append((clock() - t0) / counts[v])
-    print(json.dumps({"tool": "pytorch", "torch": torch.__version__, "threads_used": torch.get_num_threads(),
+    print(json.dumps({"tool": "pytorch", "model": s["model"], "torch": torch.__version__, "threads_used": torch.get_num_threads(),
                       "clock": s["clock"], "variants": {v: {"seconds_per_call": seconds[v],
                                                              "calls_per_window": counts[v]} for v in VARIANTS}}))
 
@@ -353,12 +355,38 @@ def render(summary, markdown):
     return "\n".join(lines)
 
 
+def rounds_from_log(out, models):
+    """The (rnnc, PyTorch) pairs runs.log holds, per model, in the order they ran; an unpaired last run is dropped."""
+    rounds, pending, model = {m: [] for m in models}, {}, None
+    with open(os.path.join(out, "runs.log")) as f:
+        for line in f:
+            if line.startswith("$ "):
+                model = next((m for m in models if f'"model": "{m}"' in line
+                              or f".{'BiLstm' if m == 'bilstm' else 'MnistRnn'} " in line), None)
+            elif line.startswith("{") and model:
+                doc = json.loads(line)
+                pending.setdefault(model, {})[doc["tool"]] = doc
+                if len(pending[model]) == 2:
+                    rounds[model].append({**pending.pop(model), "load": float("nan")})
+    return rounds
+
+
 # ---------------------------------------------------------------- main
 
 def main(argv):
     args = parse_args(argv)
     if args.pytorch_worker:
         pytorch_worker(args.pytorch_worker)
+        return 0
+    if args.from_log:
+        out = os.path.abspath(args.from_log)
+        rounds = rounds_from_log(out, args.models)
+        peak = None if args.fma_peak in ("auto", "none") else float(args.fma_peak)
+        summary = {n: summarise(args, n, rounds[n], read_lengths(os.path.join(out, f"lengths-{n}.txt")), peak)
+                   for n in args.models if rounds[n]}
+        print(", ".join(f"{n}: {len(rounds[n])} round(s)" for n in args.models))
+        print(render(summary, False))
+        print(render(summary, True))
         return 0
     out = args.out or os.path.join(ROOT, "bench", "results", time.strftime("lengths-%Y%m%d-%H%M%S")
                                    + ("-quick" if args.quick else ""))
@@ -391,6 +419,8 @@ def main(argv):
                 rec = {"rnnc": run_rnnc(args, classes, fqn, path, log), "pytorch": run_pytorch(args, name, path, log),
                        "load": load()}
                 rounds[name].append(rec)
+                with open(os.path.join(out, "rounds-partial.json"), "w") as f:
+                    json.dump(rounds, f)
                 loads.append(rec["load"])
                 med = lambda side, v: MODELS[name][7] / statistics.median(rec[side]["variants"][v]["seconds_per_call"])
                 print(f"round {rnd + 1} {name}: " + ", ".join(
