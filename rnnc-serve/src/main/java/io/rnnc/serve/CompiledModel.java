@@ -52,6 +52,15 @@ public record CompiledModel(String className, Map<String, byte[]> classFiles, Su
         return new CompiledModel(cls, classes.classFiles(), () -> classes.instantiate(cls, RnnModel.class));
     }
 
+    /**
+     * A predictor of the model of {@code spec} (model {@code name}, or its only one), compiled in memory, with the
+     * weights of {@code checkpoint}. (Here rather than in {@link Predictor}, so that a packaged model, which has no
+     * compiler, never meets a compiler class.)
+     */
+    public static Predictor predictor(Path spec, String name, Path checkpoint, int workers) {
+        return Predictor.load(compile(spec, name).factory(), checkpoint, workers);
+    }
+
     private static String names(List<Model> models) {
         return models.stream().map(Model::name).collect(Collectors.joining(", "));
     }

@@ -141,14 +141,6 @@ public final class Predictor {
         return load(factory, checkpoint.toString(), SafeTensors.read(checkpoint), workers);
     }
 
-    /**
-     * Generates and compiles the model of {@code spec} in memory (model {@code name}, or its only one) and loads
-     * {@code checkpoint} into it; a spec with errors is a {@link BadRequest} with the located diagnostics.
-     */
-    public static Predictor fromSpec(Path spec, String name, Path checkpoint, int workers) {
-        return load(CompiledModel.compile(spec, name).factory(), checkpoint, workers);
-    }
-
     /** Like {@link #load(Supplier, Path, int)} for a checkpoint already read ({@code where} names it in messages). */
     public static Predictor load(Supplier<? extends RnnModel> factory, String where, SafeTensors.Contents checkpoint, int workers) {
         RnnModel first = factory.get();
