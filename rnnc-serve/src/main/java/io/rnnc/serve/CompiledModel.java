@@ -46,6 +46,11 @@ public record CompiledModel(String className, Map<String, byte[]> classFiles, Su
             throw new BadRequest(spec + (models.isEmpty() ? ": no models in this file"
                     : " holds " + models.size() + " models (" + names(models) + "); choose one by name"));
         }
+        return of(model);
+    }
+
+    /** Generates and compiles a model already parsed and validated. */
+    public static CompiledModel of(Model model) {
         GeneratedSource source = CodeGenerator.generate(model);
         CompiledClasses classes = InMemoryCompiler.compile(source);
         String cls = source.qualifiedName();

@@ -50,7 +50,16 @@ public final class ModelPackager {
      */
     public static Packaged write(Path spec, String name, Path checkpoint, Path jar) {
         AtomicFile.checkWritable(jar);
-        CompiledModel compiled = CompiledModel.compile(spec, name);
+        return write(CompiledModel.compile(spec, name), checkpoint, jar);
+    }
+
+    /** Like {@link #write(Path, String, Path, Path)} for a model parsed already ({@code rnnc package}). */
+    public static Packaged write(io.rnnc.compiler.model.Model model, Path checkpoint, Path jar) {
+        AtomicFile.checkWritable(jar);
+        return write(CompiledModel.of(model), checkpoint, jar);
+    }
+
+    private static Packaged write(CompiledModel compiled, Path checkpoint, Path jar) {
         Predictor checked = Predictor.load(compiled.factory(), checkpoint, 1);
         TreeMap<String, byte[]> entries = new TreeMap<>();
         for (Map.Entry<String, byte[]> e : compiled.classFiles().entrySet()) {
