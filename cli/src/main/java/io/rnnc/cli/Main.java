@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compiles .rnn specs into specialised Java classes, and trains, runs, benchmarks and verifies them.",
         subcommands = {CheckCommand.class, CompileCommand.class, SummaryCommand.class, TrainCommand.class,
-                PredictCommand.class, BenchCommand.class, VerifyCommand.class, VersionCommand.class, ExportCommand.class, PackageCommand.class,
+                PredictCommand.class, EvalCommand.class, GenerateCommand.class, ExportCommand.class, PackageCommand.class,
+                BenchCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (spec, data, flags), 2 internal error.",
                 "Start with: rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2"})
@@ -45,6 +46,23 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Runs the command with the given streams; returns the exit code. Tests call this. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         return run(new CommandLine(new Main()), out, err, args);
+    }
+
+    /** Standard input of the command running on this thread (tests give their own). */
+    private static final ThreadLocal<java.io.InputStream> STDIN = ThreadLocal.withInitial(() -> System.in);
+
+    /** As {@link #run(PrintStream, PrintStream, String...)} with {@code in} as standard input. */
+    public static int run(java.io.InputStream in, PrintStream out, PrintStream err, String... args) {
+        STDIN.set(in);
+        try {
+            return run(out, err, args);
+        } finally {
+            STDIN.remove();
+        }
+    }
+
+    static java.io.InputStream stdin() {
+        return STDIN.get();
     }
 
     /** Runs {@code cl} (the rnnc command, or in tests one with an extra subcommand) with rnnc's error handling. */

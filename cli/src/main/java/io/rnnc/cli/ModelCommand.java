@@ -19,6 +19,10 @@ abstract class ModelCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    java.io.InputStream in() {
+        return Main.stdin();
+    }
+
     PrintWriter err() {
         return spec.commandLine().getErr();
     }

@@ -5,7 +5,6 @@ import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.data.Mnist;
-import io.rnnc.runtime.io.Checkpoint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -22,10 +21,18 @@ import picocli.CommandLine.Option;
 
 /** {@code rnnc predict SPEC --checkpoint FILE --input FILE}: run a trained model on images. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a trained model on images: class and probabilities.", "",
-                "Prints each image's class and the class probabilities. SPEC is the spec the checkpoint was trained from.",
-                "--input is an IDX image file (MNIST format, raw or .gz) or a PNG of a digit (any size, light digit on a",
-                "dark background or the reverse; scaled to the model's rows x columns)."})
+        description = {"Runs a trained model on new inputs.", "",
+                "Reads the inputs as the checkpoint's data settings say (format, vocabulary, labels, normalisation),",
+                "from --input FILE or stdin, and writes one prediction per input as text, CSV or JSON (--output):",
+                "  labelled sequences: one sequence per line (text, numbers, or a JSON object) -> the class and its",
+                "    probability, or a class per step for a tagger;",
+                "  text (a language model): one line each -> the most likely next tokens;",
+                "  pairs (an encoder-decoder): one source per line -> the output sequence (greedy, or --beam W);",
+                "  series: a CSV with the training columns -> the forecast after its last `sequence` rows, in data units;",
+                "  table: a CSV with the input columns -> each row's class or values;",
+                "  images (MNIST): an IDX image file (raw or .gz) or a PNG of a digit (any size, light on dark or the",
+                "    reverse; scaled to the model's rows x columns) -> class and probabilities.",
+                "SPEC is the spec the checkpoint was trained from."})
 final class PredictCommand extends ModelCommand {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "trained weights (safetensors)")
@@ -35,8 +42,20 @@ final class PredictCommand extends ModelCommand {
             "by tensor names and shapes only"})
     boolean force;
 
-    @Option(names = "--input", paramLabel = "FILE", required = true, description = "IDX image file or PNG")
+    @Option(names = "--input", paramLabel = "FILE", description = "the inputs (default: stdin; images need a file)")
     Path input;
+
+    @Option(names = "--output", paramLabel = "KIND", defaultValue = "text", description = "text, csv or json (default: ${DEFAULT-VALUE})")
+    String output;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "language model: next tokens to list (default: ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--beam", paramLabel = "W", description = "encoder-decoder: beam search of width W (default: greedy)")
+    Integer beam;
+
+    @Option(names = "--truncate", description = "keep the first `sequence` steps of longer inputs instead of failing")
+    boolean truncate;
 
     @Option(names = "--index", paramLabel = "I", defaultValue = "0", description = "first image of an IDX file (default: 0)")
     int index;
@@ -51,25 +70,31 @@ final class PredictCommand extends ModelCommand {
             throw new UserException("--index must be 0 or more, got " + index);
         }
         Flags.positive("--count", count);
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new UserException("--checkpoint " + checkpoint + ": " + (Files.isDirectory(checkpoint)
-                    ? "a directory, not a checkpoint file" : "no such file"));
-        }
-        Model model = model();
-        RnnModel net = Specs.instantiate(model);
+        Flags.positive("--top", top);
+        Predictions.Kind kind = Predictions.Kind.parse(output);
+        Trained trained = Trained.load(this, checkpoint, force);
+        RnnModel net = trained.net();
         ModelInfo info = net.info();
+        if (trained.data() != null && trained.data().format() != io.rnnc.runtime.data.DataFormat.IDX) {
+            new Predictions(trained, kind, out, input, in(), truncate, top, beam).run();
+            out.flush();
+            return Main.OK;
+        }
+        if (info.mode().equals("one_to_many")) {
+            throw new UserException("model " + info.name() + " is one_to_many: it generates from one input; use "
+                    + "rnnc generate SPEC --checkpoint " + checkpoint + " --label K (or --features V,V,...)");
+        }
+        if (input == null) {
+            throw new UserException("--input FILE: an IDX image file or a PNG (images are not read from stdin)");
+        }
         if (info.tokenInputs() || !info.classTargets() || info.outputSteps() != 1) {
             throw new UserException("predict reads images and prints one class each; model " + info.name()
                     + " takes " + (info.tokenInputs() ? "tokens" : "features") + " and predicts "
-                    + (info.classTargets() ? info.outputSteps() + " classes per sample" : "values"));
+                    + (info.classTargets() ? info.outputSteps() + " classes per sample" : "values")
+                    + (trained.data() == null ? ", and " + checkpoint + " holds no data settings to read other inputs with" : ""));
         }
         int rows = info.inputSteps();
         int cols = info.inputSize();
-        Checkpoint.Loaded loaded = Checkpoint.load(checkpoint, net, force ? Checkpoint.Match.SHAPES : Checkpoint.Match.MODEL);
-        if (loaded.note() != null) {
-            err().println("note: " + loaded.note());
-            err().flush();
-        }
         float[][] images = isPng(input) ? new float[][] {png(input, rows, cols)} : idx(input, rows, cols);
         Batch batch = Batch.forModel(info);
         double[] probs = new double[info.maxBatch() * info.logitsPerSample()];
@@ -93,6 +118,26 @@ final class PredictCommand extends ModelCommand {
                     }
                 }
                 String label = isPng(input) ? input.getFileName().toString() : "image " + (index + start + i);
+                if (kind == Predictions.Kind.JSON) {
+                    java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+                    j.put("input", label);
+                    j.put("class", best);
+                    j.put("p", probs[i * o + best]);
+                    java.util.List<Object> ps = new java.util.ArrayList<>();
+                    for (int k = 0; k < o; k++) {
+                        ps.add(probs[i * o + k]);
+                    }
+                    j.put("probabilities", ps);
+                    out.println(JsonOut.write(j));
+                    continue;
+                }
+                if (kind == Predictions.Kind.CSV) {
+                    if (start + i == 0) {
+                        out.println("input,class,p");
+                    }
+                    out.println(Predictions.csv(label) + "," + best + String.format(Locale.ROOT, ",%.6f", probs[i * o + best]));
+                    continue;
+                }
                 StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d (p=%.3f)  [", label, best,
                         probs[i * o + best]));
                 for (int k = 0; k < o; k++) {

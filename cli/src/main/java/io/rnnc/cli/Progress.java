@@ -3,10 +3,13 @@ package io.rnnc.cli;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.train.Metrics;
 import io.rnnc.runtime.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -23,8 +26,11 @@ final class Progress implements TrainingListener {
     record Point(double epoch, double loss, double accuracy) {
     }
 
-    /** Curves of a run: training points and per-epoch test results. */
-    record History(List<Point> train, List<Point> test) {
+    /**
+     * Curves of a run: training points and per-epoch held-out results; {@code heldOut} names the held-out data
+     * ({@code test} or {@code validation}), {@code measure} the measure in the points' accuracy field.
+     */
+    record History(List<Point> train, List<Point> test, String heldOut, String measure) {
         boolean isEmpty() {
             return train.isEmpty();
         }
@@ -34,6 +40,9 @@ final class Progress implements TrainingListener {
     private final Kind kind;
     private final RnnModel model;
     private final RecordingDataset data;
+    private final String heldOut;
+    private final boolean quiet;
+    private String measure = "accuracy";
     private final double[] logits;
     private final List<Point> train = new ArrayList<>();
     private final List<Point> test = new ArrayList<>();
@@ -49,17 +58,39 @@ final class Progress implements TrainingListener {
     private int lastLineStep;
     private int barWidth;
 
-    Progress(PrintWriter out, Kind kind, RnnModel model, RecordingDataset data) {
+    /**
+     * @param heldOut what the per-epoch measures are taken on, for the lines: {@code test} (MNIST's t10k files) or
+     *                {@code validation}
+     * @param json    print one JSON object per epoch instead of the summary line
+     */
+    Progress(PrintWriter out, Kind kind, RnnModel model, RecordingDataset data, String heldOut, boolean json) {
         this.out = out;
         this.kind = kind;
         this.model = model;
         this.data = data;
+        this.heldOut = heldOut;
+        this.quiet = json;
         ModelInfo info = model.info();
         this.logits = info.classTargets() ? new double[info.maxBatch() * info.logitsPerSample()] : null;
     }
 
     History history() {
-        return new History(List.copyOf(train), List.copyOf(test));
+        return new History(List.copyOf(train), List.copyOf(test), heldOut, measure);
+    }
+
+    /** The epochs a resumed run did before (from its checkpoint), so that the chart shows the whole run. */
+    void resumedHistory(List<Map<String, Double>> epochs) {
+        for (Map<String, Double> e : epochs) {
+            double epoch = e.get("epoch");
+            train.add(new Point(epoch, e.get("train_loss"), Double.NaN));
+            Map<String, Double> measures = new LinkedHashMap<>(e);
+            measures.keySet().removeAll(List.of("epoch", "train_loss", "validation_loss"));
+            String p = Measures.primary(measures);
+            if (p != null) {
+                measure = p;
+            }
+            test.add(new Point(epoch, e.get("validation_loss"), p == null ? Double.NaN : measures.get(p)));
+        }
     }
 
     @Override
@@ -67,7 +98,7 @@ final class Progress implements TrainingListener {
         long total = (long) (e.epochs() - e.firstEpoch() + 1) * e.stepsPerEpoch();
         window = (int) Math.max(1, total / 400);
         lastDraw = System.nanoTime();
-        if (e.resumedFrom() != null) {
+        if (e.resumedFrom() != null && !quiet) {
             out.printf(Locale.ROOT, "resuming from %s at epoch %d%n", e.resumedFrom(), e.firstEpoch());
             out.flush();
         }
@@ -128,17 +159,55 @@ final class Progress implements TrainingListener {
         if (kind == Kind.BAR) {
             out.println();
         }
-        test.add(new Point(e.epoch(), e.validationLoss(), e.validationAccuracy()));
+        String p = Measures.primary(e.metrics());
+        if (p != null) {
+            measure = p;
+        }
+        test.add(new Point(e.epoch(), e.validationLoss(), p != null ? e.metrics().get(p) : e.validationAccuracy()));
+        if (quiet) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("epoch", e.epoch());
+            j.put("epochs", e.epochs());
+            j.put("train_loss", e.trainLoss());
+            if (epochPositions > 0) {
+                j.put("train_accuracy", (double) epochCorrect / epochPositions);
+            }
+            if (!Double.isNaN(e.validationLoss())) {
+                j.put(heldOut + "_loss", e.validationLoss());
+                e.metrics().forEach((k, v) -> j.put(heldOut + "_" + k, v));
+                if (e.metrics().isEmpty() && !Double.isNaN(e.validationAccuracy())) {
+                    j.put(heldOut + "_accuracy", e.validationAccuracy());
+                }
+            }
+            if (!Double.isNaN(e.learningRate())) {
+                j.put("lr", e.learningRate());
+            }
+            j.put("seconds", e.seconds());
+            out.println(JsonOut.write(j));
+            out.flush();
+            return;
+        }
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f", e.epoch(), e.epochs(),
                 e.trainLoss()));
         if (epochPositions > 0) {
             s.append(String.format(Locale.ROOT, ", train accuracy %.1f%%", 100.0 * epochCorrect / epochPositions));
         }
         if (!Double.isNaN(e.validationLoss())) {
-            s.append(String.format(Locale.ROOT, ", test loss %.4f", e.validationLoss()));
+            s.append(String.format(Locale.ROOT, ", %s loss %.4f", heldOut, e.validationLoss()));
         }
-        if (!Double.isNaN(e.validationAccuracy())) {
-            s.append(String.format(Locale.ROOT, ", test accuracy %.1f%%", 100 * e.validationAccuracy()));
+        if (e.metrics().isEmpty()) {
+            if (!Double.isNaN(e.validationAccuracy())) {
+                s.append(String.format(Locale.ROOT, ", %s accuracy %.1f%%", heldOut, 100 * e.validationAccuracy()));
+            }
+        } else {
+            e.metrics().forEach((k, v) -> s.append(", ").append(heldOut).append(' ').append(k.replace('_', ' ')).append(' ')
+                    .append(Measures.value(k, v)));
+        }
+        if (!Double.isNaN(e.learningRate())) {
+            s.append(String.format(Locale.ROOT, ", lr %.3g", e.learningRate()));
+        }
+        if (e.best() && e.epoch() > 1) {
+            s.append(", best so far");
         }
         s.append(String.format(Locale.ROOT, ", %.1f s (%s samples/s)", e.seconds(), rate(e.samplesPerSecond())));
         out.println(s);
@@ -162,16 +231,16 @@ final class Progress implements TrainingListener {
         ModelInfo info = model.info();
         model.copyLogits(logits);
         int o = info.outputs();
-        int positions = b.size() * info.outputSteps();
+        int steps = info.outputSteps();
+        long positions = 0;
         long correct = 0;
-        for (int p = 0; p < positions; p++) {
-            int best = 0;
-            for (int k = 1; k < o; k++) {
-                if (logits[p * o + k] > logits[p * o + best]) {
-                    best = k;
-                }
+        for (int r = 0; r < b.size(); r++) {
+            int valid = Metrics.validSteps(info, b, r); // padding never counts
+            for (int t = 0; t < valid; t++) {
+                int p = r * steps + t;
+                correct += Metrics.argMax(logits, p * o, o) == b.classes[p] ? 1 : 0;
             }
-            correct += best == b.classes[p] ? 1 : 0;
+            positions += valid;
         }
         windowCorrect += correct;
         windowPositions += positions;

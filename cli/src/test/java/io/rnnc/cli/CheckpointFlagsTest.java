@@ -206,6 +206,6 @@ class CheckpointFlagsTest {
 
         Cli force = Cli.run(train(dir.resolve("f.safetensors"), "--force"));
         assertEquals(1, force.exit(), force.toString());
-        assertEquals("rnnc: --force goes with --resume (it loads the checkpoint by tensor names and shapes only)\n", force.err());
+        assertEquals("rnnc: --force goes with --resume or --init (it loads the checkpoint by tensor names and shapes only)\n", force.err());
     }
 }

@@ -37,18 +37,19 @@ class CommandsTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "compile", "summary", "train", "predict", "bench", "verify", "version"})
+    @ValueSource(strings = {"check", "compile", "summary", "train", "eval", "predict", "generate", "bench", "verify", "version"})
     void everyCommandHasHelp(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("Usage: rnnc " + command), r.toString());
+        assertEquals("", r.err(), "help prints no warning");
     }
 
     @Test
     void topLevelHelpListsTheCommandsAndNoCommandIsAUserError() {
         Cli help = Cli.run("--help");
         assertEquals(0, help.exit());
-        for (String c : List.of("check", "compile", "summary", "train", "predict", "bench", "verify", "version")) {
+        for (String c : List.of("check", "compile", "summary", "train", "eval", "predict", "generate", "bench", "verify", "version")) {
             assertTrue(help.out().contains("  " + c + " "), c + " missing from\n" + help.out());
         }
         Cli none = Cli.run();

@@ -168,7 +168,7 @@ class TrainPredictTest {
 
         Cli noData = Cli.run("train", SEED);
         assertEquals(1, noData.exit(), noData.toString());
-        assertTrue(noData.err().contains("no training data: give --data DIR"), noData.err());
+        assertTrue(noData.err().contains("no training data: give --data PATH"), noData.err());
 
         Cli text = Cli.run("predict", SEED, "--checkpoint", checkpoint.toString(), "--input", SEED);
         assertEquals(1, text.exit(), text.toString());

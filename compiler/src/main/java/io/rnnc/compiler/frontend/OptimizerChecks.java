@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code optimizer adam|sgd key=value ...}: the optimizer, each option's name, value and range, and
+ * {@code optimizer adam|adamw|sgd key=value ...}: the optimizer, each option's name, value and range, and
  * PyTorch's defaults for what is not given.
  */
 final class OptimizerChecks {
@@ -28,7 +28,7 @@ final class OptimizerChecks {
         if (kind == null) {
             return null;
         }
-        boolean adam = kind.equals(OptimizerSpec.Kind.ADAM.keyword());
+        boolean adam = !kind.equals(OptimizerSpec.Kind.SGD.keyword()); // adam or adamw: the same options
         List<String> keys = adam ? Vocabulary.ADAM_OPTIONS : Vocabulary.SGD_OPTIONS;
         String other = adam ? OptimizerSpec.Kind.SGD.keyword() : OptimizerSpec.Kind.ADAM.keyword();
         Map<String, Arg> given = new LinkedHashMap<>();
@@ -92,8 +92,9 @@ final class OptimizerChecks {
         }
         SourcePos at = s.word().pos();
         if (adam) {
-            OptimizerSpec d = OptimizerSpec.adamDefaults(at);
-            return new Declaration.Optimizer(new OptimizerSpec(OptimizerSpec.Kind.ADAM, values.getOrDefault("lr", d.lr()),
+            boolean decoupled = kind.equals(OptimizerSpec.Kind.ADAMW.keyword());
+            OptimizerSpec d = decoupled ? OptimizerSpec.adamwDefaults(at) : OptimizerSpec.adamDefaults(at);
+            return new Declaration.Optimizer(new OptimizerSpec(d.kind(), values.getOrDefault("lr", d.lr()),
                     values.getOrDefault("beta1", d.beta1()), values.getOrDefault("beta2", d.beta2()),
                     values.getOrDefault("eps", d.eps()), values.getOrDefault("weight_decay", d.weightDecay()),
                     0.0, at));
@@ -109,12 +110,12 @@ final class OptimizerChecks {
 
     private static String defaultHint(String kind, String key) {
         return switch (key) {
-            case "lr" -> kind.equals("adam") ? "adam's default is lr=0.001" : "typical sgd rates are 0.01 to 0.5";
+            case "lr" -> !kind.equals("sgd") ? kind + "'s default is lr=0.001" : "typical sgd rates are 0.01 to 0.5";
             case "beta1" -> "the default is beta1=0.9";
             case "beta2" -> "the default is beta2=0.999";
             case "eps" -> "the default is eps=1e-8";
             case "momentum" -> "the default is momentum=0";
-            default -> "the default is weight_decay=0";
+            default -> kind.equals("adamw") ? "adamw's default is weight_decay=0.01" : "the default is weight_decay=0";
         };
     }
 }

@@ -2,8 +2,8 @@ package io.rnnc.runtime.model;
 
 /**
  * The optimizer of a {@link ChunkedModel} and its hyperparameters, PyTorch's meanings: Adam (amsgrad off,
- * eps outside the square root) or SGD (dampening 0, no Nesterov; momentum 0 means plain SGD). Weight
- * decay is the L2 form, added to the clipped gradient. The learning rate is the spec's; a model can change
+ * eps outside the square root), AdamW (the same with decoupled weight decay) or SGD (dampening 0, no Nesterov;
+ * momentum 0 means plain SGD). Adam's and SGD's weight decay is the L2 form, added to the clipped gradient. The learning rate is the spec's; a model can change
  * it between steps ({@link ChunkedModel#setLearningRate}).
  *
  * @param kind        which optimizer
@@ -19,7 +19,7 @@ public record Optimizer(Kind kind, double lr, double beta1, double beta2, double
 
     /** The optimizers, named as {@link io.rnnc.runtime.ModelInfo#optimizer()} and checkpoints spell them. */
     public enum Kind {
-        ADAM("adam"), SGD("sgd");
+        ADAM("adam"), SGD("sgd"), ADAMW("adamw");
 
         private final String keyword;
 
@@ -34,6 +34,11 @@ public record Optimizer(Kind kind, double lr, double beta1, double beta2, double
 
     public static Optimizer adam(double lr, double beta1, double beta2, double eps, double weightDecay) {
         return new Optimizer(Kind.ADAM, lr, beta1, beta2, eps, 0, weightDecay);
+    }
+
+    /** AdamW: Adam with PyTorch's decoupled weight decay ({@code p *= 1 - lr * weight_decay} before the step). */
+    public static Optimizer adamw(double lr, double beta1, double beta2, double eps, double weightDecay) {
+        return new Optimizer(Kind.ADAMW, lr, beta1, beta2, eps, 0, weightDecay);
     }
 
     public static Optimizer sgd(double lr, double momentum, double weightDecay) {

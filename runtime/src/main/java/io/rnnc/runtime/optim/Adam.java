@@ -56,4 +56,47 @@ public final class Adam {
             p[i] -= stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
         }
     }
+
+    /**
+     * AdamW as PyTorch 1.13's {@code _single_tensor_adamw} (amsgrad off): the decoupled weight decay
+     * {@code p *= 1 - lr * weight_decay} first (the factor computed in double, as Python does, then rounded to
+     * float), then Adam's moments and update on the raw gradient, with no L2 term.
+     */
+    public static void stepDecoupled(float[] p, float[] g, float[] m, float[] v, int n, long t,
+                                     double lr, double beta1, double beta2, double eps, double weightDecay) {
+        float decay = (float) (1 - lr * weightDecay);
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float e = (float) eps;
+        for (int i = 0; i < n; i++) {
+            float pi = p[i] * decay;
+            float gi = g[i];
+            float mi = m[i] * b1 + oneMinusB1 * gi;
+            float vi = v[i] * b2 + oneMinusB2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - stepSize * (mi / ((float) Math.sqrt(vi) / bc2Sqrt + e));
+        }
+    }
+
+    /** {@link #stepDecoupled(float[], float[], float[], float[], int, long, double, double, double, double, double)} in double. */
+    public static void stepDecoupled(double[] p, double[] g, double[] m, double[] v, int n, long t,
+                                     double lr, double beta1, double beta2, double eps, double weightDecay) {
+        double decay = 1 - lr * weightDecay;
+        double stepSize = lr / (1 - Math.pow(beta1, t));
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        for (int i = 0; i < n; i++) {
+            double pi = p[i] * decay;
+            double gi = g[i];
+            double mi = m[i] * beta1 + (1 - beta1) * gi;
+            double vi = v[i] * beta2 + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] = pi - stepSize * (mi / (Math.sqrt(vi) / bc2Sqrt + eps));
+        }
+    }
 }

@@ -10,7 +10,7 @@ import io.rnnc.runtime.data.Dataset;
  * Loss and accuracy of a model on a dataset, without updating it.
  *
  * @param loss     mean loss over all samples (each batch's mean weighted by its size)
- * @param accuracy share of positions whose arg-max logit is the class target; NaN for float targets
+ * @param accuracy share of positions whose arg-max logit is the class target (padding left out); NaN for float targets
  * @param samples  samples evaluated
  */
 public record Evaluation(double loss, double accuracy, int samples) {
@@ -39,16 +39,14 @@ public record Evaluation(double loss, double accuracy, int samples) {
             samples += n;
             if (logits != null) {
                 model.copyLogits(logits);
-                for (int p = 0; p < n * steps; p++) {
-                    int best = 0;
-                    for (int o = 1; o < outputs; o++) {
-                        if (logits[p * outputs + o] > logits[p * outputs + best]) {
-                            best = o;
-                        }
+                for (int r = 0; r < n; r++) {
+                    int valid = Metrics.validSteps(info, batch, r); // padding positions never count
+                    for (int t = 0; t < valid; t++) {
+                        int p = r * steps + t;
+                        correct += Metrics.argMax(logits, p * outputs, outputs) == batch.classes[p] ? 1 : 0;
                     }
-                    correct += best == batch.classes[p] ? 1 : 0;
+                    positions += valid;
                 }
-                positions += (long) n * steps;
             }
         }
         return new Evaluation(lossSum / samples, logits == null ? Double.NaN : (double) correct / positions, samples);

@@ -1,6 +1,9 @@
 package io.rnnc.runtime.train;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What a {@link Trainer} reports while it runs, for a front end to render (a progress bar on a
@@ -35,9 +38,22 @@ public interface TrainingListener {
      *                           validation data or without class targets
      * @param seconds            wall time of the epoch, evaluation and checkpoint included
      * @param checkpoint         the file written, or null
+     * @param metrics            the task's measures on the validation data ({@link Metrics}), empty if none
+     * @param learningRate       the rate of the epoch's last step, NaN if the trainer left the model's own
+     * @param best               the validation loss is the best so far
      */
     record EpochEnd(int epoch, int epochs, long globalStep, double trainLoss, double validationLoss,
-                    double validationAccuracy, double seconds, double samplesPerSecond, Path checkpoint) {
+                    double validationAccuracy, double seconds, double samplesPerSecond, Path checkpoint,
+                    Map<String, Double> metrics, double learningRate, boolean best) {
+        public EpochEnd {
+            metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        }
+
+        public EpochEnd(int epoch, int epochs, long globalStep, double trainLoss, double validationLoss,
+                        double validationAccuracy, double seconds, double samplesPerSecond, Path checkpoint) {
+            this(epoch, epochs, globalStep, trainLoss, validationLoss, validationAccuracy, seconds, samplesPerSecond, checkpoint,
+                    Map.of(), Double.NaN, false);
+        }
     }
 
     /**
