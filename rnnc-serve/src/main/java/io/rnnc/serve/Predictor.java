@@ -8,6 +8,8 @@ import io.rnnc.runtime.data.DataMetadata;
 import io.rnnc.runtime.init.Rng;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.SafeTensors;
+import io.rnnc.runtime.state.RnnState;
+import io.rnnc.runtime.state.StatefulModel;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,10 +41,11 @@ import java.util.function.Supplier;
  * in the steady state (measured in the tests with the thread allocation counter); the methods that return a
  * new array allocate just that array, and sampling allocates its seeded generator.
  *
- * <p><b>Streams.</b> A stream keeps the last T observations (T = the spec's sequence length, which the model
- * was trained on): each forecast runs the model over the stream's history, up to T steps, with that
- * history's length. This is exact for models trained on windows of T steps; carrying the recurrent state
- * instead (O(1) per observation, unbounded history) waits for the step API of the generated classes.
+ * <p><b>Streams.</b> A window stream ({@link #openStream}) keeps the last T observations (T = the spec's sequence
+ * length, which the model was trained on): each forecast runs the model over them, with their length; this is what
+ * a model trained on windows of T steps expects. A stateful stream ({@link #openStatefulStream}) keeps the
+ * recurrent state instead (the step API): one step per observation, the whole history since it opened, as a
+ * {@code stateful} model was trained.
  */
 public final class Predictor {
 
@@ -67,6 +70,9 @@ public final class Predictor {
     private final boolean predicts;
     /** The generated class has the generation API (seq2seq, one_to_many, token language models). */
     private final boolean generative;
+    /** The generated class has the step API (one direction per layer, many_to_one or many_to_many). */
+    private final boolean stepApi;
+    private final RnnModel first;
 
     private final AtomicReferenceArray<Stream> streams;
     private final ConcurrentLinkedQueue<Integer> freeSlots = new ConcurrentLinkedQueue<>();
@@ -86,17 +92,22 @@ public final class Predictor {
         }
     }
 
-    /** One open stream: its last T observations, oldest first from {@code start}. */
+    /**
+     * One open stream: its last T observations, oldest first from {@code start} (a window stream), or its recurrent
+     * state (a stateful stream; {@code ring} is then null).
+     */
     private static final class Stream {
         final long id;
         final double[] ring;
+        final RnnState state;
         int start;
         int count;
         boolean closed;
 
-        Stream(long id, int values) {
+        Stream(long id, int values, RnnState state) {
             this.id = id;
-            this.ring = new double[values];
+            this.ring = state == null ? new double[values] : null;
+            this.state = state;
         }
     }
 
@@ -113,6 +124,8 @@ public final class Predictor {
         this.outputs = info.outputs();
         this.outputSteps = info.outputSteps();
         this.generative = loaded instanceof SequenceGenerator;
+        this.stepApi = loaded instanceof StatefulModel;
+        this.first = loaded;
         this.oneToOne = mode.equals("one_to_one");
         this.manyToMany = mode.equals("many_to_many");
         this.predicts = oneToOne || manyToMany || mode.equals("many_to_one");
@@ -252,11 +265,29 @@ public final class Predictor {
     // ---- streams ----
 
     /**
-     * Opens a stream of feature observations (many_to_one or many_to_many feature models) and returns its id.
+     * Opens a window stream of feature observations (many_to_one or many_to_many feature models) and returns its id:
+     * each forecast runs the model over the stream's last T observations, as it was trained on windows of T steps.
      *
      * @throws BadRequest if the model takes no feature sequence, or every stream slot is taken
      */
     public long openStream() {
+        return open(false);
+    }
+
+    /**
+     * Opens a stateful stream: it carries the recurrent state from one observation to the next (one step of the
+     * stack per observation, the whole history since the stream opened), as a model trained with
+     * {@code sequence T many_to_many stateful} expects. Needs the step API (one direction per layer).
+     */
+    public long openStatefulStream() {
+        if (!stepApi) {
+            throw new BadRequest("model " + info.name() + " (" + mode + ") has no step API (bidirectional layers, or not a "
+                    + "single stack over a sequence): open a window stream with openStream()");
+        }
+        return open(true);
+    }
+
+    private long open(boolean stateful) {
         requireMode("streams", "many_to_one", "many_to_many");
         if (info.tokenInputs()) {
             throw new BadRequest("streams carry feature vectors; model " + info.name() + " reads tokens: use predict(int[])");
@@ -273,7 +304,7 @@ public final class Predictor {
             }
         }
         long id = ((long) (generations.incrementAndGet() & 0x7fffffff) << 32) | slot;
-        streams.set(slot, new Stream(id, steps * width));
+        streams.set(slot, new Stream(id, steps * width, stateful ? ((StatefulModel) first).newState(1) : null));
         return id;
     }
 
@@ -310,7 +341,10 @@ public final class Predictor {
         return out;
     }
 
-    /** Like {@link #forecast} into {@code out [O]}; returns the history length used. Allocation-free. */
+    /**
+     * Like {@link #forecast} into {@code out [O]}; returns the history length used (a stateful stream: the
+     * observations since it opened). Allocation-free.
+     */
     public int forecastInto(long id, double[] observation, double[] out) {
         Stream s = stream(id);
         if (observation == null || observation.length != width) {
@@ -321,6 +355,17 @@ public final class Predictor {
         synchronized (s) {
             if (s.closed) {
                 throw unknownStream(id);
+            }
+            if (s.state != null) {
+                Worker w = borrow();
+                try {
+                    ((StatefulModel) w.model).step(null, observation, 1, s.state, w.outputs);
+                    System.arraycopy(w.outputs, 0, out, 0, outputs);
+                } finally {
+                    idle.offer(w);
+                }
+                s.count++;
+                return s.count;
             }
             int end = (s.start + s.count) % steps;
             System.arraycopy(observation, 0, s.ring, end * width, width);

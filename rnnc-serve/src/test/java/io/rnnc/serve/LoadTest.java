@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * 8 threads x 10,000 mixed requests (classification of sequences of every length, stream forecasts on streams each
+ * 8 threads x 10,000 mixed requests (classification of sequences of every length, stream forecasts on window and stateful streams each
  * thread opened, sampled and greedy generation, beam translation, and bad requests) against shared predictors give
  * the same answers as the same requests on one thread, request by request: no state is lost or crossed.
  */
@@ -39,7 +39,7 @@ class LoadTest {
         SplittableRandom r = new SplittableRandom(1000 + t);
         long[] streams = new long[STREAMS_PER_THREAD];
         for (int i = 0; i < streams.length; i++) {
-            streams[i] = s.classifier().openStream();
+            streams[i] = i % 2 == 0 ? s.classifier().openStream() : s.classifier().openStatefulStream();
         }
         long[] answers = new long[REQUESTS];
         double[] out = new double[4];
@@ -55,7 +55,7 @@ class LoadTest {
                 if (r.nextInt(200) == 0) {
                     // a stream ends and another starts in its place
                     s.classifier().closeStream(streams[k]);
-                    streams[k] = s.classifier().openStream();
+                    streams[k] = k % 2 == 0 ? s.classifier().openStream() : s.classifier().openStatefulStream();
                 }
             } else if (kind < 90) {
                 int[] prompt = TestModels.ids(r, 1 + r.nextInt(4), 12);

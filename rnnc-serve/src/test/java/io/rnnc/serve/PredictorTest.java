@@ -4,6 +4,8 @@ import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.RnncIoException;
+import io.rnnc.runtime.state.RnnState;
+import io.rnnc.runtime.state.StatefulModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,13 +91,43 @@ class PredictorTest {
     }
 
     @Test
+    void aStatefulStreamStepsTheGeneratedClassFromItsOwnState() {
+        Predictor p = TestModels.predictor("classifier.rnn", 5, 2);
+        RnnModel reference = TestModels.compiled("classifier.rnn").factory().get();
+        reference.initialize(5);
+        StatefulModel steps = (StatefulModel) reference;
+        RnnState state = steps.newState(1);
+        double[] expected = new double[reference.info().maxBatch() * reference.info().logitsPerSample()];
+        SplittableRandom r = new SplittableRandom(6);
+        long a = p.openStatefulStream();
+        long window = p.openStream();
+        for (int i = 0; i < 30; i++) {
+            double[] obs = TestModels.features(r, 3);
+            steps.step(null, obs, 1, state, expected);
+            double[] got = p.forecast(a, obs);
+            assertArrayEquals(Arrays.copyOf(expected, 4), got, "observation " + i);
+            double[] windowed = p.forecast(window, obs);
+            if (i < 8) {
+                // the same history from the same zero state: the same numbers up to float32 rounding
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(windowed[k], got[k], 1e-5, "observation " + i + ", output " + k);
+                }
+            }
+        }
+        assertEquals(31, p.forecastInto(a, new double[3], new double[4]), "a stateful stream's history is unbounded");
+        assertEquals(8, p.forecastInto(window, new double[3], new double[4]), "a window stream's is T");
+        p.closeStream(a);
+        assertThrows(BadRequest.class, () -> p.forecast(a, new double[3]));
+    }
+
+    @Test
     void badRequestsAreRefusedClearlyAndLeaveEveryStreamAsItWas() {
         Predictor p = TestModels.predictor("classifier.rnn", 7, 2);
         Predictor clean = TestModels.predictor("classifier.rnn", 7, 1);
         long a = p.openStream();
-        long b = p.openStream();
+        long b = p.openStatefulStream();
         long ca = clean.openStream();
-        long cb = clean.openStream();
+        long cb = clean.openStatefulStream();
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < 5; i++) {
             double[] x = TestModels.features(r, 3);
@@ -126,6 +158,8 @@ class PredictorTest {
         assertMessage(lm, () -> lm.generate(new int[] {-1}, 5, 0, 0, -1), "token id -1");
         assertMessage(lm, () -> lm.generate(new int[] {1}, 5, Double.NaN, 0, -1), "temperature must be 0");
         assertMessage(lm, () -> lm.openStream(), "streams carry feature vectors");
+        Predictor tr0 = TestModels.predictor("translator.rnn", 1, 1);
+        assertMessage(tr0, () -> tr0.openStatefulStream(), "has no step API");
         Predictor tr = TestModels.predictor("translator.rnn", 1, 1);
         assertMessage(tr, () -> tr.translate(new int[7], 1, -1), "7 tokens is longer than model TinyTranslator takes (T_in = 6)");
         assertMessage(tr, () -> tr.translate(new int[] {3}, 9, -1), "beam width 9 is outside 1..8");
@@ -181,6 +215,12 @@ class PredictorTest {
         assertEquals(0, servingAllocation("predictInto(features)", () -> p.predictInto(x, out), bareClassifier));
         assertEquals(0, servingAllocation("classify(features)", () -> p.classify(x), bareClassifier));
         assertEquals(0, servingAllocation("forecastInto", () -> p.forecastInto(stream, obs, out), bareWindow));
+        long stateful = p.openStatefulStream();
+        StatefulModel stepper = (StatefulModel) TestModels.compiled("classifier.rnn").factory().get();
+        RnnState state = stepper.newState(1);
+        double[] stepOut = new double[16 * 4];
+        assertEquals(0, servingAllocation("forecastInto(stateful)", () -> p.forecastInto(stateful, obs, out),
+                () -> stepper.step(null, obs, 1, state, stepOut)));
         assertEquals(0, servingAllocation("predictInto(tokens)", () -> lm.predictInto(tokens, out), bareLanguage));
         assertEquals(0, servingAllocation("classify(tokens)", () -> lm.classify(tokens), bareLanguage));
     }
