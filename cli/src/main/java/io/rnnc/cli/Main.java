@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rnnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Compiles .rnn specs into specialised Java classes, and trains, runs, benchmarks and verifies them.",
         subcommands = {CheckCommand.class, CompileCommand.class, SummaryCommand.class, TrainCommand.class,
-                PredictCommand.class, EvalCommand.class, GenerateCommand.class, ExportCommand.class, BenchCommand.class,
-                VerifyCommand.class, VersionCommand.class,
+                PredictCommand.class, EvalCommand.class, GenerateCommand.class, ExportCommand.class, PackageCommand.class,
+                BenchCommand.class, VerifyCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (spec, data, flags), 2 internal error.",
                 "Start with: rnnc train samples/mnist/mnist_rnn.rnn --data samples/mnist/data --epochs 2"})

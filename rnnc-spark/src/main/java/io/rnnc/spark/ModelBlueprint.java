@@ -67,6 +67,12 @@ public final class ModelBlueprint implements Serializable {
             throw new UserError(spec + (models.isEmpty() ? ": no models in this file"
                     : " holds " + models.size() + " models (" + names(models) + "); choose one with --model NAME"));
         }
+        if (model.stack().stateful()) {
+            // Shuffled samples in independent shards cannot continue one another's states
+            throw new UserError(spec + ": model " + model.name() + " is stateful (sequence " + model.stack().steps() + " "
+                    + model.mode().toString().toLowerCase(java.util.Locale.ROOT) + " stateful): training on Spark reads "
+                    + "independent samples and carries no state from one batch to the next; train it with 'rnnc train'");
+        }
         var source = CodeGenerator.generate(model);
         return new ModelBlueprint(source.qualifiedName(), InMemoryCompiler.compile(source).classFiles());
     }

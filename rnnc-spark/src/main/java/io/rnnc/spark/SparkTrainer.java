@@ -93,6 +93,8 @@ public final class SparkTrainer {
     private final int chunkRows;
     /** The slowest task's compute time in the last synchronous step. */
     private long lastSlowestTaskNanos;
+    /** Valid (input, output) positions of each training sample, or null when the data give no lengths. */
+    private final long[][] sampleValid;
 
     /**
      * @param model      the driver's instance of {@code blueprint}'s class: initialised (or loaded) by the caller,
@@ -129,6 +131,44 @@ public final class SparkTrainer {
         if (options.run().checkpoint() != null) {
             AtomicFile.checkWritable(options.run().checkpoint());
         }
+        this.sampleValid = sampleValidPositions();
+    }
+
+    /**
+     * Valid (input, output) positions of every training sample by dataset index, or null when no sample has a length
+     * of its own: a masked mean divides by the whole step's count, which the driver sums for each step (one pass over
+     * the data, once).
+     */
+    private long[][] sampleValidPositions() {
+        int maxLength = Batch.maxLengthOf(info);
+        int maxTarget = Batch.maxTargetLengthOf(info);
+        List<long[]> own = train.filter(t -> t._2.hasLengths())
+                .map(t -> new long[] {t._1, t._2.validPositions(maxLength), t._2.validTargetPositions(maxTarget)}).collect();
+        if (own.isEmpty()) {
+            return null;
+        }
+        long[][] v = new long[2][trainSize];
+        java.util.Arrays.fill(v[0], maxLength);
+        java.util.Arrays.fill(v[1], maxTarget);
+        for (long[] e : own) {
+            v[0][(int) e[0]] = e[1];
+            v[1][(int) e[0]] = e[2];
+        }
+        return v;
+    }
+
+    /** Each step's valid (input, output) positions in epoch {@code epoch}, or null without lengths. */
+    private long[][] stepValidPositions(EpochLayout layout, long seed, int epoch) {
+        if (sampleValid == null) {
+            return null;
+        }
+        int[] pos = layout.positions(seed, epoch);
+        long[][] steps = new long[2][layout.steps()];
+        for (int i = 0; i < pos.length; i++) {
+            steps[0][pos[i] / layout.batchSize()] += sampleValid[0][i];
+            steps[1][pos[i] / layout.batchSize()] += sampleValid[1][i];
+        }
+        return steps;
     }
 
     /** The default shard: the step's chunks spread evenly over {@code parallelism} tasks. */
@@ -188,10 +228,11 @@ public final class SparkTrainer {
             double lossSum = 0;
             long samples = 0;
             try (EpochShards shards = new EpochShards(sc, train, layout, seed, e)) {
+                long[][] valid = stepValidPositions(layout, seed, e);
                 int per = options.strategy() == Strategy.SYNC ? 1 : options.localSteps();
                 for (int b = 0; b < steps; b += per) {
                     int k = Math.min(per, steps - b);
-                    StepResult r = options.strategy() == Strategy.SYNC ? syncStep(shards.rdd(), layout, b) : averagingRound(shards.rdd(), layout, b, k);
+                    StepResult r = options.strategy() == Strategy.SYNC ? syncStep(shards.rdd(), layout, b, valid) : averagingRound(shards.rdd(), layout, b, k);
                     if (r.bad != null) {
                         TrainingListener.Stopped stop = new TrainingListener.Stopped(e + 1, b + 1, globalStep + 1, r.bad,
                                 lastCheckpoint, lastCheckpoint == null ? 0 : lastGoodEpoch);
@@ -249,10 +290,11 @@ public final class SparkTrainer {
         }
         double[][] times = new double[2][measured];
         try (EpochShards shards = new EpochShards(sc, train, layout, o.seed(), 0)) {
+            long[][] valid = stepValidPositions(layout, o.seed(), 0);
             for (int i = 0; i < warm + measured; i++) {
                 long start = System.nanoTime();
                 lastSlowestTaskNanos = 0;
-                StepResult r = options.strategy() == Strategy.SYNC ? syncStep(shards.rdd(), layout, i * per)
+                StepResult r = options.strategy() == Strategy.SYNC ? syncStep(shards.rdd(), layout, i * per, valid)
                         : averagingRound(shards.rdd(), layout, i * per, per);
                 if (r.bad != null) {
                     throw new IllegalStateException(r.bad);
@@ -268,12 +310,16 @@ public final class SparkTrainer {
 
     // ---- synchronous ----
 
-    /** The parameters (and optimizer step count) a step's tasks start from. */
-    private record StepState(FlatValues parameters, long step) implements Serializable {
+    /**
+     * The parameters (and optimizer step count) a step's tasks start from, and the whole step's valid (input, output)
+     * positions when its samples have lengths (-1 otherwise).
+     */
+    private record StepState(FlatValues parameters, long step, long validPositions, long validTargetPositions) implements Serializable {
     }
 
-    private StepResult syncStep(JavaRDD<Sample[]> shards, EpochLayout layout, int b) {
-        Broadcast<StepState> state = sc.broadcast(new StepState(FlatValues.copyOf(model.parameters()), model.optimizerState().step()));
+    private StepResult syncStep(JavaRDD<Sample[]> shards, EpochLayout layout, int b, long[][] valid) {
+        Broadcast<StepState> state = sc.broadcast(new StepState(FlatValues.copyOf(model.parameters()), model.optimizerState().step(),
+                valid == null ? -1 : valid[0][b], valid == null ? -1 : valid[1][b]));
         try {
             ChunkSum total = reduce(shards, layout, b, state);
             int n = layout.stepRows(b);
@@ -342,11 +388,14 @@ public final class SparkTrainer {
             Batch batch = Batch.forModel(m.info(), chunkRows);
             for (int j = 0; j * chunkRows < n; j++) {
                 int k = Math.min(chunkRows, n - j * chunkRows);
+                batch.clearLengths();
                 for (int r = 0; r < k; r++) {
                     rows[off + j * chunkRows + r].writeTo(batch, r);
                 }
                 batch.setSize(k);
-                double loss = m.computeChunkGradients(batch, row0 + j * chunkRows, layout.stepRows(b));
+                double loss = state.validPositions() < 0 ? m.computeChunkGradients(batch, row0 + j * chunkRows, layout.stepRows(b))
+                        : m.computeChunkGradients(batch, row0 + j * chunkRows, layout.stepRows(b), state.validPositions(),
+                        state.validTargetPositions());
                 sum.add((row0 + j * chunkRows) / chunkRows, FlatValues.copyOf(m.gradients()), loss);
             }
             sum.recordTask(System.nanoTime() - start);
@@ -457,6 +506,7 @@ public final class SparkTrainer {
                     continue;
                 }
                 int off = layout.offset(b, s);
+                batch.clearLengths();
                 for (int r = 0; r < n; r++) {
                     rows[off + r].writeTo(batch, r);
                 }

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.rnnc.runtime.io.SafeTensors;
+
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,6 +76,28 @@ class SparkTrainingTest {
         return Files.readAllBytes(o.run().checkpoint());
     }
 
+    /**
+     * The same training: every tensor (parameters and optimizer state) the same bits, the same position (epoch, step,
+     * seed, batch) and model identity, and the same value for every training-loop extra both trainers record (the
+     * plain trainer also keeps bookkeeping of its own, such as the loss history and plateau state, which the Spark
+     * trainer does not write).
+     */
+    static void assertSameTraining(byte[] expected, byte[] actual, String what) {
+        SafeTensors.Contents e = SafeTensors.parse("expected", expected);
+        SafeTensors.Contents a = SafeTensors.parse("actual", actual);
+        assertEquals(e.tensors().keySet(), a.tensors().keySet(), what);
+        for (String name : e.tensors().keySet()) {
+            assertArrayEquals(e.get(name).shape(), a.get(name).shape(), what + " " + name);
+            assertArrayEquals(e.get(name).values(), a.get(name).values(), what + " " + name);
+        }
+        Map<String, String> em = new TreeMap<>(e.metadata());
+        Map<String, String> am = new TreeMap<>(a.metadata());
+        em.keySet().removeIf(k -> k.startsWith("rnnc.extra.") && !am.containsKey(k));
+        am.keySet().removeIf(k -> k.startsWith("rnnc.extra.") && !em.containsKey(k));
+        assertEquals(em, am, what + " metadata");
+        assertTrue(em.containsKey("rnnc.step"), "the position is compared");
+    }
+
     private JavaPairRDD<Long, Sample> rdd(ModelBlueprint bp, Dataset data) {
         return SparkData.fromDataset(sc, data, bp.newModel().info(), 3);
     }
@@ -81,7 +107,7 @@ class SparkTrainingTest {
         byte[] expected = plain(mnistRnn, mnistTrain, new Trainer.Options(2, 64, 7, dir.resolve("plain.safetensors")));
         byte[] actual = spark(mnistRnn, rdd(mnistRnn, mnistTrain), 256,
                 SparkTrainer.Options.sync(new Trainer.Options(2, 64, 7, dir.resolve("spark.safetensors"))));
-        assertArrayEquals(expected, actual);
+        assertSameTraining(expected, actual, "");
     }
 
     @Test
@@ -94,7 +120,7 @@ class SparkTrainingTest {
             Path out = dir.resolve(reduce + ".safetensors");
             byte[] actual = spark(lstm96, rdd(lstm96, train), 200, new SparkTrainer.Options(
                     new Trainer.Options(2, 96, 3, out), 2 * chunk, SparkTrainer.Strategy.SYNC, 1, reduce));
-            assertArrayEquals(expected, actual, reduce.toString());
+            assertSameTraining(expected, actual, reduce.toString());
         }
     }
 
@@ -109,7 +135,7 @@ class SparkTrainingTest {
         SparkTrainer resumed = new SparkTrainer(sc, mnistRnn, m, data, 256, mnistTest,
                 SparkTrainer.Options.sync(new Trainer.Options(2, 64, 11, split)), null);
         assertEquals(1, resumed.resume(split).epochs().size());
-        assertArrayEquals(expected, Files.readAllBytes(split));
+        assertSameTraining(expected, Files.readAllBytes(split), "resumed");
     }
 
     @Test
@@ -120,7 +146,7 @@ class SparkTrainingTest {
         byte[] expected = plain(mnistRnn, mnistTrain, new Trainer.Options(1, 64, 5, dir.resolve("plain.safetensors")));
         byte[] actual = spark(mnistRnn, SparkData.csv(sc, csv.toString(), probe.info()), 256,
                 SparkTrainer.Options.sync(new Trainer.Options(1, 64, 5, dir.resolve("csv.safetensors"))));
-        assertArrayEquals(expected, actual);
+        assertSameTraining(expected, actual, "");
     }
 
     @Test
@@ -129,7 +155,7 @@ class SparkTrainingTest {
         byte[] oneShard = spark(mnistRnn, rdd(mnistRnn, mnistTrain), 256, new SparkTrainer.Options(
                 new Trainer.Options(1, 64, 9, dir.resolve("one.safetensors")), 64, SparkTrainer.Strategy.AVERAGE, 2,
                 SparkTrainer.Reduce.TREE));
-        assertArrayEquals(expected, oneShard, "the average of one partition is its own training");
+        assertSameTraining(expected, oneShard, "the average of one partition is its own training");
 
         ChunkedModel m = mnistRnn.newModel();
         m.initialize(9);
@@ -140,9 +166,14 @@ class SparkTrainingTest {
         assertTrue(r.last().validationLoss() < before, r.last().validationLoss() + " after, " + before + " before");
     }
 
+    /**
+     * tiny_dropout.rnn draws its masks from the optimizer step and the global row: an executor's instance is given the
+     * driver's step count and its chunks' global rows, so dropout trains bit-identically too (a task that kept step 0,
+     * or numbered rows from its shard, would draw other masks after the first step and fail here).
+     */
     @Test
-    void encoderDecoderAndFloat64RegressionAreBitIdenticalToo() throws Exception {
-        for (String spec : new String[] {"tiny_seq2seq.rnn", "tiny_series.rnn"}) {
+    void encoderDecoderFloat64RegressionAndDropoutAreBitIdenticalToo() throws Exception {
+        for (String spec : new String[] {"tiny_seq2seq.rnn", "tiny_series.rnn", "tiny_dropout.rnn"}) {
             ModelBlueprint bp = ModelBlueprint.compile(Path.of("src/test/resources", spec), null);
             ChunkedModel probe = bp.newModel();
             Dataset train = new RandomSamples(probe.info(), 150, 17);
@@ -157,8 +188,42 @@ class SparkTrainingTest {
             b.initialize(4);
             assertTrue(new SparkTrainer(sc, bp, b, SparkData.fromDataset(sc, train, probe.info(), 2), 150, test,
                     SparkTrainer.Options.sync(spark), null).run().completed());
-            assertArrayEquals(Files.readAllBytes(plain.checkpoint()), Files.readAllBytes(spark.checkpoint()), spec);
+            assertSameTraining(Files.readAllBytes(plain.checkpoint()), Files.readAllBytes(spark.checkpoint()), spec);
         }
+    }
+
+    /**
+     * Per-sample lengths: a chunk's masked mean divides by the whole step's valid positions, which the driver sums
+     * for each step and sends with the step; a many_to_one model (input lengths, with dropout) and an
+     * encoder-decoder (source and target lengths) train bit-identically on local[2].
+     */
+    @Test
+    void samplesWithTheirOwnLengthsAreBitIdenticalToo() throws Exception {
+        for (String spec : new String[] {"tiny_dropout.rnn", "tiny_seq2seq.rnn"}) {
+            ModelBlueprint bp = ModelBlueprint.compile(Path.of("src/test/resources", spec), null);
+            ChunkedModel probe = bp.newModel();
+            int maxTarget = probe.info().mode().equals("seq2seq") ? io.rnnc.runtime.Batch.maxTargetLengthOf(probe.info()) : 0;
+            Dataset train = new WithLengths(new RandomSamples(probe.info(), 150, 27), io.rnnc.runtime.Batch.maxLengthOf(probe.info()), maxTarget);
+            Dataset test = new WithLengths(new RandomSamples(probe.info(), 40, 28), io.rnnc.runtime.Batch.maxLengthOf(probe.info()), maxTarget);
+            Trainer.Options plain = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".plain.safetensors"));
+            ChunkedModel a = bp.newModel();
+            a.initialize(4);
+            a.setThreads(2);
+            assertTrue(new Trainer(a, train, test, plain, null).run().completed());
+            Trainer.Options spark = new Trainer.Options(2, 64, 4, dir.resolve(spec + ".spark.safetensors"));
+            ChunkedModel b = bp.newModel();
+            b.initialize(4);
+            assertTrue(new SparkTrainer(sc, bp, b, SparkData.fromDataset(sc, train, probe.info(), 2), 150, test,
+                    SparkTrainer.Options.sync(spark), null).run().completed());
+            assertSameTraining(Files.readAllBytes(plain.checkpoint()), Files.readAllBytes(spark.checkpoint()), spec);
+        }
+    }
+
+    @Test
+    void aStatefulModelIsRefusedClearly() {
+        UserError e = assertThrows(UserError.class, () -> ModelBlueprint.compile(Path.of("src/test/resources/tiny_stateful.rnn"), null));
+        assertTrue(e.getMessage().contains("model TinyStateful is stateful (sequence 8 many_to_many stateful)"), e.getMessage());
+        assertTrue(e.getMessage().contains("train it with 'rnnc train'"), e.getMessage());
     }
 
     @Test

@@ -422,10 +422,36 @@ public abstract class ChunkedModel implements RnnModel {
         }
         if (rows.hasLengths()) {
             // A masked mean divides by the whole batch's valid positions, which one chunk does not know
-            throw new IllegalArgumentException("a chunk step does not take per-sample lengths");
+            throw new IllegalArgumentException("a chunk step does not take per-sample lengths without the whole batch's "
+                    + "valid positions (the overload that takes them)");
         }
         chunkStep(rows, row0, n, batchRows, (long) Batch.maxLengthOf(info) * batchRows,
                 (long) Batch.maxTargetLengthOf(info) * batchRows, TRAIN);
+        return chunkLoss;
+    }
+
+    /**
+     * {@link #computeChunkGradients(Batch, int, int)} for rows that may carry per-sample lengths: the whole batch's
+     * {@code validPositions} and {@code validTargetPositions} ({@link Batch#validPositions}, {@link
+     * Batch#validTargetPositions} over all its rows) are what a masked mean divides by, so the caller, who has seen
+     * the whole batch, passes them.
+     */
+    public final double computeChunkGradients(Batch rows, int row0, int batchRows, long validPositions, long validTargetPositions) {
+        if (!rows.hasLengths()) {
+            return computeChunkGradients(rows, row0, batchRows);
+        }
+        if (chunks == null || chunks[0] != this) {
+            throw new IllegalStateException("a chunk step on a chunk, or before completeConstruction()");
+        }
+        int n = rows.size();
+        if (batchRows < 1 || batchRows > info.maxBatch() || row0 < 0 || row0 % chunkRows != 0 || n > chunkRows
+                || row0 + n > batchRows || validPositions < 0 || validTargetPositions < 0) {
+            throw new IllegalArgumentException(n + " rows at row " + row0 + " are not one chunk (" + chunkRows
+                    + " rows, starting at a multiple of it) of a batch of " + batchRows + " (at most " + info.maxBatch()
+                    + "), or the valid positions " + validPositions + ", " + validTargetPositions + " are negative");
+        }
+        checkBatch(rows);
+        chunkStep(rows, row0, n, batchRows, validPositions, validTargetPositions, TRAIN);
         return chunkLoss;
     }
 
