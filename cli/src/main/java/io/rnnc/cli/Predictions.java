@@ -92,7 +92,7 @@ final class Predictions {
         if (truncate) {
             o = o.truncating();
         }
-        boolean lengths = TrainingData.takesLengths(net);
+        boolean lengths = net.acceptsLengths();
         Batch batch = Batch.forModel(info, 1);
         int steps = info.inputSteps();
         int o2 = info.outputs();

@@ -19,9 +19,7 @@ import io.rnnc.runtime.data.TextCorpus;
 import io.rnnc.runtime.data.TextWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.RnncIoException;
-import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.train.Metrics;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -368,30 +366,13 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
     // ------------------------------------------------------------------------------------------------ lengths
 
     /**
-     * Whether the generated class honours per-sample lengths. {@code ChunkedModel.takesLengths()} says so but is
-     * protected (a contract between the base class and the generated code); read it rather than guess from the spec.
-     */
-    static boolean takesLengths(RnnModel net) {
-        if (!(net instanceof ChunkedModel)) {
-            return false;
-        }
-        try {
-            Method m = ChunkedModel.class.getDeclaredMethod("takesLengths");
-            m.setAccessible(true);
-            return (Boolean) m.invoke(net);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
      * The dataset as the model can take it: as it is when the model reads per-sample lengths (or the data sets none);
      * otherwise every sample must have the full length, checked now for all of them (naming the first short one), and
      * the batch is filled as a fixed-length batch.
      */
     static Dataset full(RnnModel net, Dataset data) {
         ModelInfo info = net.info();
-        if (takesLengths(net) || (Batch.maxLengthOf(info) == 0 && Batch.maxTargetLengthOf(info) == 0)) {
+        if (net.acceptsLengths() || (Batch.maxLengthOf(info) == 0 && Batch.maxTargetLengthOf(info) == 0)) {
             return data;
         }
         Batch probe = Batch.forModel(info, 1);
