@@ -295,13 +295,24 @@ final class TrainCommand extends ModelCommand {
                 out.printf(Locale.ROOT, "test accuracy: %.1f%%%n", 100 * last.validationAccuracy());
             }
             if (data.test() != null) {
+                // the test set judges the weights a user would keep: the best epoch's when there is one (its file was
+                // written by the trainer), else the last epoch's; the checkpoint above keeps the last epoch's either way
+                boolean fromBest = keep != null && result.bestEpoch() > 0 && result.bestEpoch() != last.epoch();
+                if (fromBest) {
+                    Checkpoint.load(keep, net, Checkpoint.Match.MODEL);
+                }
                 Metrics.Result t = Metrics.of(net, data.test(), data.task(), data.forecast());
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("loss", t.loss());
                 v.putAll(t.values());
+                v.put("weights", fromBest ? keep.toString() : ckpt.toString());
+                v.put("epoch", fromBest ? result.bestEpoch() : last.epoch());
                 summary.put("test", v);
                 if (!json) {
-                    out.println("test: " + Measures.line(t.loss(), t.values()) + " (" + t.samples() + " samples, the last epoch's weights)");
+                    String weights = fromBest ? "weights of epoch " + result.bestEpoch() + ", the best: " + keep
+                            : "weights of epoch " + last.epoch() + (keep != null && result.bestEpoch() > 0 ? ", the last and best"
+                            : ", the last");
+                    out.println("test: " + Measures.line(t.loss(), t.values()) + " (" + t.samples() + " samples, " + weights + ")");
                 }
             }
         } else if (!json) {
