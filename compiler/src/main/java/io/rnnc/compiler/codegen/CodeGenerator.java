@@ -29,6 +29,10 @@ import io.rnnc.runtime.generate.Sampler;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.model.Clip;
+import io.rnnc.runtime.state.RnnState;
+import io.rnnc.runtime.state.StateLayout;
+import io.rnnc.runtime.state.StatefulModel;
+import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.model.Dropout;
 import io.rnnc.runtime.model.LengthOrder;
 import io.rnnc.runtime.model.ModelSettings;
@@ -304,6 +308,7 @@ public final class CodeGenerator {
                     .addJavadoc("This chunk's rows by length, longest first, and the rows running at each step (the identity without lengths)\n")
                     .initializer("new $T(CHUNK, $L)", LengthOrder.class, in.steps()).build());
         }
+        stateApi();
         plan.generation().ifPresent(gb -> {
             field(ClassName.get(Sampler.class), "sampler", "Greedy and sampled generation over step() (chunk 0 only)",
                     "own ? new $T(this) : null", Sampler.class);
@@ -388,11 +393,127 @@ public final class CodeGenerator {
                 lp.buf("drop"), s.steps(), lp.out());
     }
 
+    /**
+     * Copies between a given state (start, rows by global batch row) and slot 0 ({@code load}) or the final slot T
+     * of every layer's state buffers; block row k is chunk row lengthOrder.row(k).
+     */
+    private void stateRows(MethodSpec.Builder f, boolean load) {
+        StackPlan s = plan.stack();
+        if (load) {
+            f.addComment("every row starts from the given state: block row k is state row firstRow() + lengthOrder.row(k)");
+        } else {
+            f.addComment("each row's final state (slot $L, carried there) back into the given state", s.steps());
+        }
+        String get = num.isFloat() ? "float" : "double";
+        f.addStatement("$L[] sh = start.$LH()", num.t(), get);
+        boolean cells = s.layers().stream().anyMatch(lp -> lp.has("c"));
+        if (cells) {
+            f.addStatement("$L[] sc = start.$LC()", num.t(), get);
+        }
+        f.beginControlFlow("for (int k = 0; k < n; k++)");
+        f.addStatement("int row = firstRow() + $L.row(k)", LayerEmitter.LENGTH_ORDER);
+        for (LayerPlan lp : s.layers()) {
+            String slot = load ? "k * " + lp.h() : "(" + s.steps() + " * n + k) * " + lp.h();
+            String at = "start.offset(" + lp.index() + ", 0) + row * " + lp.h();
+            for (String st : lp.has("c") ? List.of("h", "c") : List.of("h")) {
+                String arr = st.equals("h") ? "sh" : "sc";
+                if (load) {
+                    f.addStatement("System.arraycopy($L, $L, $L, $L, $L)", arr, at, lp.buf(st), slot, lp.h());
+                } else {
+                    f.addStatement("System.arraycopy($L, $L, $L, $L, $L)", lp.buf(st), slot, arr, at, lp.h());
+                }
+            }
+        }
+        f.endControlFlow();
+    }
+
+    /** The step API of a model whose stack can start from a given state ({@link StatefulModel}). */
+    private void stateApi() {
+        if (!plan.stateApi()) {
+            return;
+        }
+        type.addSuperinterface(StatefulModel.class);
+        CodeBlock layers = CodeBlock.join(plan.stack().layers().stream()
+                .map(l -> CodeBlock.of("new $T($S, $L, 1)", StateLayout.LayerState.class, l.cell().type().fixtureName(),
+                        l.hidden())).toList(), ", ");
+        type.addField(FieldSpec.builder(StateLayout.class, "STATE_LAYOUT", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The shape of this model's recurrent state (a state of an equal layout fits).\n")
+                .initializer("new $T($S, $S, $T.of($L))", StateLayout.class, model.name(), plan.precision().keyword(),
+                        List.class, layers).build());
+        field(ClassName.get(Batch.class), "stepBatch", "The one-step batch of step() (chunk 0 only)",
+                "own ? $T.forModel(INFO) : null", Batch.class);
+        field(TypeName.get(double[].class), "stepOutputs", "step()'s outputs of every position (chunk 0 only)",
+                "own ? new double[B * T_OUT * O] : null");
+        if (plan.stack().carried()) {
+            field(ClassName.get(RnnState.class), "carried", "The state carried from one training batch to the next, "
+                    + "per batch row (shared by the chunks)", "own ? new $T(STATE_LAYOUT, B) : root.carried", RnnState.class);
+            type.addMethod(hook("carriedState", RnnState.class)
+                    .addJavadoc("Training starts each batch row from the previous training batch's row (stateful).\n")
+                    .addStatement("return carried").build());
+        }
+        type.addMethod(override("stateLayout", StateLayout.class).addStatement("return STATE_LAYOUT").build());
+        type.addMethod(override("forward", void.class)
+                .addJavadoc("Forward of {@code batch} from rows 0..n-1 of {@code state}, which then holds each row's final state.\n")
+                .addParameter(Batch.class, "batch").addParameter(RnnState.class, "state")
+                .addStatement("state.checkFits(STATE_LAYOUT, batch.size())")
+                .addStatement("forwardFrom(batch, state)").build());
+        CodeBlock.Builder st = CodeBlock.builder();
+        st.beginControlFlow("if (n < 1 || n > B)");
+        st.addStatement("throw new $T($S + n)", IllegalArgumentException.class, "rows must be 1..B = 1.." + model.batch() + ", got ");
+        st.endControlFlow();
+        st.addStatement("state.checkFits(STATE_LAYOUT, n)");
+        st.addStatement("$T b = stepBatch", Batch.class);
+        st.addStatement("b.setSize(n)");
+        StackPlan s = plan.stack();
+        if (s.inputKind() == InputKind.FEATURES) {
+            st.beginControlFlow("if (features == null || features.length < n * I)");
+            st.addStatement("throw new $T($S + n + $S)", IllegalArgumentException.class, "step() of " + model.name()
+                    + " reads features [n, I]: ", " rows need n * I values");
+            st.endControlFlow();
+        } else {
+            st.beginControlFlow("if (tokens == null || tokens.length < n)");
+            st.addStatement("throw new $T($S + n + $S)", IllegalArgumentException.class, "step() of " + model.name()
+                    + " reads token ids [n]: ", " rows need n ids");
+            st.endControlFlow();
+        }
+        st.add("// one step: the input at step 0 of a batch whose rows all have length 1\n");
+        st.beginControlFlow("for (int r = 0; r < n; r++)");
+        if (s.inputKind() == InputKind.FEATURES) {
+            st.addStatement("System.arraycopy(features, r * I, b.features, r * T * I, I)");
+        } else {
+            st.addStatement("b.tokens[r * T] = tokens[r]");
+        }
+        st.addStatement("b.setLength(r, 1)");
+        st.endControlFlow();
+        st.addStatement("forwardFrom(b, state)");
+        st.addStatement("copyOutputs(stepOutputs)");
+        st.beginControlFlow("for (int r = 0; r < n; r++)");
+        st.addStatement("System.arraycopy(stepOutputs, r * T_OUT * O, outputs, r * O, O)");
+        st.endControlFlow();
+        type.addMethod(override("step", void.class)
+                .addJavadoc("One time step for rows 0..n-1 from and into {@code state}; the head's outputs after its activation into {@code outputs [n, O]}.\n")
+                .addParameter(int[].class, "tokens").addParameter(double[].class, "features").addParameter(int.class, "n")
+                .addParameter(RnnState.class, "state").addParameter(double[].class, "outputs").addCode(st.build()).build());
+        MethodSpec.Builder reset = override("resetState", void.class)
+                .addJavadoc("Zeros the state carried across training batches (a new epoch or stream)$L.\n",
+                        plan.stack().carried() ? "" : "; this model carries none");
+        if (plan.stack().carried()) {
+            reset.addStatement("carried.reset()");
+        }
+        type.addMethod(reset.build());
+    }
+
     /** forwardPass and backwardPass: the layers in order, state hand-over for seq2seq. */
     private void passes() {
         MethodSpec.Builder f = hook("forwardPass", void.class)
                 .addJavadoc("Every layer forward, layer by layer (each over all steps), then the head.\n")
                 .addParameter(int.class, "n");
+        if (plan.stateApi()) {
+            f.addStatement("$T start = stepState()", RnnState.class);
+            f.beginControlFlow("if (start != null)");
+            stateRows(f, true);
+            f.nextControlFlow("else");
+        }
         for (StackPlan s : plan.stacks()) {
             if (s.zeroInitial()) {
                 f.addComment("$L", s.role().isEmpty() ? "initial states are zero" : "the " + s.role() + "'s initial states are zero");
@@ -405,6 +526,9 @@ public final class CodeGenerator {
                             f.addStatement("$T.fill($L, 0, n * $L, $L)", ARRAYS, lp.buf(st.stem()), lp.h(), num.lit(0));
                         }
                     }
+                }
+                if (plan.stateApi()) {
+                    f.endControlFlow();
                 }
             } else {
                 StackPlan enc = plan.encoder().orElseThrow();
@@ -427,6 +551,11 @@ public final class CodeGenerator {
             }
         }
         f.addStatement("headForward(n)");
+        if (plan.stateApi()) {
+            f.beginControlFlow("if (start != null)");
+            stateRows(f, false);
+            f.endControlFlow();
+        }
         type.addMethod(f.build());
 
         MethodSpec.Builder b = hook("backwardPass", void.class)

@@ -344,7 +344,7 @@ final class LayerEmitter {
             c.add("// dW_hh[$L × $L] = $L[0..T-2]^T · h[slots 1..T-1]   (the initial slot T is zero)\n", G, H, dR);
             c.addStatement("$T.$L(true, false, $L, $L, ($L - 1) * n, $L, 0, $L, $L, n * $L, $L, false, dw, $L, $L)",
                     GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, H, wHh, H);
-        } else if (stack.zeroInitial()) {
+        } else if (stack.zeroInitial() && !stack.carried()) {
             if (stack.stepCount() == 1) {
                 c.add("// one step from h_{-1} = 0: W_hh gets no gradient\n");
                 c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
@@ -354,8 +354,8 @@ final class LayerEmitter {
                         GEMM, weightGradientGemm(), G, H, T, dR, GS, GS, h, H, H, wHh, H);
             }
         } else {
-            c.add("// dW_hh[$L × $L] = $L[0..T-1]^T · h[-1..T-2]   (h_{-1} is the handed-over initial state)\n", G, H,
-                    dR);
+            c.add("// dW_hh[$L × $L] = $L[0..T-1]^T · h[-1..T-2]   (h_{-1} is the $L initial state)\n", G, H,
+                    dR, stack.carried() ? "carried or given" : "handed-over");
             c.addStatement("$T.$L(true, false, $L, $L, $L * n, $L, 0, $L, $L, 0, $L, false, dw, $L, $L)",
                     GEMM, weightGradientGemm(), G, H, T, dR, GS, h, H, wHh, H);
         }
@@ -421,6 +421,10 @@ final class LayerEmitter {
             c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t+1} over the valid positions of steps 0..T-2 (slot T = 0)\n", G, H,
                     dR);
             c.beginControlFlow("for (int t = 0; t < $L - 1; t++)", T);
+        } else if (stack.carried()) {
+            c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t-1} over the valid positions of all steps (h_{-1}: the initial state)\n",
+                    G, H, dR);
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", T);
         } else {
             c.add("// dW_hh[$L × $L] = $L[t]^T · h_{t-1} over the valid positions of steps 1..T-1 (h_{-1} = 0)\n", G, H,
                     dR);
@@ -438,7 +442,7 @@ final class LayerEmitter {
         c.addStatement("$T.fill(dw, $L, $L + $L * $L, $L)", ARRAYS, wHh, wHh, G, H, num.lit(0));
         c.nextControlFlow("else");
         c.addStatement("$T.$L(true, false, $L, $L, k, packGates, $L, $L, packRows, 0, $L, false, dw, $L, $L)", GEMM,
-                weightGradientGemm(), G, H, repack || lp.reverse() ? "0" : "n * " + GS, GS, H, wHh, H);
+                weightGradientGemm(), G, H, repack || lp.reverse() || stack.carried() ? "0" : "n * " + GS, GS, H, wHh, H);
         c.endControlFlow();
     }
 

@@ -16,7 +16,11 @@ sealed interface Declaration {
     }
 
     /** @param mode null inside an encoder/decoder block, where the model's mode is seq2seq */
-    record Sequence(int steps, SequenceMode mode) implements Declaration {
+    record Sequence(int steps, SequenceMode mode, boolean stateful) implements Declaration {
+        Sequence(int steps, SequenceMode mode) {
+            this(steps, mode, false);
+        }
+
     }
 
     record Layer(LayerDecl layer) implements Declaration {

@@ -108,7 +108,7 @@ final class ModelBuilder implements FrontEnd.ModelStage {
     }
 
     private static StackDecl stackDecl(Scope s) {
-        return new StackDecl(s.input, s.steps, s.layers, s.dropout == null ? 0 : s.dropout,
+        return new StackDecl(s.input, s.steps, s.layers, s.dropout == null ? 0 : s.dropout, s.stateful,
                 s.seen.get(StatementKeyword.INPUT));
     }
 }

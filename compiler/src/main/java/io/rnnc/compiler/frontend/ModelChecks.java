@@ -27,6 +27,16 @@ final class ModelChecks {
                     "write 'input N': every step sees that vector and the previous step's output",
                     Reporter.note(top.sequencePos, "one_to_many chosen here"));
         }
+        if (top.stateful) {
+            for (LayerDecl l : top.layers) {
+                if (l.bidirectional()) {
+                    reporter.error(l.pos(), "a stateful model's layers cannot be bidirectional",
+                            "the state carried to the next batch runs forward in time; a backward direction would need"
+                                    + " the future chunk: remove 'bidirectional' or 'stateful'",
+                            Reporter.note(top.sequencePos, "stateful chosen here"));
+                }
+            }
+        }
         if (top.mode == SequenceMode.ONE_TO_MANY) {
             for (LayerDecl l : top.layers) {
                 if (l.bidirectional()) {

@@ -71,6 +71,7 @@ final class PlacementChecks {
         } else if (d instanceof Declaration.Sequence q) {
             scope.steps = q.steps();
             scope.mode = q.mode();
+            scope.stateful = q.stateful();
             scope.sequencePos = at;
         } else if (d instanceof Declaration.Layer l) {
             layer(l, at, scope);

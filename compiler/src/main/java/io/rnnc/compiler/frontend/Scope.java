@@ -33,6 +33,8 @@ final class Scope {
     Integer steps;
     SequenceMode mode;
     SourcePos sequencePos;
+    /** 'sequence T MODE stateful'. */
+    boolean stateful;
     /** The layers whose statements were valid, in order. */
     final List<LayerDecl> layers = new ArrayList<>();
     /** Every layer statement, valid or not. */

@@ -115,7 +115,7 @@ final class StatementChecks {
     }
 
     private Declaration sequence(KnownStatement s, String scopeLabel, boolean inBlock) {
-        ArgCursor c = cursor(s, inBlock ? "sequence T" : "sequence T MODE");
+        ArgCursor c = cursor(s, inBlock ? "sequence T" : "sequence T MODE [stateful]");
         if (inBlock) {
             Long t = c.integer("the sequence length", 1, Limits.MAX_STEPS);
             if (t == null) {
@@ -153,17 +153,37 @@ final class StatementChecks {
             return null;
         }
         String word = c.word("a sequence mode", "one of " + modes, Vocabulary.MODES);
-        if (word == null || !c.end()) {
+        if (word == null) {
             return null;
         }
         SequenceMode mode = mode(word);
+        boolean stateful = false;
+        if (c.peek() instanceof Ast.WordArg w && w.text().equals(STATEFUL)) {
+            c.next();
+            if (mode != SequenceMode.MANY_TO_MANY && mode != SequenceMode.MANY_TO_ONE) {
+                reporter.error(w.lexeme().pos(), "a " + word + " model cannot be stateful",
+                        "'stateful' carries each row's state from one training batch to the next along a long "
+                                + "sequence: use it with many_to_many (or many_to_one)");
+                return null;
+            }
+            stateful = true;
+        } else if (c.peek() instanceof Ast.WordArg other && Suggest.closest(other.text(), List.of(STATEFUL)).isPresent()) {
+            reporter.error(other.lexeme().pos(), "unknown sequence option '" + other.text() + "'", "did you mean '" + STATEFUL + "'?");
+            return null;
+        }
+        if (!c.end()) {
+            return null;
+        }
         if (mode == SequenceMode.ONE_TO_ONE && t != 1) {
             reporter.error(first.lexeme().pos(), "one_to_one needs a sequence length of 1, found " + t,
                     "write 'sequence 1 one_to_one', or use many_to_one for one output after " + t + " steps");
             return null;
         }
-        return new Declaration.Sequence(t.intValue(), mode);
+        return new Declaration.Sequence(t.intValue(), mode, stateful);
     }
+
+    /** The sequence option that carries each row's state across training batches: {@code sequence 100 many_to_many stateful}. */
+    static final String STATEFUL = "stateful";
 
     private static SequenceMode mode(String word) {
         return Vocabulary.lookup(SequenceMode.values(), SequenceMode::keyword, word).orElseThrow();

@@ -12,9 +12,14 @@ import java.util.Optional;
 public final class ModelAssembler {
 
     /** What a spec states about one stack: its input, steps, and per-layer cell and width. */
-    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, double dropout, SourcePos pos) {
+    public record StackDecl(InputSpec input, int steps, List<LayerDecl> layers, double dropout, boolean stateful,
+                            SourcePos pos) {
         public StackDecl(InputSpec input, int steps, List<LayerDecl> layers, SourcePos pos) {
-            this(input, steps, layers, 0, pos);
+            this(input, steps, layers, 0, false, pos);
+        }
+
+        public StackDecl(InputSpec input, int steps, List<LayerDecl> layers, double dropout, SourcePos pos) {
+            this(input, steps, layers, dropout, false, pos);
         }
 
         public StackDecl {
@@ -104,7 +109,7 @@ public final class ModelAssembler {
             }
             width = layer.outputWidth();
         }
-        return new Stack(prefix, input, decl.steps(), layers, decl.dropout(), decl.pos());
+        return new Stack(prefix, input, decl.steps(), layers, decl.dropout(), decl.stateful(), decl.pos());
     }
 
     private static void add(List<ParamSpec> params, long[] offset, String name, List<Integer> shape,

@@ -11,11 +11,14 @@ import java.util.List;
  * @param steps  T: time steps this stack runs (1 for one_to_one)
  * @param dropout PyTorch's {@code nn.LSTM(dropout=p)}: the probability of zeroing each element of every layer's
  *               output but the last's, in training; 0 for none
+ * @param stateful {@code sequence T MODE stateful}: training starts each batch row from the final state of the same
+ *               row in the previous training batch (truncated backpropagation through time)
  */
-public record Stack(String prefix, InputSpec input, int steps, List<Layer> layers, double dropout, SourcePos pos) {
+public record Stack(String prefix, InputSpec input, int steps, List<Layer> layers, double dropout, boolean stateful,
+                    SourcePos pos) {
 
     public Stack(String prefix, InputSpec input, int steps, List<Layer> layers, SourcePos pos) {
-        this(prefix, input, steps, layers, 0, pos);
+        this(prefix, input, steps, layers, 0, false, pos);
     }
 
     /** At least one layer; layer l is numbered l and reads layer l-1's hidden state. */

@@ -68,6 +68,15 @@ public record GenerationPlan(Model model, Precision precision, SequenceMode mode
         return takesLengths() && (!seq2seq() || s != stack);
     }
 
+    /**
+     * The model implements the step API ({@code StatefulModel}): a single stack that reads a sequence
+     * (many_to_one, many_to_many) with one direction per layer. Its stack can start from a caller's state.
+     */
+    public boolean stateApi() {
+        return (mode == SequenceMode.MANY_TO_ONE || mode == SequenceMode.MANY_TO_MANY)
+                && stack.layers().stream().noneMatch(LayerPlan::bidirectional);
+    }
+
     /** Stacks in forward order: encoder (if any), then the main/decoder stack. */
     public List<StackPlan> stacks() {
         return encoder.map(e -> List.of(e, stack)).orElse(List.of(stack));

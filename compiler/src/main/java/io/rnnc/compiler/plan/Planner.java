@@ -205,7 +205,7 @@ public final class Planner {
         }
         return new StackPlan(role, s.prefix(), steps, s.steps(), s.input().kind(), s.input().size(), s.input().vocab(),
                 inputBuf, dInputBuf, tokenBuf, embedding, vocab, zeroInitial, layers, s.dropout(),
-                s.dropout() > 0 ? cp + "DROPOUT" : null);
+                s.dropout() > 0 ? cp + "DROPOUT" : null, s.stateful());
     }
 
     /**

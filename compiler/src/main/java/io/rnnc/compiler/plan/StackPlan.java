@@ -22,11 +22,14 @@ import java.util.List;
  * @param dropout        the stack's dropout probability (0: none); layers below the top then have the
  *                       {@code mask}/{@code drop} buffers {@code [T, n, out]} and the next layer reads drop
  * @param dropoutField   the static {@code Dropout} field of the stack when dropout is on; else null
+ * @param carried        the stack may start from a given state (stateful training, the step API): slot 0 is not
+ *                       always zero, so dW_hh includes step 0 ({@code sequence ... stateful} only; the step API
+ *                       runs no backward pass)
  */
 public record StackPlan(String role, String prefix, String steps, int stepCount, InputKind inputKind, int inputSize,
                         int vocabSize, String inputBuf, String dInputBuf, String tokenBuf, String embedding,
                         String vocab, boolean zeroInitial, List<LayerPlan> layers, double dropout,
-                        String dropoutField) {
+                        String dropoutField, boolean carried) {
 
     public StackPlan {
         layers = List.copyOf(layers);

@@ -144,6 +144,9 @@ final class Fixture {
             b.float64();
         }
         String kind = has("input_kind") ? str("input_kind") : "features";
+        if (has("stateful_chunks") && raw("stateful_chunks") != null) {
+            b.stateful();
+        }
         if (mode.equals("seq2seq")) {
             b.encoder(InputSpec.embedded(integer("vocab_size"), integer("embed_size"), SourcePos.NONE), integer("t_in"));
             b.embedded(integer("dec_vocab_size"), integer("dec_embed_size")).steps(integer("t_out"));

@@ -7,8 +7,11 @@ import io.rnnc.compiler.javac.CompiledClasses;
 import io.rnnc.compiler.javac.InMemoryCompiler;
 import io.rnnc.compiler.javac.MethodSizes;
 import io.rnnc.compiler.model.CellType;
+import io.rnnc.compiler.model.HeadActivation;
+import io.rnnc.compiler.model.LossKind;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.compiler.model.Precision;
+import io.rnnc.compiler.model.SequenceMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** No generated method reaches HotSpot's 8000-byte limit, for sample-like specs and a very large one. */
+/** No generated method reaches HotSpot's 8000-byte limit, for sample-like specs, very large ones and issue 13's features. */
 class MethodSizeTest {
 
     static Stream<Model> models() {
@@ -29,6 +32,22 @@ class MethodSizeTest {
         out.add(new Model(seed.packageName(), "MnistRnn64", seed.mode(), seed.encoder(), seed.stack(), seed.head(),
                 seed.loss(), seed.optimizer(), seed.clip(), seed.batch(), seed.seed(), Precision.FLOAT64,
                 seed.parameters(), seed.source(), seed.pos()));
+        // issue 13: a deep bidirectional stack with dropout, and a stateful one (the widest new code paths)
+        for (CellType c : CellType.values()) {
+            var bi = TestModels.builder("Bi" + c.name().replace("_", "")).mode(SequenceMode.MANY_TO_MANY)
+                    .embedded(500, 64).steps(200).head(500, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY)
+                    .dropout(0.3).batch(256);
+            for (int l = 0; l < 6; l++) {
+                bi.bidirectional(c, 256);
+            }
+            out.add(bi.build());
+            var st = TestModels.builder("Stateful" + c.name().replace("_", "")).mode(SequenceMode.MANY_TO_MANY)
+                    .tokens(96).steps(100).head(96, HeadActivation.SOFTMAX, LossKind.CROSS_ENTROPY).stateful().batch(64);
+            for (int l = 0; l < 4; l++) {
+                st.layer(c, 128);
+            }
+            out.add(st.build());
+        }
         return out.stream();
     }
 

@@ -54,6 +54,7 @@ final class TestModels {
         private Precision precision = Precision.FLOAT32;
         private String source;
         private double dropout;
+        private boolean stateful;
 
         Builder(String name) {
             this.name = name;
@@ -152,6 +153,11 @@ final class TestModels {
             return precision(Precision.FLOAT64);
         }
 
+        Builder stateful() {
+            stateful = true;
+            return this;
+        }
+
         Builder dropout(double p) {
             dropout = p;
             return this;
@@ -165,7 +171,7 @@ final class TestModels {
         Model build() {
             List<ModelAssembler.LayerDecl> ls = layers.isEmpty()
                     ? List.of(new ModelAssembler.LayerDecl(CellType.RNN_TANH, 5, SourcePos.NONE)) : layers;
-            var main = new ModelAssembler.StackDecl(input, steps, ls, dropout, SourcePos.NONE);
+            var main = new ModelAssembler.StackDecl(input, steps, ls, dropout, stateful, SourcePos.NONE);
             Optional<ModelAssembler.StackDecl> enc = encInput == null ? Optional.empty()
                     : Optional.of(new ModelAssembler.StackDecl(encInput, encSteps, ls, dropout, SourcePos.NONE));
             String text = source != null ? source : "model " + name + " { /* built in a test */ }";

@@ -113,6 +113,10 @@ class LanguageDocTest {
             assertEquals(0.2, m.stack().dropout());
             assertEquals(2, m.stack().layers().size());
         });
+        EXPECTED.put("Shakespeare", m -> {
+            assertTrue(m.stack().stateful());
+            assertEquals(SequenceMode.MANY_TO_MANY, m.mode());
+        });
         EXPECTED.put("Forecast", m -> {
             assertEquals(HeadActivation.TANH, m.head().activation());
             assertEquals(LossKind.MSE, m.loss());

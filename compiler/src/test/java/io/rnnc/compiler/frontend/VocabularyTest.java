@@ -101,7 +101,7 @@ class VocabularyTest {
     @Test
     void listsKeepTheOrderHintsAreWrittenIn() {
         // Hints quote these orders ("one of cross_entropy, mse, bce"); goldens pin the text.
-        assertEquals(List.of("input", "sequence", "rnn", "lstm", "gru", "dense", "loss", "optimizer", "clip", "batch",
+        assertEquals(List.of("input", "sequence", "rnn", "lstm", "gru", "dropout", "dense", "loss", "optimizer", "clip", "batch",
                 "seed", "precision", "encoder", "decoder"), io.rnnc.compiler.frontend.Vocabulary.STATEMENTS);
         assertEquals(List.of("tanh", "relu"), io.rnnc.compiler.frontend.Vocabulary.RNN_ACTIVATIONS);
         assertEquals(List.of("one_to_one", "one_to_many", "many_to_one", "many_to_many"),

@@ -12,6 +12,7 @@ import io.rnnc.runtime.optim.Adam;
 import io.rnnc.runtime.optim.Clipping;
 import io.rnnc.runtime.optim.Sgd;
 import io.rnnc.runtime.parallel.WorkerPool;
+import io.rnnc.runtime.state.RnnState;
 
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -89,6 +90,13 @@ public abstract class ChunkedModel implements RnnModel {
     private final ChunkedModel[] chunks;
     /** Runs one chunk of the current step (root only), made once so that a step captures nothing. */
     private final IntConsumer chunkTask;
+    /** The root model: this, or the model whose chunk this is. */
+    private final ChunkedModel root;
+    /**
+     * The state the step in progress starts from and ends in (root): a caller's ({@link #forwardFrom}), the
+     * carried one of a stateful model in training ({@link #carriedState()}), or null (zero initial states).
+     */
+    private RnnState stepState;
 
     /** Rows of this chunk in the last forward pass. */
     private int rows;
@@ -141,6 +149,7 @@ public abstract class ChunkedModel implements RnnModel {
         this.chunks = own ? new ChunkedModel[settings.chunks()] : null;
         this.chunkTask = own ? this::runChunk : null;
         this.learningRate = settings.optimizer().lr();
+        this.root = own ? this : root;
     }
 
     private TensorStore newStore() {
@@ -198,6 +207,33 @@ public abstract class ChunkedModel implements RnnModel {
      */
     protected boolean takesLengths() {
         return false;
+    }
+
+    /**
+     * The state a stateful model ({@code sequence T MODE stateful}) carries from one training batch to the next:
+     * training starts each batch row from it and leaves each row's final state in it. Null (the default) for
+     * the others; evaluation and {@link #forward(Batch)} always start from zeros.
+     */
+    protected RnnState carriedState() {
+        return null;
+    }
+
+    /**
+     * The state the current step starts from, rows indexed by global batch row (see {@link #stepState}), or null
+     * for zeros. The generated forward pass reads its rows into slot 0 and writes the final states back.
+     */
+    protected final RnnState stepState() {
+        return root.stepState;
+    }
+
+    /** Forward of {@code batch} starting from rows 0..n-1 of {@code state}, which then holds the final states. */
+    protected final void forwardFrom(Batch batch, RnnState state) {
+        stepState = state;
+        try {
+            runChunks(batch, FORWARD);
+        } finally {
+            stepState = null;
+        }
     }
 
     /** Repacks derived copies of the weights; the default has none. Called on the root (chunks share them). */
@@ -307,7 +343,13 @@ public abstract class ChunkedModel implements RnnModel {
 
     @Override
     public double computeGradients(Batch batch) {
-        int k = runChunks(batch, TRAIN);
+        int k;
+        stepState = carriedState();
+        try {
+            k = runChunks(batch, TRAIN);
+        } finally {
+            stepState = null;
+        }
         // Sum the chunks' gradients in chunk order: the same bits on any number of threads
         for (int c = 1; c < k; c++) {
             grads.addFrom(chunks[c].grads);
