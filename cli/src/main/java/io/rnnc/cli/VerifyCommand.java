@@ -39,6 +39,11 @@ final class VerifyCommand extends ModelCommand {
         PrintWriter out = out();
         Model model = model();
         SafeTensors.Contents ref = SafeTensors.read(against);
+        if (ref.has("chunk0.loss") && !model.stack().stateful()) {
+            throw new UserException(against + " holds stateful chunks (chunk0.*, chunk1.*, ...: one training step per chunk, "
+                    + "the state carried); model " + model.name() + " starts every batch from zeros: its spec needs "
+                    + "'sequence " + model.stack().steps() + " " + model.mode().name().toLowerCase(Locale.ROOT) + " stateful'");
+        }
         RnnModel net = Specs.instantiate(model);
         net.initialize(model.seed());
         int maxSteps = Math.max(model.stack().steps(), model.encoder().map(s -> s.steps()).orElse(0));

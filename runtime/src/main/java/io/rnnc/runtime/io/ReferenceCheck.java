@@ -156,6 +156,8 @@ public final class ReferenceCheck {
         compared.add("x");
         compared.add("y");
 
+        // both steps start from zero states, as PyTorch's did: a stateful model must not carry step 1's into step 2
+        resetCarriedState();
         scalar("loss", net.computeGradients(batch));
         if (ref.has("logits")) {
             double[] logits = new double[info.maxBatch() * info.logitsPerSample()];
@@ -185,10 +187,17 @@ public final class ReferenceCheck {
         String opt = info.optimizer();
         boolean f64 = info.precision().equals("float64");
         optimizerStep(opt + "1.*", opt + "1", "grad.", grads, lr, f64);
+        resetCarriedState();
         scalar("loss_after_" + opt + "1", net.computeGradients(batch));
         Map<String, double[]> grads2 = gradients();
         net.applyUpdate();
         optimizerStep(opt + "2.*", opt + "2", null, grads2, lr, f64);
+    }
+
+    private void resetCarriedState() {
+        if (net instanceof StatefulModel s) {
+            s.resetState();
+        }
     }
 
     /** h_n and c_n of the file ({@code prefix} + "h_n") against the model's final states, in group prefix + "h_n". */
