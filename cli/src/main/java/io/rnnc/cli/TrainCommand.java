@@ -191,11 +191,18 @@ final class TrainCommand extends ModelCommand {
 
         ModelInfo info = net.info();
         DataFormat format = dataOptions.data == null ? DataFormat.IDX : TrainingData.format(info, dataOptions);
-        TrainingData data = format == DataFormat.IDX ? mnist(info) : TrainingData.load(net, dataOptions, runSeed);
+        boolean stream = model.stack().stateful();
+        if (stream && format == DataFormat.IDX) {
+            throw new UserException("model " + model.name() + " is stateful: it trains on one long text, not on images");
+        }
+        TrainingData data = format == DataFormat.IDX ? mnist(info) : TrainingData.load(net, dataOptions, runSeed,
+                stream ? batchSize : 0);
         Dataset train = data.train();
         Dataset validation = data.validation();
         if (trainLimit != null) {
-            train = Datasets.head(train, Math.min(trainLimit, train.size()));
+            // a stream keeps whole batches: every row continues itself from one batch to the next
+            int keep = stream ? Math.max(batchSize, trainLimit / batchSize * batchSize) : trainLimit;
+            train = Datasets.head(train, Math.min(keep, train.size()));
         }
         if (testLimit != null && validation != null) {
             validation = Datasets.head(validation, Math.min(testLimit, validation.size()));
@@ -239,6 +246,9 @@ final class TrainCommand extends ModelCommand {
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, runSeed, ckpt, kept)
                 .withSchedule(schedule).withEarlyStopping(patience, keep).withMetrics(data.task(), data.forecast());
+        if (stream) {
+            options = options.withStream();
+        }
         Trainer trainer = new Trainer(net, recorded, validation, options, listener);
         if (!json) {
             String samples = format == DataFormat.IDX ? "images" : "samples";

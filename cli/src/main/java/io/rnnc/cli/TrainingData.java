@@ -16,6 +16,7 @@ import io.rnnc.runtime.data.SeriesWindows;
 import io.rnnc.runtime.data.Splits;
 import io.rnnc.runtime.data.TableRows;
 import io.rnnc.runtime.data.TextCorpus;
+import io.rnnc.runtime.data.StreamBatches;
 import io.rnnc.runtime.data.TextWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.RnncIoException;
@@ -55,14 +56,30 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
 
     /** Reads, splits and checks the data of {@code opts} for {@code net}. */
     static TrainingData load(RnnModel net, DataOptions opts, long seed) {
+        return load(net, opts, seed, 0);
+    }
+
+    /**
+     * As {@link #load(RnnModel, DataOptions, long)}; {@code streamRows} > 0 for a stateful model: its training text is
+     * one stream cut into that many rows of consecutive chunks ({@link StreamBatches}), in order, the state carried.
+     */
+    static TrainingData load(RnnModel net, DataOptions opts, long seed, int streamRows) {
         ModelInfo info = net.info();
         DataFormat format = format(info, opts);
+        if (streamRows > 0 && format != DataFormat.TEXT) {
+            throw new UserException("model " + info.name() + " is stateful: it trains on one long text, cut into rows of "
+                    + "consecutive chunks; " + format.word() + " data comes in separate samples (remove 'stateful' from the "
+                    + "spec's sequence line to train on it)");
+        }
+        if (streamRows > 0 && opts.stride != null) {
+            throw new UserException("--stride cuts windows; a stateful model reads its text as consecutive chunks (no --stride)");
+        }
         Splits.Fractions fractions = fractions(opts);
         checkExists("--data", opts.data, format == DataFormat.IDX);
         checkExists("--validation", opts.validation, false);
         checkExists("--test", opts.test, false);
         TrainingData d = switch (format) {
-            case TEXT -> text(info, opts, fractions);
+            case TEXT -> text(info, opts, fractions, streamRows);
             case SERIES -> series(info, opts, fractions);
             case TABLE -> table(info, opts, fractions, seed);
             case SEQUENCES -> sequences(info, opts, fractions, seed);
@@ -173,13 +190,24 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
 
     // ------------------------------------------------------------------------------------------------ formats
 
-    private static TrainingData text(ModelInfo info, DataOptions opts, Splits.Fractions fractions) {
+    private static TrainingData text(ModelInfo info, DataOptions opts, Splits.Fractions fractions, int streamRows) {
         TextCorpus.Split s = TextCorpus.split(opts.data, tokens(opts.tokens), fractions);
         Vocabulary v = s.vocabulary();
         s.train().checkFits(info);
         boolean every = info.mode().equals("many_to_many");
         int stride = stride(info, opts);
-        Dataset train = new TextWindows(s.train(), info.inputSteps(), stride, every);
+        Dataset train;
+        if (streamRows > 0) {
+            // truncated BPTT: B rows read the text side by side, batch j+1 continuing batch j's rows (char-rnn's layout);
+            // the positions that do not fill a whole chunk in every row are left out
+            StreamBatches stream = StreamBatches.nextTokens(s.train().ids(), streamRows, info.inputSteps(),
+                    StreamBatches.Tail.DROP);
+            train = stream.asDataset(String.format(java.util.Locale.ROOT,
+                    "one stream of %,d tokens in %d rows of %,d, %,d chunks of %d steps each, the state carried",
+                    s.train().ids().length, streamRows, stream.rowLength(), stream.chunks(), info.inputSteps()));
+        } else {
+            train = new TextWindows(s.train(), info.inputSteps(), stride, every);
+        }
         Dataset validation = opts.validation != null ? new TextWindows(TextCorpus.read(opts.validation, v), info.inputSteps(), stride, every)
                 : s.validation() == null ? null : new TextWindows(s.validation(), info.inputSteps(), info.inputSteps(), every);
         Dataset test = opts.test != null ? new TextWindows(TextCorpus.read(opts.test, v), info.inputSteps(), info.inputSteps(), every)
