@@ -81,6 +81,10 @@ final class GenerateCommand extends ModelCommand {
     @Option(names = "--json", description = "one JSON object per output")
     boolean json;
 
+    @Option(names = "--progress", paramLabel = "KIND",
+            description = "encoder-decoder inputs, on stderr after the first second: bar, lines or none; default: bar on a terminal, else lines")
+    Progress.Kind progress;
+
     @Override
     public Integer call() {
         if (length < 1) {
@@ -170,7 +174,9 @@ final class GenerateCommand extends ModelCommand {
         BeamSearch search = beam == null ? null : new BeamSearch(step, info.outputSteps());
         List<String> lines = Inputs.lines(input, in());
         int[] outIds = new int[info.outputSteps()];
+        Ticker ticker = new Ticker(err(), Ticker.kind(progress), "generate", lines.size(), "inputs", System::nanoTime);
         for (int i = 0; i < lines.size(); i++) {
+            ticker.update(i);
             String line = lines.get(i);
             if (line.isBlank()) {
                 continue;
@@ -197,6 +203,8 @@ final class GenerateCommand extends ModelCommand {
             }
             out.flush();
         }
+        ticker.update(lines.size());
+        ticker.finish();
     }
 
     private void oneToMany(Trained trained, SequenceGenerator gen, StepModel step, Sampler sampler, Rng rng, PrintWriter out) {
