@@ -71,6 +71,11 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
                     + "consecutive chunks; " + format.word() + " data comes in separate samples (remove 'stateful' from the "
                     + "spec's sequence line to train on it)");
         }
+        if (streamRows > 0 && !info.mode().equals("many_to_many")) {
+            throw new UserException("model " + info.name() + " is a stateful " + info.mode() + " model: the command line streams "
+                    + "text into stateful many_to_many models (a target at every step); train this one from Java with "
+                    + "StreamBatches (docs/api.md)");
+        }
         if (streamRows > 0 && opts.stride != null) {
             throw new UserException("--stride cuts windows; a stateful model reads its text as consecutive chunks (no --stride)");
         }
