@@ -59,6 +59,10 @@ final class EvalCommand extends ModelCommand {
     @Mixin
     ThreadsOption threads;
 
+    @Option(names = "--progress", paramLabel = "KIND",
+            description = "on stderr after the first second: bar (redrawn in place), lines or none; default: bar on a terminal, else lines")
+    Progress.Kind progress;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -99,7 +103,9 @@ final class EvalCommand extends ModelCommand {
             data = Datasets.head(data, limit);
         }
         Metrics.Task task = Metrics.Task.of(info, format);
-        Metrics.Result r = Metrics.of(net, data, task, forecast);
+        Ticker ticker = new Ticker(err(), Ticker.kind(progress), "eval", data.size(), "samples", System::nanoTime);
+        Metrics.Result r = Metrics.of(net, data, task, forecast, ticker::update);
+        ticker.finish();
         List<String> names = classNames(info, meta);
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();

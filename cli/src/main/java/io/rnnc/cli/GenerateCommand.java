@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /** {@code rnnc generate SPEC --checkpoint FILE}: text from a language model, sequences from a seq2seq or one_to_many model. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generates with a trained model.", "",
-                "A token language model continues --prime for --length tokens. An encoder-decoder reads one input",
+                "A token language model continues --prime for --length tokens (sampled, or the most likely",
+                "continuation by beam search with --beam W). An encoder-decoder reads one input",
                 "per line (stdin, or --input FILE) and writes its output sequence, by beam search (--beam W) or by",
                 "sampling. A one_to_many model starts from --label K (a one-hot input) or --features V,V,...: a",
                 "softmax head gives tokens, a value head (sigmoid, tanh, linear) gives T rows of values (a drawing",
@@ -61,7 +62,8 @@ final class GenerateCommand extends ModelCommand {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the sampling (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--beam", paramLabel = "W", description = "encoder-decoder, one_to_many tokens: beam search of width W (1: greedy)")
+    @Option(names = "--beam", paramLabel = "W",
+            description = "beam search of width W (1: greedy): a language model's most likely continuation, an encoder-decoder's or a one_to_many token model's output")
     Integer beam;
 
     @Option(names = "--input", paramLabel = "FILE", description = "encoder-decoder: inputs, one per line (default: stdin)")
@@ -78,6 +80,10 @@ final class GenerateCommand extends ModelCommand {
 
     @Option(names = "--json", description = "one JSON object per output")
     boolean json;
+
+    @Option(names = "--progress", paramLabel = "KIND",
+            description = "encoder-decoder inputs, on stderr after the first second: bar, lines or none; default: bar on a terminal, else lines")
+    Progress.Kind progress;
 
     @Override
     public Integer call() {
@@ -123,10 +129,6 @@ final class GenerateCommand extends ModelCommand {
             throw new UserException("model " + info.name() + " is many_to_many over " + info.inputKind() + " with " + info.loss()
                     + ": only a token language model (token inputs, cross_entropy) generates text");
         }
-        if (beam != null) {
-            throw new UserException("--beam is for encoder-decoder and one_to_many models; a language model samples "
-                    + "(--temperature 0 is greedy)");
-        }
         DataMetadata meta = trained.requireData(checkpoint, "generating text");
         Vocabulary v = meta.input();
         String text = prime == null ? "\n" : prime;
@@ -138,7 +140,15 @@ final class GenerateCommand extends ModelCommand {
             throw new UserException("--prime must hold at least one token");
         }
         int[] generated = new int[length];
-        int n = sampler.continuePrompt(prompt, temperature, rng, SequenceGenerator.NO_END_TOKEN, generated);
+        int n;
+        if (beam != null) {
+            // the most likely continuation of --length tokens among the beam's (width 1: greedy)
+            PromptedSteps primed = new PromptedSteps(step, prompt);
+            n = new BeamSearch(primed, length).search(null, null, primed.lastToken(), beam, SequenceGenerator.NO_END_TOKEN,
+                    generated);
+        } else {
+            n = sampler.continuePrompt(prompt, temperature, rng, SequenceGenerator.NO_END_TOKEN, generated);
+        }
         String result = v.decode(Predictions.safe(generated, n, v), 0, n);
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -164,7 +174,9 @@ final class GenerateCommand extends ModelCommand {
         BeamSearch search = beam == null ? null : new BeamSearch(step, info.outputSteps());
         List<String> lines = Inputs.lines(input, in());
         int[] outIds = new int[info.outputSteps()];
+        Ticker ticker = new Ticker(err(), Ticker.kind(progress), "generate", lines.size(), "inputs", System::nanoTime);
         for (int i = 0; i < lines.size(); i++) {
+            ticker.update(i);
             String line = lines.get(i);
             if (line.isBlank()) {
                 continue;
@@ -191,6 +203,8 @@ final class GenerateCommand extends ModelCommand {
             }
             out.flush();
         }
+        ticker.update(lines.size());
+        ticker.finish();
     }
 
     private void oneToMany(Trained trained, SequenceGenerator gen, StepModel step, Sampler sampler, Rng rng, PrintWriter out) {

@@ -92,7 +92,7 @@ final class Predictions {
         if (truncate) {
             o = o.truncating();
         }
-        boolean lengths = TrainingData.takesLengths(net);
+        boolean lengths = net.acceptsLengths();
         Batch batch = Batch.forModel(info, 1);
         int steps = info.inputSteps();
         int o2 = info.outputs();
@@ -162,11 +162,15 @@ final class Predictions {
     // ------------------------------------------------------------------------------------------------ text
 
     private void text() {
-        if (!(net instanceof StepModel step)) {
+        boolean window = info.mode().equals("many_to_one");
+        StepModel step = net instanceof StepModel m ? m : null;
+        if (!window && step == null) {
             throw new UserException("model " + info.name() + " cannot predict text token by token");
         }
         Vocabulary v = meta.input();
         double[] logits = new double[info.outputs()];
+        Batch batch = window ? Batch.forModel(info, 1) : null;
+        double[] windowLogits = window ? new double[info.logitsPerSample()] : null;
         List<String> lines = Inputs.lines(input, stdin);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -177,12 +181,32 @@ final class Predictions {
             if (ids.length == 0) {
                 continue;
             }
-            step.start(1, ids, null);
-            for (int id : ids) {
-                step.feedToken(0, id);
-                step.step(1);
+            if (window) {
+                // a window model predicts the token after its last `sequence` tokens, as it was trained (TextWindows):
+                // a longer line is read from its last T tokens, a shorter one with its own length
+                int t = Math.min(ids.length, info.inputSteps());
+                batch.setSize(1);
+                batch.clearLengths();
+                Arrays.fill(batch.tokens, 0);
+                System.arraycopy(ids, ids.length - t, batch.tokens, 0, t);
+                if (t < info.inputSteps()) {
+                    if (!net.acceptsLengths()) {
+                        throw new RnncIoException(where(i + 1) + ": the input has " + t + " tokens; model " + info.name()
+                                + " does not take per-sample lengths, so it needs at least its `sequence " + info.inputSteps() + "`");
+                    }
+                    batch.setLength(0, t);
+                }
+                net.forward(batch);
+                net.copyLogits(windowLogits);
+                System.arraycopy(windowLogits, 0, logits, 0, logits.length);
+            } else {
+                step.start(1, ids, null);
+                for (int id : ids) {
+                    step.feedToken(0, id);
+                    step.step(1);
+                }
+                step.logits(1, logits);
             }
-            step.logits(1, logits);
             double max = Double.NEGATIVE_INFINITY;
             for (double l : logits) {
                 max = Math.max(max, l);

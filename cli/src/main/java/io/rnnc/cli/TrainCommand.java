@@ -191,11 +191,18 @@ final class TrainCommand extends ModelCommand {
 
         ModelInfo info = net.info();
         DataFormat format = dataOptions.data == null ? DataFormat.IDX : TrainingData.format(info, dataOptions);
-        TrainingData data = format == DataFormat.IDX ? mnist(info) : TrainingData.load(net, dataOptions, runSeed);
+        boolean stream = model.stack().stateful();
+        if (stream && format == DataFormat.IDX) {
+            throw new UserException("model " + model.name() + " is stateful: it trains on one long text, not on images");
+        }
+        TrainingData data = format == DataFormat.IDX ? mnist(info) : TrainingData.load(net, dataOptions, runSeed,
+                stream ? batchSize : 0);
         Dataset train = data.train();
         Dataset validation = data.validation();
         if (trainLimit != null) {
-            train = Datasets.head(train, Math.min(trainLimit, train.size()));
+            // a stream keeps whole batches: every row continues itself from one batch to the next
+            int keep = stream ? Math.max(batchSize, trainLimit / batchSize * batchSize) : trainLimit;
+            train = Datasets.head(train, Math.min(keep, train.size()));
         }
         if (testLimit != null && validation != null) {
             validation = Datasets.head(validation, Math.min(testLimit, validation.size()));
@@ -239,6 +246,9 @@ final class TrainCommand extends ModelCommand {
         }
         Trainer.Options options = new Trainer.Options(epochs, batchSize, runSeed, ckpt, kept)
                 .withSchedule(schedule).withEarlyStopping(patience, keep).withMetrics(data.task(), data.forecast());
+        if (stream) {
+            options = options.withStream();
+        }
         Trainer trainer = new Trainer(net, recorded, validation, options, listener);
         if (!json) {
             String samples = format == DataFormat.IDX ? "images" : "samples";
@@ -295,13 +305,24 @@ final class TrainCommand extends ModelCommand {
                 out.printf(Locale.ROOT, "test accuracy: %.1f%%%n", 100 * last.validationAccuracy());
             }
             if (data.test() != null) {
+                // the test set judges the weights a user would keep: the best epoch's when there is one (its file was
+                // written by the trainer), else the last epoch's; the checkpoint above keeps the last epoch's either way
+                boolean fromBest = keep != null && result.bestEpoch() > 0 && result.bestEpoch() != last.epoch();
+                if (fromBest) {
+                    Checkpoint.load(keep, net, Checkpoint.Match.MODEL);
+                }
                 Metrics.Result t = Metrics.of(net, data.test(), data.task(), data.forecast());
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("loss", t.loss());
                 v.putAll(t.values());
+                v.put("weights", fromBest ? keep.toString() : ckpt.toString());
+                v.put("epoch", fromBest ? result.bestEpoch() : last.epoch());
                 summary.put("test", v);
                 if (!json) {
-                    out.println("test: " + Measures.line(t.loss(), t.values()) + " (" + t.samples() + " samples, the last epoch's weights)");
+                    String weights = fromBest ? "weights of epoch " + result.bestEpoch() + ", the best: " + keep
+                            : "weights of epoch " + last.epoch() + (keep != null && result.bestEpoch() > 0 ? ", the last and best"
+                            : ", the last");
+                    out.println("test: " + Measures.line(t.loss(), t.values()) + " (" + t.samples() + " samples, " + weights + ")");
                 }
             }
         } else if (!json) {

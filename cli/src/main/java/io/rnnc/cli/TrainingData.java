@@ -16,12 +16,11 @@ import io.rnnc.runtime.data.SeriesWindows;
 import io.rnnc.runtime.data.Splits;
 import io.rnnc.runtime.data.TableRows;
 import io.rnnc.runtime.data.TextCorpus;
+import io.rnnc.runtime.data.StreamBatches;
 import io.rnnc.runtime.data.TextWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.RnncIoException;
-import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.train.Metrics;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,14 +56,35 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
 
     /** Reads, splits and checks the data of {@code opts} for {@code net}. */
     static TrainingData load(RnnModel net, DataOptions opts, long seed) {
+        return load(net, opts, seed, 0);
+    }
+
+    /**
+     * As {@link #load(RnnModel, DataOptions, long)}; {@code streamRows} > 0 for a stateful model: its training text is
+     * one stream cut into that many rows of consecutive chunks ({@link StreamBatches}), in order, the state carried.
+     */
+    static TrainingData load(RnnModel net, DataOptions opts, long seed, int streamRows) {
         ModelInfo info = net.info();
         DataFormat format = format(info, opts);
+        if (streamRows > 0 && format != DataFormat.TEXT) {
+            throw new UserException("model " + info.name() + " is stateful: it trains on one long text, cut into rows of "
+                    + "consecutive chunks; " + format.word() + " data comes in separate samples (remove 'stateful' from the "
+                    + "spec's sequence line to train on it)");
+        }
+        if (streamRows > 0 && !info.mode().equals("many_to_many")) {
+            throw new UserException("model " + info.name() + " is a stateful " + info.mode() + " model: the command line streams "
+                    + "text into stateful many_to_many models (a target at every step); train this one from Java with "
+                    + "StreamBatches (docs/api.md)");
+        }
+        if (streamRows > 0 && opts.stride != null) {
+            throw new UserException("--stride cuts windows; a stateful model reads its text as consecutive chunks (no --stride)");
+        }
         Splits.Fractions fractions = fractions(opts);
         checkExists("--data", opts.data, format == DataFormat.IDX);
         checkExists("--validation", opts.validation, false);
         checkExists("--test", opts.test, false);
         TrainingData d = switch (format) {
-            case TEXT -> text(info, opts, fractions);
+            case TEXT -> text(info, opts, fractions, streamRows);
             case SERIES -> series(info, opts, fractions);
             case TABLE -> table(info, opts, fractions, seed);
             case SEQUENCES -> sequences(info, opts, fractions, seed);
@@ -175,13 +195,24 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
 
     // ------------------------------------------------------------------------------------------------ formats
 
-    private static TrainingData text(ModelInfo info, DataOptions opts, Splits.Fractions fractions) {
+    private static TrainingData text(ModelInfo info, DataOptions opts, Splits.Fractions fractions, int streamRows) {
         TextCorpus.Split s = TextCorpus.split(opts.data, tokens(opts.tokens), fractions);
         Vocabulary v = s.vocabulary();
         s.train().checkFits(info);
         boolean every = info.mode().equals("many_to_many");
         int stride = stride(info, opts);
-        Dataset train = new TextWindows(s.train(), info.inputSteps(), stride, every);
+        Dataset train;
+        if (streamRows > 0) {
+            // truncated BPTT: B rows read the text side by side, batch j+1 continuing batch j's rows (char-rnn's layout);
+            // the positions that do not fill a whole chunk in every row are left out
+            StreamBatches stream = StreamBatches.nextTokens(s.train().ids(), streamRows, info.inputSteps(),
+                    StreamBatches.Tail.DROP);
+            train = stream.asDataset(String.format(java.util.Locale.ROOT,
+                    "one stream of %,d tokens in %d rows of %,d, %,d chunks of %d steps each, the state carried",
+                    s.train().ids().length, streamRows, stream.rowLength(), stream.chunks(), info.inputSteps()));
+        } else {
+            train = new TextWindows(s.train(), info.inputSteps(), stride, every);
+        }
         Dataset validation = opts.validation != null ? new TextWindows(TextCorpus.read(opts.validation, v), info.inputSteps(), stride, every)
                 : s.validation() == null ? null : new TextWindows(s.validation(), info.inputSteps(), info.inputSteps(), every);
         Dataset test = opts.test != null ? new TextWindows(TextCorpus.read(opts.test, v), info.inputSteps(), info.inputSteps(), every)
@@ -368,30 +399,13 @@ record TrainingData(Dataset train, Dataset validation, Dataset test, DataMetadat
     // ------------------------------------------------------------------------------------------------ lengths
 
     /**
-     * Whether the generated class honours per-sample lengths. {@code ChunkedModel.takesLengths()} says so but is
-     * protected (a contract between the base class and the generated code); read it rather than guess from the spec.
-     */
-    static boolean takesLengths(RnnModel net) {
-        if (!(net instanceof ChunkedModel)) {
-            return false;
-        }
-        try {
-            Method m = ChunkedModel.class.getDeclaredMethod("takesLengths");
-            m.setAccessible(true);
-            return (Boolean) m.invoke(net);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
      * The dataset as the model can take it: as it is when the model reads per-sample lengths (or the data sets none);
      * otherwise every sample must have the full length, checked now for all of them (naming the first short one), and
      * the batch is filled as a fixed-length batch.
      */
     static Dataset full(RnnModel net, Dataset data) {
         ModelInfo info = net.info();
-        if (takesLengths(net) || (Batch.maxLengthOf(info) == 0 && Batch.maxTargetLengthOf(info) == 0)) {
+        if (net.acceptsLengths() || (Batch.maxLengthOf(info) == 0 && Batch.maxTargetLengthOf(info) == 0)) {
             return data;
         }
         Batch probe = Batch.forModel(info, 1);

@@ -13,14 +13,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code rnnc verify SPEC --against FILE.safetensors}: replays a PyTorch reference (the format of
- * {@code testdata/pytorch/fixtures/README.md}) on the generated class and reports the worst error per group.
+ * {@code testdata/pytorch/fixtures/README.md}, and fixtures-w2's lengths and stateful chunks) on the generated class
+ * and reports the worst error per group.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks the generated class against a PyTorch reference file.", "",
                 "Loads the initial weights from the file (PyTorch",
                 "state_dict names), runs a training step on the file's x and y and a second one, and compares every",
                 "reference tensor the file holds (logits, loss, h_n, c_n, grad.*, grad_norm, adam1.*/sgd1.*,",
-                "loss_after_*, adam2.*/sgd2.*). Prints the worst error per group; exit 0 if all are within the",
+                "loss_after_*, adam2.*/sgd2.*). Per-sample lengths (lengths, src_lengths, tgt_lengths) are",
+                "honoured and only valid positions compared. A file of stateful chunks (chunk0.*, chunk1.*, ...)",
+                "runs one training step per chunk, the state carried, and compares each chunk's results (groups",
+                "chunk*.loss, chunk*.logits, ...). Prints the worst error per group; exit 0 if all are within the",
                 "tolerances, 1 otherwise.",
                 "Error = max|ours - ref| / max(1, max|ref|). Tolerance: 1e-5 (float32), 2e-5 (float32, 20 or more",
                 "steps), 1e-10 (float64). Optimizer steps where |grad| < 1e-6 may differ by 5% of lr (Adam's",
@@ -35,6 +39,11 @@ final class VerifyCommand extends ModelCommand {
         PrintWriter out = out();
         Model model = model();
         SafeTensors.Contents ref = SafeTensors.read(against);
+        if (ref.has("chunk0.loss") && !model.stack().stateful()) {
+            throw new UserException(against + " holds stateful chunks (chunk0.*, chunk1.*, ...: one training step per chunk, "
+                    + "the state carried); model " + model.name() + " starts every batch from zeros: its spec needs "
+                    + "'sequence " + model.stack().steps() + " " + model.mode().name().toLowerCase(Locale.ROOT) + " stateful'");
+        }
         RnnModel net = Specs.instantiate(model);
         net.initialize(model.seed());
         int maxSteps = Math.max(model.stack().steps(), model.encoder().map(s -> s.steps()).orElse(0));

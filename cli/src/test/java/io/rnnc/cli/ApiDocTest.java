@@ -28,6 +28,7 @@ class ApiDocTest {
             import io.rnnc.runtime.init.*;
             import io.rnnc.runtime.io.*;
             import io.rnnc.runtime.model.*;
+            import io.rnnc.runtime.state.*;
             import io.rnnc.runtime.train.*;
             import java.nio.file.*;
             import java.util.*;

@@ -28,6 +28,7 @@ class EvalPredictGenerateTest {
     static final String DRAWER = Cli.spec("samples/specs/digit_drawer.rnn");
     static final String SENTIMENT = TrainOnFilesTest.testSpec("sentiment.rnn");
     static final String FORECAST = TrainOnFilesTest.testSpec("forecast.rnn");
+    static final String NEXT_CHAR = TrainOnFilesTest.testSpec("next_char.rnn");
 
     static Path ck(String name) {
         return dir.resolve(name + ".safetensors");
@@ -51,6 +52,7 @@ class EvalPredictGenerateTest {
         train("spell", SPELL, "--data", TrainOnFilesTest.data("pairs.tsv"), "--epochs", "1");
         train("forecast", FORECAST, "--data", TrainOnFilesTest.data("series.csv"), "--target", "temp", "--inputs", "temp,load",
                 "--epochs", "2");
+        train("next", NEXT_CHAR, "--data", TrainOnFilesTest.data("text.txt"), "--epochs", "2");
         train("drawer", DRAWER, "--data", Cli.mnistData(), "--train-limit", "64", "--test-limit", "16", "--epochs", "1");
     }
 
@@ -138,6 +140,49 @@ class EvalPredictGenerateTest {
         Cli greedy = Cli.run("generate", CHARS, "--checkpoint", ck("chars").toString(), "--prime", "The ", "--length", "10",
                 "--temperature", "0", "--json");
         assertTrue(greedy.out().startsWith("{\"prime\":\"The \",\"text\":"), greedy.out());
+    }
+
+    @Test
+    void predictOnAManyToOneTextModelReadsTheLastWindowOfEachLine() {
+        String next = ck("next").toString();
+        Cli c = Cli.runWithInput("The quick brown\nThe\n", "predict", NEXT_CHAR, "--checkpoint", next, "--top", "3");
+        assertEquals(0, c.exit(), c.toString());
+        java.util.List<String> lines = c.out().lines().toList();
+        assertEquals(2, lines.size(), c.out());
+        // three next characters with their probabilities (a space is shown as ' ')
+        assertTrue(lines.get(0).matches("The quick brown\t→( (\\S|' ') \\(0\\.\\d{3}\\)){3}"), c.out());
+        assertTrue(lines.get(1).startsWith("The\t→ "), c.out()); // shorter than the window: its own length
+        // only the last 12 characters count: a longer line with the same end predicts the same
+        Cli longer = Cli.runWithInput("Fire and rain. The quick brown\n", "predict", NEXT_CHAR, "--checkpoint", next, "--top",
+                "3", "--output", "json");
+        Cli same = Cli.runWithInput("e quick brown\n", "predict", NEXT_CHAR, "--checkpoint", next, "--top", "3", "--output",
+                "json");
+        assertEquals(0, longer.exit(), longer.toString());
+        assertEquals(same.out().replaceAll("^\\{\"input\":\"[^\"]*\",", ""),
+                longer.out().replaceAll("^\\{\"input\":\"[^\"]*\",", ""), longer.out());
+        assertTrue(longer.out().contains("\"next\":{"), longer.out());
+    }
+
+    @Test
+    void aLanguageModelsBeamOfOneIsGreedyAndAWiderBeamIsDeterministic() {
+        String[] greedy = {"generate", CHARS, "--checkpoint", ck("chars").toString(), "--prime", "The ", "--length", "25",
+                "--temperature", "0"};
+        Cli g = Cli.run(greedy);
+        assertEquals(0, g.exit(), g.toString());
+        Cli b1 = Cli.run("generate", CHARS, "--checkpoint", ck("chars").toString(), "--prime", "The ", "--length", "25",
+                "--beam", "1");
+        assertEquals(0, b1.exit(), b1.toString());
+        assertEquals(g.out(), b1.out(), "a beam of width 1 is greedy decoding");
+        String[] wide = {"generate", CHARS, "--checkpoint", ck("chars").toString(), "--prime", "The ", "--length", "25",
+                "--beam", "4", "--json"};
+        Cli b4 = Cli.run(wide);
+        assertEquals(0, b4.exit(), b4.toString());
+        assertTrue(b4.out().startsWith("{\"prime\":\"The \",\"text\":"), b4.out());
+        assertEquals(25, b4.out().replaceAll("(?s).*\"ids\":\\[([^\\]]*)\\].*", "$1").split(",").length, b4.out());
+        assertEquals(b4.out(), Cli.run(wide).out(), "a beam search does not sample");
+        Cli tooWide = Cli.run("generate", CHARS, "--checkpoint", ck("chars").toString(), "--beam", "999");
+        assertEquals(1, tooWide.exit(), tooWide.toString());
+        assertTrue(tooWide.err().contains("--beam must be 1.."), tooWide.err());
     }
 
     @Test

@@ -152,4 +152,36 @@ class TrainOnFilesTest {
         assertTrue(out.get(2).startsWith("{\"model\":\"Sentiment\",\"format\":\"sequences\",\"epochs\":2,"), out.get(2));
         assertTrue(out.get(2).contains("\"test\":{\"loss\":"), out.get(2));
     }
+
+    @Test
+    void theTestLineMeasuresTheBestEpochsWeightsAndSaysSo() throws java.io.IOException {
+        java.util.List<String> lines = Files.readAllLines(Path.of(data("sequences.tsv")));
+        Path train = Files.write(dir.resolve("train.tsv"), lines.subList(0, 60));
+        Path validation = Files.write(dir.resolve("validation.tsv"), lines.subList(60, 70));
+        Path test = Files.write(dir.resolve("test.tsv"), lines.subList(70, 80));
+        String[] run = {"--data", train.toString(), "--validation", validation.toString(), "--test", test.toString(),
+                "--epochs", "6", "--lr", "2"};
+        // a learning rate far too high: the validation loss is best early, and the last epoch is not the best
+        Cli c = train(testSpec("sentiment.rnn"), run);
+        assertEquals(0, c.exit(), c.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("best: \\S+ \\(epoch (\\d)\\)").matcher(c.out());
+        assertTrue(m.find(), c.out());
+        int bestEpoch = Integer.parseInt(m.group(1));
+        assertTrue(bestEpoch < 6, "this run's best epoch should not be its last:\n" + c.out());
+        assertTrue(c.out().contains(" samples, weights of epoch " + bestEpoch + ", the best: " + dir.resolve("best.safetensors")
+                + ")"), c.out());
+
+        // the same figures as eval of the best file on the test file
+        Cli j = train(testSpec("sentiment.rnn"), java.util.stream.Stream.concat(java.util.Arrays.stream(run),
+                java.util.stream.Stream.of("--json")).toArray(String[]::new));
+        assertEquals(0, j.exit(), j.toString());
+        String summary = j.out().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(summary.contains("\"weights\":\"" + dir.resolve("best.safetensors") + "\",\"epoch\":" + bestEpoch + "}"),
+                summary);
+        Cli e = Cli.run("eval", testSpec("sentiment.rnn"), "--checkpoint", dir.resolve("best.safetensors").toString(),
+                "--data", test.toString(), "--json", "--confusion", dir.resolve("confusion.png").toString());
+        assertEquals(0, e.exit(), e.toString());
+        String loss = e.out().replaceAll("(?s).*\"loss\":([-0-9.eE]+).*", "$1");
+        assertTrue(summary.contains("\"test\":{\"loss\":" + loss + ","), loss + " vs " + summary);
+    }
 }

@@ -223,6 +223,12 @@ public final class SparkTrainer {
         long globalStep = from.step();
         Path lastCheckpoint = resumedFrom;
         int lastGoodEpoch = from.epoch();
+        // the plain Trainer's keep-best bookkeeping and history, carried across a resume in the checkpoint's extras
+        Map<String, String> saved = from.extra();
+        double bestLoss = Double.parseDouble(saved.getOrDefault("best_validation_loss", "Infinity"));
+        int bestEpoch = Integer.parseInt(saved.getOrDefault("best_epoch", "0"));
+        int sinceBest = Integer.parseInt(saved.getOrDefault("epochs_since_best", "0"));
+        StringBuilder history = new StringBuilder(saved.getOrDefault("history", ""));
         for (int e = from.epoch(); e < epochs; e++) {
             long start = System.nanoTime();
             double lossSum = 0;
@@ -252,6 +258,15 @@ public final class SparkTrainer {
             double trainSeconds = (System.nanoTime() - start) * 1e-9;
             double trainLoss = lossSum / samples;
             Evaluation eval = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0) : Evaluation.of(model, validation);
+            if (validation != null && eval.loss() < bestLoss) {
+                bestLoss = eval.loss();
+                bestEpoch = e + 1;
+                sinceBest = 0;
+            } else if (validation != null) {
+                sinceBest++;
+            }
+            history.append(history.length() == 0 ? "" : ";").append(e + 1).append(':').append(trainLoss).append(':')
+                    .append(eval.loss());
             Path written = null;
             Path ckpt = options.run().checkpoint();
             if (ckpt != null) {
@@ -259,7 +274,11 @@ public final class SparkTrainer {
                 Checkpoint.save(ckpt, model, new Checkpoint.Position(e + 1, globalStep, seed, batchSize,
                         Map.of("train_loss", Double.toString(trainLoss),
                                 "validation_loss", Double.toString(eval.loss()),
-                                "validation_accuracy", Double.toString(eval.accuracy()))), options.run().checkpointData());
+                                "validation_accuracy", Double.toString(eval.accuracy()),
+                                "best_validation_loss", Double.toString(bestLoss),
+                                "best_epoch", Integer.toString(bestEpoch),
+                                "epochs_since_best", Integer.toString(sinceBest),
+                                "history", history.toString())), options.run().checkpointData());
                 written = ckpt;
                 lastCheckpoint = written;
                 lastGoodEpoch = e + 1;

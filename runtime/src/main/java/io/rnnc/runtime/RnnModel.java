@@ -51,6 +51,14 @@ public interface RnnModel {
         return loss;
     }
 
+    /**
+     * Whether a batch may carry per-sample lengths ({@link Batch#setLength}): each row then runs its own steps and
+     * its padding is never read. A model that does not take them refuses such a batch.
+     */
+    default boolean acceptsLengths() {
+        return false;
+    }
+
     /** Forward and loss, without gradients or update; outputs are then available. */
     double evaluate(Batch batch);
 

@@ -196,6 +196,67 @@ public final class StreamBatches {
         return j == 0 ? Start.RESET_STATE : Start.CARRY_STATE;
     }
 
+    /**
+     * The stream as a {@link Dataset} of {@code chunks() · rows()} samples in stream order: sample {@code j·B + b} is
+     * chunk j of row b, so {@link Batches} of exactly B samples, unshuffled, give the batches {@link #fill} gives
+     * (batch j continues batch j-1 row by row). This is how a {@code Trainer} trains a stateful model on a stream
+     * (its options' {@code withStream}); the caller resets the model's state at the start of each epoch. Needs
+     * full chunks only ({@link Tail#DROP}, or a row length T divides).
+     *
+     * @param description what the stream is, for messages
+     */
+    public Dataset asDataset(String description) {
+        if (lastSteps != steps) {
+            throw new IllegalStateException("a stream whose last chunk is short (Tail.KEEP) is read with fill(j, batch)");
+        }
+        boolean tokenInputs = ids != null;
+        boolean classTargets = classes != null || values == null;
+        int vocab = 0;
+        if (tokenInputs) {
+            for (int id : ids) {
+                vocab = Math.max(vocab, id + 1);
+            }
+        }
+        int classCount = 0;
+        if (classTargets) {
+            for (int c : classes != null ? classes : ids) {
+                classCount = Math.max(classCount, c + 1);
+            }
+        }
+        SampleLayout layout = new SampleLayout(tokenInputs, tokenInputs ? new int[] {steps} : new int[] {steps, width}, vocab,
+                classTargets, classTargets ? new int[] {steps} : new int[] {steps, targetWidth}, classCount, description);
+        return new Dataset() {
+            @Override
+            public int size() {
+                return chunks * rows;
+            }
+
+            @Override
+            public SampleLayout layout() {
+                return layout;
+            }
+
+            @Override
+            public void fill(int index, Batch batch, int slot) {
+                int j = index / rows;
+                int p = (index % rows) * rowLength + j * steps;
+                int at = slot * steps;
+                if (ids != null) {
+                    System.arraycopy(ids, p, batch.tokens, at, steps);
+                } else {
+                    System.arraycopy(features, p * width, batch.features, at * width, steps * width);
+                }
+                if (classes != null) {
+                    System.arraycopy(classes, p, batch.classes, at, steps);
+                } else if (values != null) {
+                    System.arraycopy(values, p * targetWidth, batch.targets, at * targetWidth, steps * targetWidth);
+                } else {
+                    System.arraycopy(ids, p + 1, batch.classes, at, steps);
+                }
+            }
+        };
+    }
+
     private void checkBatch(Batch batch) {
         if (batch.capacity() < rows) {
             throw new IllegalArgumentException("the batch holds " + batch.capacity() + " rows, the stream is cut into " + rows);

@@ -4,6 +4,7 @@ import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.TensorInfo;
+import io.rnnc.runtime.state.StatefulModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -82,16 +83,81 @@ public final class ReferenceCheck {
     }
 
     private Report check(double lr, double tol) {
-        int n = checkFits();
+        int chunks = chunkCount();
+        int n = checkFits(chunks);
         for (TensorInfo t : info.parameters()) {
             net.parameters().copyIn(t.name(), ref.get(t.name()).values());
             compared.add(t.name());
         }
         net.parametersChanged();
-        Batch batch = batch(n);
+        if (chunks > 0) {
+            checkChunks(n, chunks, lr);
+        } else {
+            checkTwoSteps(n, lr);
+        }
+
+        List<Group> out = new ArrayList<>();
+        groups.forEach((name, g) -> out.add(new Group(name, (int) g[0], g[1], where.getOrDefault(name, ""), tol)));
+        List<String> skipped = new ArrayList<>();
+        for (String name : ref.tensors().keySet()) {
+            if (!compared.contains(name)) {
+                skipped.add(name);
+            }
+        }
+        return new Report(n, tol, out, skipped);
+    }
+
+    /** The number of stateful chunks the file holds ({@code chunk0.loss}, {@code chunk1.loss}, ...), 0 if none. */
+    private int chunkCount() {
+        int j = 0;
+        while (ref.has("chunk" + j + ".loss")) {
+            j++;
+        }
+        return j;
+    }
+
+    /**
+     * Truncated backpropagation through time (fixtures-w2/README.md, "Stateful chunks"): x and y hold
+     * {@code chunks} consecutive chunks of T steps; one training step per chunk, each starting from the final
+     * state of the one before (the model carries it), compared after every chunk. Groups are per kind over all
+     * chunks ({@code chunk*.loss}, ...), the worst chunk named.
+     */
+    private void checkChunks(int n, int chunks, double lr) {
+        ((StatefulModel) net).resetState();
+        String opt = info.optimizer();
+        boolean f64 = info.precision().equals("float64");
+        for (int j = 0; j < chunks; j++) {
+            String c = "chunk" + j + ".";
+            Batch batch = batch(n, j, chunks);
+            add("chunk*.loss", c + "loss", scalarError(c + "loss", net.computeGradients(batch)));
+            if (ref.has(c + "logits")) {
+                double[] logits = new double[info.maxBatch() * info.logitsPerSample()];
+                net.copyLogits(logits);
+                tensor("chunk*.logits", c + "logits", logits, ref.get(c + "logits").values());
+            }
+            finalStates("chunk*.", c);
+            Map<String, double[]> grads = gradients();
+            for (TensorInfo t : info.parameters()) {
+                if (ref.has(c + "grad." + t.name())) {
+                    tensor("chunk*.grad.*", c + "grad." + t.name(), grads.get(t.name()),
+                            ref.get(c + "grad." + t.name()).values());
+                }
+            }
+            net.applyUpdate();
+            optimizerStep("chunk*." + opt + ".*", c + opt, c + "grad.", grads, lr, f64);
+        }
+        compared.add("x");
+        compared.add("y");
+    }
+
+    /** One training step on x and y, then a second one: the base and extended fixtures, and fixtures-w2 but chunks. */
+    private void checkTwoSteps(int n, double lr) {
+        Batch batch = batch(n, 0, 1);
         compared.add("x");
         compared.add("y");
 
+        // both steps start from zero states, as PyTorch's did: a stateful model must not carry step 1's into step 2
+        resetCarriedState();
         scalar("loss", net.computeGradients(batch));
         if (ref.has("logits")) {
             double[] logits = new double[info.maxBatch() * info.logitsPerSample()];
@@ -108,17 +174,8 @@ public final class ReferenceCheck {
             // PyTorch's decoder runs all T_OUT steps on the padding targets, so its h_n reads them; rnnc never
             // reads padding, so there is nothing to compare (the loss and every gradient are compared)
             compared.add("h_n");
-        } else if (ref.has("h_n") || ref.has("c_n")) {
-            int width = info.hidden().stream().mapToInt(Integer::intValue).sum();
-            double[] h = new double[width * info.maxBatch()];
-            double[] c = new double[width * info.maxBatch()];
-            net.copyFinalStates(h, info.cells().contains("lstm") ? c : null);
-            if (ref.has("h_n")) {
-                tensor("h_n", "h_n", h, ref.get("h_n").values());
-            }
-            if (ref.has("c_n")) {
-                tensor("c_n", "c_n", c, ref.get("c_n").values());
-            }
+        } else {
+            finalStates("", "");
         }
         Map<String, double[]> grads = gradients();
         for (TensorInfo t : info.parameters()) {
@@ -129,21 +186,35 @@ public final class ReferenceCheck {
         scalar("grad_norm", net.applyUpdate());
         String opt = info.optimizer();
         boolean f64 = info.precision().equals("float64");
-        optimizerStep(opt + "1", grads, lr, f64);
+        optimizerStep(opt + "1.*", opt + "1", "grad.", grads, lr, f64);
+        resetCarriedState();
         scalar("loss_after_" + opt + "1", net.computeGradients(batch));
         Map<String, double[]> grads2 = gradients();
         net.applyUpdate();
-        optimizerStep(opt + "2", grads2, lr, f64);
+        optimizerStep(opt + "2.*", opt + "2", null, grads2, lr, f64);
+    }
 
-        List<Group> out = new ArrayList<>();
-        groups.forEach((name, g) -> out.add(new Group(name, (int) g[0], g[1], where.getOrDefault(name, ""), tol)));
-        List<String> skipped = new ArrayList<>();
-        for (String name : ref.tensors().keySet()) {
-            if (!compared.contains(name)) {
-                skipped.add(name);
-            }
+    private void resetCarriedState() {
+        if (net instanceof StatefulModel s) {
+            s.resetState();
         }
-        return new Report(n, tol, out, skipped);
+    }
+
+    /** h_n and c_n of the file ({@code prefix} + "h_n") against the model's final states, in group prefix + "h_n". */
+    private void finalStates(String group, String prefix) {
+        if (!ref.has(prefix + "h_n") && !ref.has(prefix + "c_n")) {
+            return;
+        }
+        int width = info.hidden().stream().mapToInt(Integer::intValue).sum();
+        double[] h = new double[width * info.maxBatch()];
+        double[] c = new double[width * info.maxBatch()];
+        net.copyFinalStates(h, info.cells().contains("lstm") ? c : null);
+        if (ref.has(prefix + "h_n")) {
+            tensor(group + "h_n", prefix + "h_n", h, ref.get(prefix + "h_n").values());
+        }
+        if (ref.has(prefix + "c_n")) {
+            tensor(group + "c_n", prefix + "c_n", c, ref.get(prefix + "c_n").values());
+        }
     }
 
     private Map<String, double[]> gradients() {
@@ -154,8 +225,8 @@ public final class ReferenceCheck {
         return grads;
     }
 
-    /** Checks names and shapes; returns the batch size n of the file's x. */
-    private int checkFits() {
+    /** Checks names and shapes (x and y hold {@code chunks} chunks, or one sample each); returns x's batch size n. */
+    private int checkFits(int chunks) {
         List<String> problems = new ArrayList<>();
         for (TensorInfo t : info.parameters()) {
             if (!ref.has(t.name())) {
@@ -174,15 +245,21 @@ public final class ReferenceCheck {
             if (n < 1 || n > info.maxBatch()) {
                 problems.add("x has " + n + " samples; the model takes 1.." + info.maxBatch() + " (its 'batch')");
             } else {
-                if (ref.get("x").values().length != (long) n * info.inputValuesPerSample()) {
-                    problems.add("x: " + ref.get("x").shapeString() + " does not hold " + info.inputValuesPerSample()
-                            + " input values per sample");
+                int per = Math.max(1, chunks);
+                String each = chunks > 0 ? " (" + chunks + " chunks of " + info.inputSteps() + " steps)" : "";
+                if (ref.get("x").values().length != (long) n * per * info.inputValuesPerSample()) {
+                    problems.add("x: " + ref.get("x").shapeString() + " does not hold " + per * info.inputValuesPerSample()
+                            + " input values per sample" + each);
                 }
-                if (ref.get("y").values().length != (long) n * info.targetValuesPerSample()) {
-                    problems.add("y: " + ref.get("y").shapeString() + " does not hold " + info.targetValuesPerSample()
-                            + " target values per sample");
+                if (ref.get("y").values().length != (long) n * per * info.targetValuesPerSample()) {
+                    problems.add("y: " + ref.get("y").shapeString() + " does not hold " + per * info.targetValuesPerSample()
+                            + " target values per sample" + each);
                 }
             }
+        }
+        if (chunks > 0 && !(net instanceof StatefulModel)) {
+            problems.add("the file holds " + chunks + " stateful chunks (chunk0.*, ...); model " + info.name()
+                    + " cannot carry its state from one chunk to the next (its spec needs 'sequence T MODE stateful')");
         }
         if (!problems.isEmpty()) {
             throw new RnncIoException(file + " does not match model " + info.name() + " (" + problems.size()
@@ -191,24 +268,34 @@ public final class ReferenceCheck {
         return n;
     }
 
-    private Batch batch(int n) {
+    /**
+     * Chunk {@code j} of {@code chunks} of the file's x and y as a batch: row r's values
+     * {@code [j·per, (j+1)·per)} of its {@code chunks·per} (the whole of x and y when chunks = 1).
+     */
+    private Batch batch(int n, int j, int chunks) {
         Batch b = Batch.forModel(info);
         b.setSize(n);
         double[] x = ref.get("x").values();
         double[] y = ref.get("y").values();
-        if (b.features != null) {
-            System.arraycopy(x, 0, b.features, 0, x.length);
-        } else {
-            for (int i = 0; i < x.length; i++) {
-                b.tokens[i] = (int) x[i];
+        int xs = info.inputValuesPerSample();
+        int ys = info.targetValuesPerSample();
+        for (int r = 0; r < n; r++) {
+            int xFrom = (r * chunks + j) * xs;
+            if (b.features != null) {
+                System.arraycopy(x, xFrom, b.features, r * xs, xs);
+            } else {
+                for (int i = 0; i < xs; i++) {
+                    b.tokens[r * xs + i] = (int) x[xFrom + i];
+                }
             }
-        }
-        if (b.classes != null) {
-            for (int i = 0; i < y.length; i++) {
-                b.classes[i] = (int) y[i];
+            int yFrom = (r * chunks + j) * ys;
+            if (b.classes != null) {
+                for (int i = 0; i < ys; i++) {
+                    b.classes[r * ys + i] = (int) y[yFrom + i];
+                }
+            } else {
+                System.arraycopy(y, yFrom, b.targets, r * ys, ys);
             }
-        } else {
-            System.arraycopy(y, 0, b.targets, 0, y.length);
         }
         // Per-sample lengths (fixtures-w2): input or source lengths, and seq2seq's target lengths
         for (String name : new String[] {"lengths", "src_lengths"}) {
@@ -246,7 +333,12 @@ public final class ReferenceCheck {
         return out;
     }
 
-    private void optimizerStep(String prefix, Map<String, double[]> ourGrads, double lr, boolean f64) {
+    /**
+     * The parameters after an optimizer step ({@code prefix.<param>}) in {@code group}; {@code refGrads} is the
+     * prefix of the file's gradients of that step ({@code grad.}), or null if the file has none.
+     */
+    private void optimizerStep(String group, String prefix, String refGrads, Map<String, double[]> ourGrads, double lr,
+                               boolean f64) {
         for (TensorInfo t : info.parameters()) {
             String name = prefix + "." + t.name();
             if (!ref.has(name)) {
@@ -254,14 +346,15 @@ public final class ReferenceCheck {
             }
             double[] ours = net.parameters().copyOut(t.name());
             double[] want = ref.get(name).values();
-            double[] refGrad = ref.has("grad." + t.name()) ? ref.get("grad." + t.name()).values() : null;
+            double[] refGrad = refGrads != null && ref.has(refGrads + t.name()) ? ref.get(refGrads + t.name()).values()
+                    : null;
             double[] ourGrad = ourGrads.get(t.name());
             double scale = Math.max(1, maxAbs(want));
             double err = ours.length != want.length ? Double.POSITIVE_INFINITY : 0;
             for (int i = 0; i < want.length && i < ours.length; i++) {
                 double d = Math.abs(ours[i] - want[i]);
                 double g = Math.abs(ourGrad[i]);
-                if (refGrad != null && prefix.endsWith("1")) {
+                if (refGrad != null) {
                     g = Math.min(g, Math.abs(refGrad[i]));
                 }
                 if (!f64 && g < 1e-6 && d <= 0.05 * lr) {
@@ -269,16 +362,19 @@ public final class ReferenceCheck {
                 }
                 err = Math.max(err, d / scale);
             }
-            add(prefix + ".*", name, err);
+            add(group, name, err);
         }
     }
 
     private void scalar(String name, double ours) {
-        if (!ref.has(name)) {
-            return;
+        if (ref.has(name)) {
+            add(name, name, scalarError(name, ours));
         }
+    }
+
+    private double scalarError(String name, double ours) {
         double want = ref.get(name).values()[0];
-        add(name, name, Math.abs(ours - want) / Math.max(1, Math.abs(want)));
+        return Math.abs(ours - want) / Math.max(1, Math.abs(want));
     }
 
     private void tensor(String group, String name, double[] ours, double[] want) {

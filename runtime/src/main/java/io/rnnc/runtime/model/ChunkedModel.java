@@ -309,6 +309,12 @@ public abstract class ChunkedModel implements RnnModel {
         return info;
     }
 
+    /** The generated class's {@link #takesLengths()}, for callers (the protected hook is the generated code's). */
+    @Override
+    public final boolean acceptsLengths() {
+        return takesLengths();
+    }
+
     @Override
     public TensorStore parameters() {
         return params;

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The measures that fit a task, over a whole dataset, without updating the model: accuracy, macro F1, per-class F1
@@ -92,13 +93,25 @@ public final class Metrics {
 
     /** Measures {@code model} on {@code data} in dataset order, in batches of the model's largest size. */
     public static Result of(RnnModel model, Dataset data, Task task, Forecast forecast) {
+        return of(model, data, task, forecast, null);
+    }
+
+    /**
+     * As {@link #of(RnnModel, Dataset, Task, Forecast)}, telling {@code progress} the samples measured so far after
+     * every batch (null for no progress).
+     */
+    public static Result of(RnnModel model, Dataset data, Task task, Forecast forecast, IntConsumer progress) {
         ModelInfo info = model.info();
         data.layout().checkFits(info);
-        return of(model, new Batches(data, info.maxBatch(), false, 0), Batch.forModel(info), task, forecast);
+        return of(model, new Batches(data, info.maxBatch(), false, 0), Batch.forModel(info), task, forecast, progress);
     }
 
     /** As {@link #of(RnnModel, Dataset, Task, Forecast)} with a batch the caller keeps. */
     static Result of(RnnModel model, Batches batches, Batch batch, Task task, Forecast forecast) {
+        return of(model, batches, batch, task, forecast, null);
+    }
+
+    private static Result of(RnnModel model, Batches batches, Batch batch, Task task, Forecast forecast, IntConsumer progress) {
         ModelInfo info = model.info();
         int o = info.outputs();
         int steps = info.outputSteps();
@@ -178,6 +191,9 @@ public final class Metrics {
                 }
                 sequences++;
                 sequencesRight += allRight ? 1 : 0;
+            }
+            if (progress != null) {
+                progress.accept(samples);
             }
         }
         double loss = lossSum / samples;

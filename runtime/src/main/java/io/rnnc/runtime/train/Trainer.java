@@ -10,6 +10,7 @@ import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.RnncIoException;
 import io.rnnc.runtime.io.SafeTensors;
 import io.rnnc.runtime.model.ChunkedModel;
+import io.rnnc.runtime.state.StatefulModel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,13 @@ public final class Trainer {
      * @param task       which measures to take on the validation data each epoch ({@link Metrics}), or null for
      *                   loss and accuracy only
      * @param forecast   the naive forecast and units of float targets (see {@link Metrics.Forecast}), or null
+     * @param stream     the training data is a stream for a stateful model ({@code StreamBatches.asDataset}): batches
+     *                   of exactly {@code batchSize} samples in data order, not shuffled, and the model's carried state
+     *                   reset at the start of every epoch
      */
     public record Options(int epochs, int batchSize, long seed, Path checkpoint, Map<String, String> checkpointData,
-                          LearningRate schedule, int patience, Path best, Metrics.Task task, Metrics.Forecast forecast) {
+                          LearningRate schedule, int patience, Path best, Metrics.Task task, Metrics.Forecast forecast,
+                          boolean stream) {
         public Options {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1: " + epochs);
@@ -64,7 +69,7 @@ public final class Trainer {
         }
 
         public Options(int epochs, int batchSize, long seed, Path checkpoint, Map<String, String> checkpointData) {
-            this(epochs, batchSize, seed, checkpoint, checkpointData, null, 0, null, null, null);
+            this(epochs, batchSize, seed, checkpoint, checkpointData, null, 0, null, null, null, false);
         }
 
         public Options(int epochs, int batchSize, long seed, Path checkpoint) {
@@ -73,17 +78,23 @@ public final class Trainer {
 
         /** The same with a learning-rate schedule. */
         public Options withSchedule(LearningRate s) {
-            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, s, patience, best, task, forecast);
+            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, s, patience, best, task, forecast, stream);
         }
 
         /** The same with early stopping after {@code epochs} epochs without a better validation loss, and a keep-best file. */
         public Options withEarlyStopping(int patienceEpochs, Path bestFile) {
-            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, schedule, patienceEpochs, bestFile, task, forecast);
+            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, schedule, patienceEpochs, bestFile, task, forecast,
+                    stream);
         }
 
         /** The same with the measures of {@code t} taken on the validation data each epoch. */
         public Options withMetrics(Metrics.Task t, Metrics.Forecast f) {
-            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, schedule, patience, best, t, f);
+            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, schedule, patience, best, t, f, stream);
+        }
+
+        /** The same training on a stream for a stateful model (see {@link #stream}). */
+        public Options withStream() {
+            return new Options(epochs, batchSize, seed, checkpoint, checkpointData, schedule, patience, best, task, forecast, true);
         }
     }
 
@@ -143,6 +154,16 @@ public final class Trainer {
         train.layout().checkFits(info);
         if (validation != null) {
             validation.layout().checkFits(info);
+        }
+        if (options.stream()) {
+            if (!(model instanceof StatefulModel)) {
+                throw new IllegalArgumentException("model " + info.name() + " cannot carry its state across batches: "
+                        + "training on a stream needs a stateful model ('sequence T MODE stateful')");
+            }
+            if (train.size() % options.batchSize() != 0) {
+                throw new IllegalArgumentException("a stream of " + train.size() + " samples is not a whole number of batches of "
+                        + options.batchSize() + " rows");
+            }
         }
         if (options.checkpoint() != null) {
             AtomicFile.checkWritable(options.checkpoint());
@@ -212,7 +233,7 @@ public final class Trainer {
         int batchSize = from.batchSize();
         long seed = from.seed();
         int epochs = options.epochs();
-        Batches batches = new Batches(train, batchSize, true, seed);
+        Batches batches = new Batches(train, batchSize, !options.stream(), seed);
         Batch batch = Batch.forModel(info, batchSize);
         Batches evalBatches = validation == null ? null : new Batches(validation, info.maxBatch(), false, 0);
         Batch evalBatch = validation == null ? null : Batch.forModel(info);
@@ -246,6 +267,9 @@ public final class Trainer {
         for (int e = from.epoch(); e < epochs; e++) {
             long start = System.nanoTime();
             batches.startEpoch(e);
+            if (options.stream()) {
+                ((StatefulModel) model).resetState(); // every epoch reads the stream from its start
+            }
             double lossSum = 0;
             long samples = 0;
             double lr = rated == null ? Double.NaN : rated.learningRate();
