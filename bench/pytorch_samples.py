@@ -82,29 +82,40 @@ def clip(model, norm):
 # ---------------------------------------------------------------------------------------------- models
 
 class Stack(nn.Module):
-    """embedding (optional) -> one recurrent layer -> fc; many_to_one reads each sample's last valid step."""
+    """embedding (optional) -> recurrent layers (dropout between them, optionally bidirectional) -> fc; many_to_one
+    reads each sample's last valid step (bidirectional: cat(h_n[-2], h_n[-1]), as rnnc)."""
 
-    def __init__(self, cell, inputs, hidden, outputs, vocab=None, embed=None, many_to_one=False):
+    def __init__(self, cell, inputs, hidden, outputs, vocab=None, embed=None, many_to_one=False, layers=1,
+                 bidirectional=False, dropout=0.0):
         super().__init__()
         if vocab is not None:
             self.embedding = nn.Embedding(vocab, embed)
             inputs = embed
         else:
             self.embedding = None
-        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell](inputs, hidden, batch_first=True)
-        self.fc = nn.Linear(hidden, outputs)
+        self.rnn = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell](
+            inputs, hidden, num_layers=layers, batch_first=True, bidirectional=bidirectional, dropout=dropout)
+        self.bidirectional = bidirectional
+        self.fc = nn.Linear(hidden * (2 if bidirectional else 1), outputs)
         self.many_to_one = many_to_one
 
-    def forward(self, x, lengths=None):
+    def last(self, state):
+        h = state[0] if isinstance(state, tuple) else state
+        return torch.cat([h[-2], h[-1]], dim=-1) if self.bidirectional else h[-1]
+
+    def forward(self, x, lengths=None, state=None):
+        """With state (stateful chunks): returns the logits and the final state."""
         u = self.embedding(x) if self.embedding is not None else x
+        if state is not None:
+            out, state = self.rnn(u, state)
+            return self.fc(out), state
         if lengths is None:
-            out, _ = self.rnn(u)
-            return self.fc(out[:, -1, :] if self.many_to_one else out)
+            out, state = self.rnn(u)
+            return self.fc(self.last(state) if self.many_to_one else out)
         packed = pack_padded_sequence(u, lengths, batch_first=True, enforce_sorted=False)
         out, state = self.rnn(packed)
         if self.many_to_one:
-            h = state[0] if isinstance(state, tuple) else state
-            return self.fc(h[-1])
+            return self.fc(self.last(state))
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=u.size(1))
         return self.fc(out)
 
@@ -150,17 +161,42 @@ def char_lm(a, result):
         y = torch.tensor([ids[k * T + 1:k * T + T + 1] for k in range(n)])
         return x, y
 
-    x, y = limit(a, *windows(train_text))
+    ids = vocab.encode(train_text)
+    if a.train_limit is not None:  # the first N windows' worth of text, as rnnc's --train-limit
+        ids = ids[:a.train_limit * T + 1]
+    # batchify: 64 parallel streams; chunk j of every stream is batch j; each stream carries its state across chunks
+    B = 64
+    L = (len(ids) - 1) // B
+    data = torch.tensor(ids[:B * L + 1])
+    sx = torch.stack([data[b * L:(b + 1) * L] for b in range(B)])
+    sy = torch.stack([data[b * L + 1:(b + 1) * L + 1] for b in range(B)])
     vx, vy = evaluation_limit(a, *windows(valid_text))
-    model = Stack("lstm", None, 256, 80, vocab=80, embed=32)
+    model = Stack("lstm", None, 128, 80, vocab=80, embed=32, layers=2, dropout=0.1)
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.CrossEntropyLoss()
-
-    def step(idx):
-        logits = model(x[idx])
-        return loss_fn(logits.reshape(-1, 80), y[idx].reshape(-1))
-
-    train(a, result, model, opt, len(x), 64, step, clip_norm=5.0)
+    first = None
+    for epoch in range(1, a.epochs + 1):
+        model.train()
+        state, total, count = None, 0.0, 0
+        for j in range(0, L, T):
+            xb, yb = sx[:, j:j + T], sy[:, j:j + T]
+            if state is None:
+                state = tuple(torch.zeros(2, B, 128) for _ in range(2))
+            opt.zero_grad()
+            logits, state = model(xb, state=state)
+            state = tuple(s.detach() for s in state)
+            loss = loss_fn(logits.reshape(-1, 80), yb.reshape(-1))
+            loss.backward()
+            clip(model, 5.0)
+            opt.step()
+            first = loss.item() if first is None else first
+            total += loss.item() * xb.size(1)
+            count += xb.size(1)
+        if epoch % max(1, a.epochs // 20) == 0 or epoch == a.epochs:
+            print(f"epoch {epoch}: training loss {total / count:.4f}", flush=True)
+    model.eval()
+    put(result, "first_step_loss", first)
+    put(result, "train_loss", total / count)
     with torch.no_grad():
         total = sum(loss_fn(model(vx[i:i + 64]).reshape(-1, 80), vy[i:i + 64].reshape(-1)).item() * len(vx[i:i + 64])
                     for i in range(0, len(vx), 64))
@@ -318,7 +354,7 @@ def names(a, result):
 
     x, y, lengths = limit(a, *encode(train_rows))
     tx, ty, tl = encode(read_tsv(os.path.join(data, "test.tsv")))
-    model = Stack("gru", None, 64, 2, vocab=56, embed=16, many_to_one=True)
+    model = Stack("gru", None, 64, 2, vocab=56, embed=16, many_to_one=True, bidirectional=True)
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     loss_fn = nn.CrossEntropyLoss()
     train(a, result, model, opt, len(x), 32,

@@ -68,6 +68,7 @@ class SamplesLearnTest {
     @Test
     void g2pLearnsAndDecodesGreedyAndBeam() throws Exception {
         var r = run("g2p", SLICES, "--epochs", "4", "--eval-limit", "40");
+        assertEquals("packed", r.get("lengths"), "words and pronunciations with their own lengths");
         lossFalls(r, 0.8);
         assertTrue(num(r, "greedy_per") <= 1.0 && num(r, "beam4_per") <= 1.0, "phoneme error rates: " + r);
         assertEquals(40, ((Number) r.get("test_words")).intValue());
@@ -76,6 +77,7 @@ class SamplesLearnTest {
     @Test
     void namesClassifierBeatsTheMajorityClass() throws Exception {
         var r = run("names", SAMPLES, "--epochs", "3", "--train-limit", "3000");
+        assertEquals("packed", r.get("lengths"), "the bidirectional GRU reads each name with its own length");
         lossFalls(r, 0.9);
         // 451 of the 800 test names are female: 56 % for the majority class
         assertTrue(num(r, "test_accuracy") > 0.6, "test accuracy: " + r.get("test_accuracy"));
@@ -85,6 +87,7 @@ class SamplesLearnTest {
     @Test
     void sensorTaggerFindsEvents() throws Exception {
         var r = run("sensor", SAMPLES, "--epochs", "15");
+        assertEquals("packed", r.get("lengths"), "the short windows train on their real readings only");
         lossFalls(r, 0.5);
         assertTrue(num(r, "event_recall") > 0, "tags some event reading: " + r);
     }

@@ -13,16 +13,20 @@ import io.rnnc.runtime.data.Mnist;
 import io.rnnc.runtime.data.Pairs;
 import io.rnnc.runtime.data.SampleLayout;
 import io.rnnc.runtime.data.SeriesWindows;
+import io.rnnc.runtime.data.StreamBatches;
 import io.rnnc.runtime.data.Splits;
 import io.rnnc.runtime.data.TableRows;
 import io.rnnc.runtime.data.TextCorpus;
 import io.rnnc.runtime.data.TextWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.model.ChunkedModel;
+import io.rnnc.runtime.state.StatefulModel;
 import io.rnnc.runtime.train.Trainer;
 import io.rnnc.runtime.train.TrainingListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +44,10 @@ import javax.imageio.ImageIO;
  * from the samples' specs, so the samples have figures before the command line reads their formats, and it shows a
  * Java user the API.
  *
- * <p>A model generated without per-sample lengths (today's compiler) refuses a batch that carries them; the runner
- * then clears the lengths and the model reads the padding as data ("padded"), as the PyTorch scripts do with
- * {@code --padded}. Metrics always count valid positions only.
+ * <p>Every many_to_one, many_to_many and encoder-decoder model the compiler generates takes per-sample lengths, so
+ * padding is never read. A class generated before that (which refuses a batch carrying lengths) is trained with the
+ * lengths cleared, reading the padding as data ("padded"), as the PyTorch scripts do with {@code --padded}. Metrics
+ * always count valid positions only.
  *
  * <pre>
  * java -cp samples/target/classes:runtime/target/classes io.rnnc.samples.run.SampleRun names --epochs 10 --seed 0
@@ -169,9 +174,15 @@ public final class SampleRun {
         TextCorpus train = TextCorpus.read(data.resolve("dickens-train.txt"));
         TextCorpus valid = TextCorpus.read(data.resolve("dickens-valid.txt"), train.vocabulary());
         int steps = model.info().inputSteps();
-        Dataset trainSet = limit(new TextWindows(train, steps, steps, true));
+        int[] ids = train.ids();
+        if (trainLimit != null) { // --train-limit N: the first N windows' worth of text (N x T characters)
+            ids = Arrays.copyOf(ids, (int) Math.min(ids.length, (long) trainLimit * steps + 1));
+        }
+        // The book as B parallel streams, chunk j of every stream in batch j: the stateful spec carries each
+        // row's state from one chunk to the next (PyTorch's batchify and get_batch, h.detach() between chunks)
+        StreamBatches stream = StreamBatches.nextTokens(ids, model.info().maxBatch(), steps, StreamBatches.Tail.KEEP);
         Dataset validSet = evalLimit(new TextWindows(valid, steps, steps, true));
-        train(model, trainSet, validSet);
+        trainStateful(model, stream, validSet);
         double loss = meanLoss(model, validSet);
         put("valid_bpc", loss / Math.log(2));
         Vocabulary v = train.vocabulary();
@@ -444,22 +455,67 @@ public final class SampleRun {
 
     private boolean padded;
 
-    /** Whether the generated class honours per-sample lengths: it refuses a batch carrying them otherwise. */
-    private static boolean takesLengths(RnnModel model, Dataset data) {
+    /**
+     * Truncated BPTT over a stream (a stateful spec): every epoch walks the chunks in order, the model resets its
+     * carried state at chunk 0 and carries it otherwise. The validation loss is measured on windows from zeros.
+     */
+    private void trainStateful(RnnModel model, StreamBatches stream, Dataset validation) {
+        StatefulModel stateful = (StatefulModel) model;
+        model.initialize(seed);
+        model.setThreads(threads);
+        ModelInfo info = model.info();
+        System.out.printf(Locale.ROOT, "training %s (%s, stateful): %,d parameters, %d streams of %,d steps in chunks of %d, "
+                        + "%d epochs, seed %d%n", info.name(), info.mode(), info.parameterCount(), stream.rows(),
+                stream.rowLength(), stream.steps(), epochs, seed);
+        Batch batch = Batch.forModel(info);
+        double first = Double.NaN;
+        double epochLoss = Double.NaN;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            double sum = 0;
+            long positions = 0;
+            for (int j = 0; j < stream.chunks(); j++) {
+                if (stream.fill(j, batch) == StreamBatches.Start.RESET_STATE) {
+                    stateful.resetState();
+                }
+                double loss = model.trainStep(batch);
+                if (Double.isNaN(first)) {
+                    first = loss;
+                }
+                sum += loss * stream.chunkSteps(j); // the loss is a mean over valid positions: weight by them
+                positions += stream.chunkSteps(j);
+            }
+            epochLoss = sum / positions;
+            if (epoch % Math.max(1, epochs / 20) == 0 || epoch == epochs) {
+                System.out.printf(Locale.ROOT, "epoch %d: training loss %.4f, validation loss %.4f%n", epoch, epochLoss,
+                        meanLoss(model, validation));
+            }
+        }
+        result.put("lengths", "packed");
+        put("first_step_loss", first);
+        put("train_loss", epochLoss);
+        padded = false;
+    }
+
+    /**
+     * Whether the generated class honours per-sample lengths: the generated code's answer to
+     * {@code ChunkedModel.takesLengths()} (protected: the runtime has no public accessor yet, so it is read
+     * reflectively, as the CLI does). A data set without lengths needs no answer.
+     */
+    static boolean takesLengths(RnnModel model, Dataset data) {
         Batch probe = Batch.forModel(model.info(), 1);
         data.fill(0, probe, 0);
-        probe.setSize(1);
         if (!probe.hasLengths()) {
             return true;
         }
+        if (!(model instanceof ChunkedModel)) {
+            return false;
+        }
         try {
-            model.forward(probe);
-            return true;
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().contains("does not take per-sample lengths")) {
-                return false;
-            }
-            throw e;
+            Method hook = ChunkedModel.class.getDeclaredMethod("takesLengths");
+            hook.setAccessible(true);
+            return (Boolean) hook.invoke(model);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot ask " + model.info().name() + " whether it takes per-sample lengths", e);
         }
     }
 
