@@ -337,13 +337,19 @@ public final class OnnxExport {
                 float[] rd = cell.reorder(doubles(p + "weight_hh" + s), hidden, hidden);
                 System.arraycopy(rd, 0, rAll, d * rd.length, rd.length);
                 System.arraycopy(cell.reorder(doubles(p + "bias_ih" + s), hidden, 1), 0, bias, d * 2 * rows, rows);
-                System.arraycopy(cell.reorder(doubles(p + "bias_hh" + s), hidden, 1), 0, bias, d * 2 * rows + rows, rows);
+                System.arraycopy(cell.reorder(doubles(p + "bias_hh" + s), hidden, 1), 0, bias, d * 2 * rows + rows,
+                        rows);
             }
             String w = g.floatInitializer(p + "W_l" + l, wAll, dirs, rows, layer.inputWidth());
             String r = g.floatInitializer(p + "R_l" + l, rAll, dirs, rows, hidden);
             String b = g.floatInitializer(p + "B_l" + l, bias, dirs, 2L * rows);
             String h0 = "";
             String c0 = "";
+            if (stateInputs && dirs != 1) {
+                // the validator refuses bidirectional layers in one_to_many and seq2seq, the modes with state inputs
+                throw new IllegalStateException("internal: state inputs for bidirectional layer " + l + " of "
+                        + model.name());
+            }
             if (stateInputs) {
                 h0 = g.floatInput(stateName("h_in", l), "layer " + l + " hidden state [1, batch, " + hidden + "]",
                         Dim.of(1), Dim.named("batch"), Dim.of(hidden));
@@ -401,7 +407,8 @@ public final class OnnxExport {
         } else {
             // PyTorch's cat(h_n[-2], h_n[-1]): Y_h [2, B, H] holds the forward state at each row's last real
             // step and the reverse state after step 0; [B, 2, H] then [B, 2H], forward first
-            String hT = g.node1("Transpose", List.of(out.topLast()), p + "last_h_batch_major", intsAttr("perm", 1, 0, 2));
+            String hT = g.node1("Transpose", List.of(out.topLast()), p + "last_h_batch_major",
+                    intsAttr("perm", 1, 0, 2));
             h = g.node1("Reshape", List.of(hT, shape(g, 0, 2L * out.topHidden())), p + "last_h");
         }
         float[] fc = transposed(doubles(p + "fc.weight"), head.outputs(), head.inputWidth());
