@@ -22,6 +22,10 @@ How an rnnc stack maps onto torch modules:
   `layers[l] = nn.LSTM(in_l, H_l)` / `nn.GRU(...)`; rnnc's `rnn.weight_ih_l{l}` is `layers.{l}.weight_ih_l0`
   (and the same for weight_hh, bias_ih, bias_hh). Layer l reads layer l-1's output sequence, exactly as a
   multi-layer module does.
+* a bidirectional layer (`lstm H bidirectional`: the checkpoint has `rnn.weight_ih_l{l}_reverse`, ...) is
+  `bidirectional=True` in either form; its `_reverse` tensors keep their names, the next layer reads 2H, and
+  many_to_one's head reads `cat(h_n[-2], h_n[-1])` (forward state after the last step, reverse state after
+  step 0), as rnnc's does. Dropout is training-only: the modules are built without it and run in eval mode.
 * `rnn H relu` is `nn.RNN(..., nonlinearity="relu")`; token inputs are `F.one_hot(x, V)` (`input tokens V`)
   or `embedding = nn.Embedding(V, E)`; the head is `fc = nn.Linear(H, O)` (logits; the activation after it).
 * seq2seq: `encoder.{embedding,rnn|layers}`, `decoder.{embedding,rnn|layers,fc}`; the encoder's final
@@ -80,15 +84,28 @@ def parse_architecture(text):
     return {"mode": mode, "input_kind": kind, "layers": layers, "head": head, "outputs": int(outputs)}
 
 
+def with_directions(entries, prefix, state):
+    """The architecture lists each direction of a layer (`lstm 8 / lstm 8` for one bidirectional layer); the
+    `_reverse` tensors say which layers have two. Returns (cell, hidden, bidirectional) per layer."""
+    layers = []
+    i = 0
+    while i < len(entries):
+        cell, hidden = entries[i]
+        bi = f"{prefix}rnn.weight_ih_l{len(layers)}_reverse" in state
+        layers.append((cell, hidden, bi))
+        i += 2 if bi else 1
+    return layers
+
+
 def build(torch, arch, state):
     """The torch model for `arch`, and rnnc's state_dict names translated to its own."""
     nn = torch.nn
     F = torch.nn.functional
 
-    def cell_module(cell, inp, hidden, layers):
+    def cell_module(cell, inp, hidden, layers, bi):
         if cell in ("rnn_tanh", "rnn_relu"):
-            return nn.RNN(inp, hidden, layers, nonlinearity=cell[4:], batch_first=True)
-        return (nn.LSTM if cell == "lstm" else nn.GRU)(inp, hidden, layers, batch_first=True)
+            return nn.RNN(inp, hidden, layers, nonlinearity=cell[4:], batch_first=True, bidirectional=bi)
+        return (nn.LSTM if cell == "lstm" else nn.GRU)(inp, hidden, layers, batch_first=True, bidirectional=bi)
 
     class Stack(nn.Module):
         """One recurrent stack: `rnn` (uniform) or `layers` (one module per layer)."""
@@ -98,45 +115,50 @@ def build(torch, arch, state):
             self.cells = layers
             self.uniform = len(set(layers)) == 1
             if self.uniform:
-                self.rnn = cell_module(layers[0][0], in0, layers[0][1], len(layers))
+                self.rnn = cell_module(layers[0][0], in0, layers[0][1], len(layers), layers[0][2])
             else:
-                widths = [in0] + [h for _, h in layers[:-1]]
-                self.layers = nn.ModuleList(cell_module(c, i, h, 1) for (c, h), i in zip(layers, widths))
+                widths = [in0] + [h * (2 if bi else 1) for _, h, bi in layers[:-1]]
+                self.layers = nn.ModuleList(cell_module(c, i, h, 1, bi) for (c, h, bi), i in zip(layers, widths))
 
         def forward(self, u, h0=None, c0=None):
-            """u [B, T, in]; h0/c0: per-layer initial states [B, H_l] or None (zeros). Returns out, h_n, c_n lists."""
-            lstm = [c == "lstm" for c, _ in self.cells]
+            """u [B, T, in]; h0/c0: per-layer initial states [directions, B, H_l] or None (zeros). Returns out and
+            the h_n, c_n lists, each layer's [directions, B, H_l] (forward first)."""
+            lstm = [c == "lstm" for c, _, _ in self.cells]
+            dirs = [2 if bi else 1 for _, _, bi in self.cells]
             if self.uniform:
                 state = None
                 if h0 is not None:
-                    h = torch.stack(h0)
-                    state = (h, torch.stack(c0)) if lstm[0] else h
+                    h = torch.cat(h0)
+                    state = (h, torch.cat(c0)) if lstm[0] else h
                 out, st = self.rnn(u, state)
                 h_n, c_n = (st if lstm[0] else (st, None))
-                return out, list(h_n), (list(c_n) if c_n is not None else [None] * len(self.cells))
+                d = dirs[0]
+                layers = range(len(self.cells))
+                return out, [h_n[l * d:(l + 1) * d] for l in layers], (
+                    [c_n[l * d:(l + 1) * d] for l in layers] if c_n is not None else [None] * len(self.cells))
             hs, cs = [], []
             out = u
             for l, module in enumerate(self.layers):
                 state = None
                 if h0 is not None:
-                    h = h0[l].unsqueeze(0)
-                    state = (h, c0[l].unsqueeze(0)) if lstm[l] else h
+                    state = (h0[l], c0[l]) if lstm[l] else h0[l]
                 out, st = module(out, state)
                 if lstm[l]:
-                    hs.append(st[0][0])
-                    cs.append(st[1][0])
-                else:
                     hs.append(st[0])
+                    cs.append(st[1])
+                else:
+                    hs.append(st)
                     cs.append(None)
             return out, hs, cs
 
     def rename(prefix, stack):
         """rnnc's name -> the module's name, for one stack."""
         names = {}
-        for l in range(len(stack.cells)):
+        for l, (_, _, bi) in enumerate(stack.cells):
             for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-                src = f"{prefix}rnn.{w}_l{l}"
-                names[src] = src if stack.uniform else f"{prefix}layers.{l}.{w}_l0"
+                for suffix in ("", "_reverse") if bi else ("",):
+                    src = f"{prefix}rnn.{w}_l{l}{suffix}"
+                    names[src] = src if stack.uniform else f"{prefix}layers.{l}.{w}_l0{suffix}"
         return names
 
     class Tokens(nn.Module):
@@ -158,8 +180,10 @@ def build(torch, arch, state):
             return self.embedding(x.long())
 
     mode = arch["mode"]
-    layers = arch["layers"]
+    layers = with_directions(arch["layers"], "decoder." if mode == "seq2seq" else "", state)
+    arch["layers"] = layers
     outputs = arch["outputs"]
+    top_width = layers[-1][1] * (2 if layers[-1][2] else 1)
 
     class Single(nn.Module):
         def __init__(self):
@@ -175,7 +199,7 @@ def build(torch, arch, state):
                 self.rnn = stack.rnn
             else:
                 self.layers = stack.layers
-            self.fc = nn.Linear(layers[-1][1], outputs)
+            self.fc = nn.Linear(top_width, outputs)
 
         def forward(self, x, y, dtype):
             stack = self.stack[0]
@@ -193,7 +217,10 @@ def build(torch, arch, state):
             else:
                 u = self.input[0](x, dtype)
             out, h, c = stack(u)
-            logits = self.fc(out[:, -1] if mode in ("many_to_one", "one_to_one") else out)
+            if mode in ("many_to_one", "one_to_one"):
+                # cat(h_n[-2], h_n[-1]) when the top layer is bidirectional; else the same as out[:, -1]
+                last = torch.cat(list(h[-1]), dim=1) if layers[-1][2] else out[:, -1]
+            logits = self.fc(last if mode in ("many_to_one", "one_to_one") else out)
             return logits, h, c
 
     class Seq2seq(nn.Module):
@@ -204,7 +231,7 @@ def build(torch, arch, state):
             enc_in = Tokens("encoder.", arch["input_kind"] if "encoder.embedding.weight" in state else "tokens")
             dec_in = Tokens("decoder.", "tokens_embed" if "decoder.embedding.weight" in state else "tokens")
             self.inputs = [enc_in, dec_in]
-            enc_layers = [(c, h) for c, h in layers]
+            enc_layers = with_directions(arch["layers_as_listed"], "encoder.", state)
             enc = Stack(enc_layers, state["encoder.rnn.weight_ih_l0"].shape[1])
             dec = Stack(layers, state["decoder.rnn.weight_ih_l0"].shape[1])
             self.stacks = [enc, dec]
@@ -215,7 +242,7 @@ def build(torch, arch, state):
                     part.rnn = st.rnn
                 else:
                     part.layers = st.layers
-            self.decoder.fc = nn.Linear(layers[-1][1], outputs)
+            self.decoder.fc = nn.Linear(top_width, outputs)
 
         def forward(self, x, y, dtype):
             enc, dec = self.stacks
@@ -242,9 +269,7 @@ def load(torch, path, architecture=None):
         raise SystemExit(f"{path} has no rnnc.architecture metadata: pass --architecture "
                          "'many_to_one, features 28, steps 28 -> 1, rnn_tanh 100 / rnn_tanh 100, softmax 10, cross_entropy'")
     arch = parse_architecture(text)
-    reverse = sorted(k for k in state if k.endswith("_reverse"))
-    if reverse:
-        raise SystemExit(f"{path} has bidirectional layers ({reverse[0]}, ...): this script does not build them yet")
+    arch["layers_as_listed"] = list(arch["layers"])
     model, names = build(torch, arch, state)
     dtype = torch.float64 if any(v.dtype == torch.float64 for v in state.values()) else torch.float32
     model = model.to(dtype)
@@ -317,7 +342,7 @@ def main(argv):
     model, arch, names, meta, dtype = load(torch, args.checkpoint, args.architecture)
     renamed = {k: v for k, v in names.items() if k != v}
     print(f"loaded {args.checkpoint} into {type(model).__name__} ({arch['mode']}, "
-          f"{' / '.join(f'{c} {h}' for c, h in arch['layers'])}, {dtype}); rnnc epoch {meta.get('rnnc.epoch', '?')}")
+          f"{' / '.join(f'{c} {h}' + (' bidirectional' if bi else '') for c, h, bi in arch['layers'])}, {dtype}); rnnc epoch {meta.get('rnnc.epoch', '?')}")
     if args.expect:
         return 0 if compare(torch, model, arch, dtype, args.expect, args.tolerance) else 1
     if args.data:

@@ -52,7 +52,7 @@ import java.util.Set;
  *       {@code [batch, steps, I]} floats (one_to_one {@code [batch, I]}) or {@code tokens} {@code [batch, steps]}
  *       int64 ids; out come {@code logits} and {@code output} (after the head's activation),
  *       {@code [batch, O]} or {@code [batch, steps, O]}, and each layer's final state
- *       {@code h_out_l<l>} (and {@code c_out_l<l>} for LSTM) {@code [1, batch, H_l]}. {@code steps} may be
+ *       {@code h_out_l<l>} (and {@code c_out_l<l>} for LSTM) {@code [directions, batch, H_l]}. {@code steps} may be
  *       any length. With {@link Options#lengths} the graph also takes {@code lengths} {@code [batch]} int32
  *       (ONNX's {@code sequence_lens}: PyTorch's packed sequences; many_to_one's head reads each row's last
  *       real step).</li>
@@ -72,8 +72,10 @@ import java.util.Set;
  * recurrent operators' newest revision (14), readable by ONNX Runtime 1.10 and later and by every ONNX
  * tool since 2021. Tensors are time-major inside ({@code layout=0}, which every runtime implements);
  * the graph transposes the batch-first inputs. Weights are float32; a float64 model (kept for gradient
- * checking) is exported in float32, its weights rounded. Bidirectional layers map onto
- * {@code direction="bidirectional"} once the model records carry them (this model has none).
+ * checking) is exported in float32, its weights rounded. A bidirectional layer is one node with
+ * {@code direction="bidirectional"} (W, R, B stacked [forward; reverse]); its Y {@code [T, 2, B, H]} becomes
+ * the next layer's {@code [T, B, 2H]}, its final states are {@code [2, batch, H]}, and many_to_one's head reads
+ * {@code Y_h} as PyTorch's {@code cat(h_n[-2], h_n[-1])}. Dropout is training-only and exports as nothing.
  */
 public final class OnnxExport {
 
@@ -169,8 +171,6 @@ public final class OnnxExport {
      *                             hold) or an option does not apply to its mode
      */
     public static Export export(Model model, TensorStore parameters, Options options) {
-        refuseBidirectional(model, model.stack());
-        model.encoder().ifPresent(e -> refuseBidirectional(model, e));
         checkWeights(model, parameters);
         return new OnnxExport(model, parameters, options).build();
     }
@@ -208,21 +208,6 @@ public final class OnnxExport {
                     + " know how to map: " + String.join(", ", unread));
         }
         return new Export(model, graphs);
-    }
-
-    /**
-     * A layer with PyTorch's reverse-direction weights ({@code …_l<l>_reverse}) is bidirectional. Its export
-     * (ONNX {@code direction="bidirectional"}, see docs/deploy.md) waits for the generated class to define
-     * what the head reads, so that the two can be tested against each other; until then it is refused.
-     */
-    private static void refuseBidirectional(Model model, Stack stack) {
-        for (Layer layer : stack.layers()) {
-            if (model.parameter(stack.prefix() + "rnn.weight_ih_l" + layer.index() + "_reverse").isPresent()) {
-                throw new OnnxExportException(layer.pos(), "layer " + layer.index() + " of model " + model.name()
-                        + " is bidirectional; rnnc does not export bidirectional layers to ONNX yet"
-                        + " (a unidirectional stack exports, and the checkpoint loads into PyTorch's modules)");
-            }
-        }
     }
 
     // ---- the graphs of each mode ----
@@ -319,7 +304,8 @@ public final class OnnxExport {
     }
 
     /** The recurrent stack's results: the top layer's sequence {@code [T, batch, H]} and every layer's final state. */
-    private record StackOut(String topSequence, String topLast, List<String> h, List<String> c) {
+    private record StackOut(String topSequence, String topLast, int topDirections, int topHidden, List<String> h,
+                            List<String> c) {
     }
 
     /**
@@ -338,16 +324,32 @@ public final class OnnxExport {
             int hidden = layer.hidden();
             OnnxCell cell = OnnxCell.of(layer.cell());
             int rows = layer.gateRows();
-            String w = g.floatInitializer(p + "W_l" + l, cell.reorder(doubles(p + "weight_ih_l" + l), hidden,
-                    layer.inputWidth()), 1, rows, layer.inputWidth());
-            String r = g.floatInitializer(p + "R_l" + l, cell.reorder(doubles(p + "weight_hh_l" + l), hidden, hidden),
-                    1, rows, hidden);
-            float[] bias = new float[2 * rows];
-            System.arraycopy(cell.reorder(doubles(p + "bias_ih_l" + l), hidden, 1), 0, bias, 0, rows);
-            System.arraycopy(cell.reorder(doubles(p + "bias_hh_l" + l), hidden, 1), 0, bias, rows, rows);
-            String b = g.floatInitializer(p + "B_l" + l, bias, 1, 2L * rows);
+            int dirs = layer.directions();
+            // ONNX stacks the directions first: [forward; reverse], each in ONNX's gate order
+            String[] suffixes = dirs == 2 ? new String[] {"", "_reverse"} : new String[] {""};
+            float[] wAll = new float[dirs * rows * layer.inputWidth()];
+            float[] rAll = new float[dirs * rows * hidden];
+            float[] bias = new float[dirs * 2 * rows];
+            for (int d = 0; d < dirs; d++) {
+                String s = "_l" + l + suffixes[d];
+                float[] wd = cell.reorder(doubles(p + "weight_ih" + s), hidden, layer.inputWidth());
+                System.arraycopy(wd, 0, wAll, d * wd.length, wd.length);
+                float[] rd = cell.reorder(doubles(p + "weight_hh" + s), hidden, hidden);
+                System.arraycopy(rd, 0, rAll, d * rd.length, rd.length);
+                System.arraycopy(cell.reorder(doubles(p + "bias_ih" + s), hidden, 1), 0, bias, d * 2 * rows, rows);
+                System.arraycopy(cell.reorder(doubles(p + "bias_hh" + s), hidden, 1), 0, bias, d * 2 * rows + rows,
+                        rows);
+            }
+            String w = g.floatInitializer(p + "W_l" + l, wAll, dirs, rows, layer.inputWidth());
+            String r = g.floatInitializer(p + "R_l" + l, rAll, dirs, rows, hidden);
+            String b = g.floatInitializer(p + "B_l" + l, bias, dirs, 2L * rows);
             String h0 = "";
             String c0 = "";
+            if (stateInputs && dirs != 1) {
+                // the validator refuses bidirectional layers in one_to_many and seq2seq, the modes with state inputs
+                throw new IllegalStateException("internal: state inputs for bidirectional layer " + l + " of "
+                        + model.name());
+            }
             if (stateInputs) {
                 h0 = g.floatInput(stateName("h_in", l), "layer " + l + " hidden state [1, batch, " + hidden + "]",
                         Dim.of(1), Dim.named("batch"), Dim.of(hidden));
@@ -365,11 +367,12 @@ public final class OnnxExport {
             trimOptional(ins);
             List<AttributeProto> attrs = new ArrayList<>();
             attrs.add(intAttr("hidden_size", hidden));
-            // Bidirectional layers: direction "bidirectional", W/R/B with 2 directions, Y [T, 2, B, H] made
-            // [T, B, 2H] by Transpose(0, 2, 1, 3) + Reshape for the next layer.
-            attrs.add(stringAttr("direction", "forward"));
+            attrs.add(stringAttr("direction", dirs == 2 ? "bidirectional" : "forward"));
             if (cell.activation() != null) {
-                attrs.add(stringsAttr("activations", cell.activation()));
+                // one activation per direction (ONNX Runtime requires the list to name both)
+                String[] activations = new String[dirs];
+                Arrays.fill(activations, cell.activation());
+                attrs.add(stringsAttr("activations", activations));
             }
             if (cell.linearBeforeReset()) {
                 attrs.add(intAttr("linear_before_reset", 1));
@@ -377,11 +380,19 @@ public final class OnnxExport {
             g.node(cell.opType(), ins, outs, attrs.toArray(new AttributeProto[0]));
             hs.add(outs.get(1));
             cs.add(cell.hasCellState() ? outs.get(2) : null);
-            // Y is [T, num_directions = 1, B, H]; the next layer (and a per-step head) reads [T, B, H]
-            input = g.node1("Squeeze", List.of(outs.get(0), axes(g, 1)), p + "out_l" + l);
+            // Y is [T, directions, B, H]; the next layer (and a per-step head) reads [T, B, directions * H],
+            // a bidirectional layer's [h_fwd_t, h_bwd_t] side by side as the generated class hands them up
+            if (dirs == 1) {
+                input = g.node1("Squeeze", List.of(outs.get(0), axes(g, 1)), p + "out_l" + l);
+            } else {
+                String yT = g.node1("Transpose", List.of(outs.get(0)), p + "Y_l" + l + "_batch_inner",
+                        intsAttr("perm", 0, 2, 1, 3));
+                input = g.node1("Reshape", List.of(yT, shape(g, 0, 0, 2L * hidden)), p + "out_l" + l);
+            }
             topSequence = input;
         }
-        return new StackOut(topSequence, hs.get(hs.size() - 1), hs, cs);
+        Layer top = stack.layers().get(stack.layers().size() - 1);
+        return new StackOut(topSequence, hs.get(hs.size() - 1), top.directions(), top.hidden(), hs, cs);
     }
 
     /** {@code logits} and {@code output} from the top layer: every step ({@code [batch, steps, O]}) or its final state. */
@@ -391,8 +402,14 @@ public final class OnnxExport {
         String h;
         if (perStep) {
             h = g.node1("Transpose", List.of(out.topSequence()), p + "out_batch_major", intsAttr("perm", 1, 0, 2));
-        } else {
+        } else if (out.topDirections() == 1) {
             h = g.node1("Squeeze", List.of(out.topLast(), axes(g, 0)), p + "last_h");
+        } else {
+            // PyTorch's cat(h_n[-2], h_n[-1]): Y_h [2, B, H] holds the forward state at each row's last real
+            // step and the reverse state after step 0; [B, 2, H] then [B, 2H], forward first
+            String hT = g.node1("Transpose", List.of(out.topLast()), p + "last_h_batch_major",
+                    intsAttr("perm", 1, 0, 2));
+            h = g.node1("Reshape", List.of(hT, shape(g, 0, 2L * out.topHidden())), p + "last_h");
         }
         float[] fc = transposed(doubles(p + "fc.weight"), head.outputs(), head.inputWidth());
         String wT = g.floatInitializer(p + "fc.weight_transposed", fc, head.inputWidth(), head.outputs());
@@ -414,11 +431,13 @@ public final class OnnxExport {
     private static void stateOutputs(GraphBuilder g, Stack stack, StackOut out) {
         for (Layer layer : stack.layers()) {
             int l = layer.index();
-            g.floatOutput(out.h().get(l), "layer " + l + " final hidden state [1, batch, " + layer.hidden() + "]",
-                    Dim.of(1), Dim.named("batch"), Dim.of(layer.hidden()));
+            int dirs = layer.directions();
+            String which = dirs == 2 ? " (forward, then reverse: the reverse state after step 0)" : "";
+            g.floatOutput(out.h().get(l), "layer " + l + " final hidden state [" + dirs + ", batch, " + layer.hidden()
+                    + "]" + which, Dim.of(dirs), Dim.named("batch"), Dim.of(layer.hidden()));
             if (out.c().get(l) != null) {
-                g.floatOutput(out.c().get(l), "layer " + l + " final cell state [1, batch, " + layer.hidden() + "]",
-                        Dim.of(1), Dim.named("batch"), Dim.of(layer.hidden()));
+                g.floatOutput(out.c().get(l), "layer " + l + " final cell state [" + dirs + ", batch, " + layer.hidden()
+                        + "]" + which, Dim.of(dirs), Dim.named("batch"), Dim.of(layer.hidden()));
             }
         }
     }
@@ -432,6 +451,16 @@ public final class OnnxExport {
     private static String axes(GraphBuilder g, int axis) {
         String name = "axes_" + axis;
         return g.hasValue(name) ? name : g.int64Initializer(name, new long[] {axis}, 1);
+    }
+
+    /** A shared int64 initializer for Reshape's target shape (0 keeps that dimension of the input). */
+    private static String shape(GraphBuilder g, long... dims) {
+        StringBuilder name = new StringBuilder("shape");
+        for (long d : dims) {
+            name.append('_').append(d);
+        }
+        String n = name.toString();
+        return g.hasValue(n) ? n : g.int64Initializer(n, dims, dims.length);
     }
 
     /** Drops trailing omitted optional inputs (ONNX allows them to be left out rather than named ""). */

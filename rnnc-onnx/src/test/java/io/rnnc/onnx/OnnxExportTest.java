@@ -143,23 +143,50 @@ class OnnxExportTest {
     }
 
     /**
-     * A layer with PyTorch's reverse-direction weights (what a bidirectional layer adds) is refused at the layer,
-     * not exported as its forward half. Main's model records have no bidirectional layers yet, so the model is
-     * built with the extra tensor by hand.
+     * A bidirectional layer is one node with direction "bidirectional" and W, R, B stacked [forward; reverse]:
+     * the reverse direction's first ONNX block is PyTorch's i gate of {@code weight_ih_l0_reverse}.
      */
     @Test
-    void aBidirectionalLayerIsRefusedAtTheLayer() {
+    void aBidirectionalLayerIsOneNodeWithBothDirectionsStacked() {
+        Model m = OrtHarness.parse("model Bi { input 3 sequence 4 many_to_one lstm 5 bidirectional gru 2 dense 2 softmax"
+                + " loss cross_entropy batch 2 seed 1 }");
+        RnnModel net = OrtHarness.trained(m, 1);
+        ModelProto proto = OnnxExport.export(m, net.parameters(), OnnxExport.Options.defaults()).graphs().get(0).proto();
+        var lstm = proto.getGraph().getNodeList().stream().filter(nd -> nd.getOpType().equals("LSTM")).findFirst()
+                .orElseThrow();
+        assertEquals("bidirectional", lstm.getAttributeList().stream().filter(a -> a.getName().equals("direction"))
+                .findFirst().orElseThrow().getS().toStringUtf8());
+        TensorProto w = initializer(proto, "rnn.W_l0");
+        assertEquals(List.of(2L, 20L, 3L), w.getDimsList());
+        assertEquals(List.of(1L, 6L, 10L), initializer(proto, "rnn.W_l1").getDimsList());
+        assertEquals(List.of(2L, 40L), initializer(proto, "rnn.B_l0").getDimsList());
+        double[] reverse = net.parameters().copyOut("rnn.weight_ih_l0_reverse");
+        float[] onnx = floats(w);
+        for (int i = 0; i < 5 * 3; i++) {
+            assertEquals((float) reverse[i], onnx[20 * 3 + i], "W reverse, i block, value " + i);
+        }
+    }
+
+    /** Reverse-direction weights on a layer that runs one direction are not read by any graph: refused, never dropped. */
+    @Test
+    void reverseWeightsOnAForwardLayerAreRefused() {
         Model m = OrtHarness.parse(LSTM_GRU);
+        RnnModel net = OrtHarness.trained(m, 1);
+        int end = (int) m.parameterCount();
         List<io.rnnc.compiler.model.ParamSpec> params = new java.util.ArrayList<>(m.parameters());
-        params.add(new io.rnnc.compiler.model.ParamSpec("rnn.weight_ih_l1_reverse", List.of(6, 2),
-                io.rnnc.compiler.model.ParamSpec.Init.UNIFORM, 0.5, m.parameterCount()));
-        Model bidirectional = new Model(m.packageName(), m.name(), m.mode(), m.encoder(), m.stack(), m.head(), m.loss(),
+        params.add(new io.rnnc.compiler.model.ParamSpec("rnn.weight_ih_l1_reverse", List.of(2),
+                io.rnnc.compiler.model.ParamSpec.Init.UNIFORM, 0.5, end));
+        Model extended = new Model(m.packageName(), m.name(), m.mode(), m.encoder(), m.stack(), m.head(), m.loss(),
                 m.optimizer(), m.clip(), m.batch(), m.seed(), m.precision(), params, m.source(), m.pos());
-        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExport.export(bidirectional,
-                OrtHarness.trained(m, 1).parameters(), OnnxExport.Options.defaults()));
-        assertEquals(m.stack().layers().get(1).pos(), e.where());
-        assertTrue(e.getMessage().contains("layer 1 of model Mixed is bidirectional; rnnc does not export bidirectional"),
-                e.getMessage());
+        List<io.rnnc.runtime.TensorInfo> tensors = new java.util.ArrayList<>(net.parameters().tensors());
+        tensors.add(new io.rnnc.runtime.TensorInfo("rnn.weight_ih_l1_reverse", new int[] {2}, end));
+        io.rnnc.runtime.FloatTensorStore store = new io.rnnc.runtime.FloatTensorStore(tensors);
+        for (io.rnnc.runtime.TensorInfo t : net.parameters().tensors()) {
+            store.copyIn(t.name(), net.parameters().copyOut(t.name()));
+        }
+        OnnxExportException e = assertThrows(OnnxExportException.class, () -> OnnxExport.export(extended, store,
+                OnnxExport.Options.defaults()));
+        assertTrue(e.getMessage().contains("does not know how to map: rnn.weight_ih_l1_reverse"), e.getMessage());
     }
 
     /** A parameter no graph reads (a part of some future model the exporter does not know) is refused, never dropped. */

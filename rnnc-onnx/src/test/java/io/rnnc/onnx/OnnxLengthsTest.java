@@ -34,7 +34,11 @@ class OnnxLengthsTest {
             "model L { input 3 sequence 6 many_to_one lstm 7 lstm 5 dense 3 softmax loss cross_entropy batch 5 seed 1 }",
             "model L { input 3 sequence 6 many_to_one gru 6 rnn 4 relu dense 2 linear loss mse batch 5 seed 2 }",
             "model L { input tokens 9 embed 4 sequence 6 many_to_many rnn 6 gru 5 dense 9 softmax loss cross_entropy batch 5 seed 3 }",
-            "model L { input tokens 7 sequence 6 many_to_many lstm 6 dense 2 sigmoid loss bce batch 5 seed 4 }"})
+            "model L { input tokens 7 sequence 6 many_to_many lstm 6 dense 2 sigmoid loss bce batch 5 seed 4 }",
+            "model L { input 3 sequence 6 many_to_one lstm 5 bidirectional gru 4 bidirectional dense 3 softmax"
+                    + " loss cross_entropy batch 5 seed 5 }",
+            "model L { input tokens 8 embed 3 sequence 6 many_to_many rnn 5 bidirectional lstm 4 dense 8 softmax"
+                    + " loss cross_entropy batch 5 seed 6 }"})
     void paddedRowsGiveWhatTheirOwnLengthGives(String spec) throws OrtException {
         Model model = OrtHarness.parse(spec);
         RnnModel net = OrtHarness.trained(model, 11);
@@ -96,16 +100,25 @@ class OnnxLengthsTest {
             List<double[]> cs = OrtHarness.perLayer(c, refInfo.hidden(), 1);
             for (Layer layer : model.stack().layers()) {
                 int l = layer.index();
-                int hid = layer.hidden();
-                assertClose("row " + r + " h_out_l" + l, Arrays.copyOfRange(out.get("h_out_l" + l), r * hid, (r + 1) * hid),
-                        hs.get(l));
+                assertClose("row " + r + " h_out_l" + l, row(out.get("h_out_l" + l), layer, n, r),
+                        OnnxRuntimeEquivalenceTest.layerState(hs, shorter.stack(), l));
                 if (layer.cell().hasCellState()) {
-                    assertClose("row " + r + " c_out_l" + l,
-                            Arrays.copyOfRange(out.get("c_out_l" + l), r * hid, (r + 1) * hid), cs.get(l));
+                    assertClose("row " + r + " c_out_l" + l, row(out.get("c_out_l" + l), layer, n, r),
+                            OnnxRuntimeEquivalenceTest.layerState(cs, shorter.stack(), l));
                 }
             }
         }
         assertEquals(n, LENGTHS.length);
+    }
+
+    /** Row {@code r} of a state {@code [directions, n, H]}: {@code [directions, 1, H]}. */
+    private static float[] row(float[] state, Layer layer, int n, int r) {
+        int hid = layer.hidden();
+        float[] row = new float[layer.directions() * hid];
+        for (int d = 0; d < layer.directions(); d++) {
+            System.arraycopy(state, (d * n + r) * hid, row, d * hid, hid);
+        }
+        return row;
     }
 
     /** A seq2seq encoder's lengths: its final state is each row's last real step, which seeds the decoder. */

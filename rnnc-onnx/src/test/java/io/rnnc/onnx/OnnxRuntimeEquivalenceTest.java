@@ -76,6 +76,19 @@ class OnnxRuntimeEquivalenceTest {
                           encoder { input tokens 9 sequence 6 gru 7 }
                           decoder { input tokens 5 sequence 3 gru 7 dense 5 softmax }
                           loss cross_entropy optimizer adam lr=0.01 batch 5 seed 11 }"""),
+                Arguments.of("bidirectional lstm x2, many_to_one (layer 1 reads 2H)", """
+                        model BiLstmM2o { input 5 sequence 6 many_to_one lstm 7 bidirectional lstm 5 bidirectional
+                          dense 3 softmax loss cross_entropy optimizer adam lr=0.01 batch 5 seed 14 }"""),
+                Arguments.of("bidirectional gru then gru, many_to_many", """
+                        model BiGruM2m { input 4 sequence 5 many_to_many gru 6 bidirectional gru 5 dense 3 linear
+                          loss mse optimizer adam lr=0.01 batch 5 seed 15 }"""),
+                Arguments.of("rnn then bidirectional rnn relu, many_to_one", """
+                        model BiRnnM2o { input 4 sequence 6 many_to_one rnn 6 rnn 5 relu bidirectional dense 2 sigmoid
+                          loss bce optimizer adam lr=0.01 batch 5 seed 16 }"""),
+                Arguments.of("embedded tokens, bidirectional lstm and gru, dropout, many_to_many", """
+                        model BiTagger { input tokens 11 embed 4 sequence 6 many_to_many lstm 6 bidirectional
+                          gru 5 bidirectional dropout 0.3 dense 11 softmax loss cross_entropy optimizer adam lr=0.01
+                          batch 5 seed 17 }"""),
                 Arguments.of("float64 model exported as float32", """
                         model Lstm64 { input 4 sequence 5 many_to_one lstm 6 lstm 6 dense 2 linear loss mse
                           optimizer adam lr=0.01 batch 5 seed 12 precision float64 }"""));
@@ -127,10 +140,114 @@ class OnnxRuntimeEquivalenceTest {
         List<double[]> cs = perLayer(c, info.hidden(), n);
         for (Layer layer : model.stack().layers()) {
             int l = layer.index();
-            assertClose("h_out_l" + l, ort.states.get("h_out_l" + l), hs.get(l));
+            assertClose("h_out_l" + l, ort.states.get("h_out_l" + l), layerState(hs, model.stack(), l));
             if (layer.cell().hasCellState()) {
-                assertClose("c_out_l" + l, ort.states.get("c_out_l" + l), cs.get(l));
+                assertClose("c_out_l" + l, ort.states.get("c_out_l" + l), layerState(cs, model.stack(), l));
             }
+        }
+    }
+
+    /**
+     * Layer {@code l}'s final state {@code [directions, n, H]} from {@code copyFinalStates}' blocks, which list
+     * each direction of each layer (forward first), as ONNX's {@code Y_h} does.
+     */
+    static double[] layerState(List<double[]> blocks, Stack stack, int l) {
+        int first = 0;
+        for (Layer layer : stack.layers().subList(0, l)) {
+            first += layer.directions();
+        }
+        int dirs = stack.layers().get(l).directions();
+        int size = blocks.get(first).length;
+        double[] state = new double[dirs * size];
+        for (int d = 0; d < dirs; d++) {
+            System.arraycopy(blocks.get(first + d), 0, state, d * size, size);
+        }
+        return state;
+    }
+
+    /**
+     * Bidirectional stacks with per-row lengths: ONNX (lengths as {@code sequence_lens}) against the generated
+     * class given the same lengths, on the valid positions; the padding is garbage, and other garbage there gives
+     * the same valid outputs. The reverse direction must start at each row's own last step for these to agree.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "model B { input 4 sequence 6 many_to_one lstm 6 bidirectional lstm 5 bidirectional dense 3 softmax"
+                    + " loss cross_entropy batch 5 seed 21 }",
+            "model B { input 4 sequence 6 many_to_one gru 6 bidirectional rnn 5 dense 2 linear loss mse batch 5 seed 22 }",
+            "model B { input 3 sequence 6 many_to_many rnn 5 relu bidirectional gru 4 bidirectional dense 2 sigmoid"
+                    + " loss bce batch 5 seed 23 }",
+            "model B { input tokens 9 embed 3 sequence 6 many_to_many gru 5 bidirectional lstm 4 bidirectional dense 9"
+                    + " softmax loss cross_entropy batch 5 seed 24 }"})
+    void bidirectionalWithLengthsMatchesTheGeneratedClass(String spec) throws OrtException {
+        int[] lengths = {6, 1, 4, 2, 5};
+        Model model = OrtHarness.parse(spec);
+        RnnModel net = OrtHarness.trained(model, 31);
+        ModelInfo info = net.info();
+        int n = info.maxBatch();
+        int steps = model.stack().steps();
+        Batch batch = OrtHarness.randomBatch(info, model, n, 3);
+        for (int r = 0; r < n; r++) {
+            batch.setLength(r, lengths[r]);
+        }
+        net.forward(batch);
+        int o = info.outputs();
+        double[] logits = new double[n * info.logitsPerSample()];
+        net.copyLogits(logits);
+        int stateSize = n * info.hidden().stream().mapToInt(Integer::intValue).sum();
+        double[] h = new double[stateSize];
+        double[] c = new double[stateSize];
+        net.copyFinalStates(h, c);
+        OnnxExport.Export export = OnnxExport.export(model, net.parameters(), new OnnxExport.Options(true));
+        boolean perStep = model.mode() == SequenceMode.MANY_TO_MANY;
+        Map<String, float[]> first = null;
+        for (long garbage : new long[] {1, 2}) {
+            java.util.Random random = new java.util.Random(garbage);
+            int width = info.tokenInputs() ? 1 : info.inputSize();
+            for (int r = 0; r < n; r++) {
+                for (int t = lengths[r]; t < steps; t++) {
+                    for (int k = 0; k < width; k++) {
+                        if (info.tokenInputs()) {
+                            batch.tokens[r * steps + t] = random.nextInt(info.vocab());
+                        } else {
+                            batch.features[(r * steps + t) * width + k] = 1e3 * random.nextGaussian();
+                        }
+                    }
+                }
+            }
+            Map<String, float[]> out;
+            try (OrtSession s = OrtHarness.session(export.graphs().get(0).bytes());
+                 OrtHarness.Feeds feeds = new OrtHarness.Feeds()) {
+                if (info.tokenInputs()) {
+                    feeds.longs("tokens", longs(batch.tokens, 0, n * steps), n, steps);
+                } else {
+                    feeds.floats("input", floats(batch.features, 0, n * steps * width), n, steps, width);
+                }
+                feeds.ints("lengths", lengths, n);
+                out = OrtHarness.run(s, feeds);
+            }
+            for (int r = 0; r < n; r++) {
+                int from = perStep ? r * steps * o : r * o;
+                int to = perStep ? (r * steps + lengths[r]) * o : (r + 1) * o;
+                assertClose("row " + r + " (length " + lengths[r] + ") logits",
+                        java.util.Arrays.copyOfRange(out.get("logits"), from, to),
+                        java.util.Arrays.copyOfRange(logits, from, to));
+                if (first != null) {
+                    assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(first.get("logits"), from, to)),
+                            java.util.Arrays.toString(java.util.Arrays.copyOfRange(out.get("logits"), from, to)),
+                            "row " + r + ": other padding changed valid outputs");
+                }
+            }
+            List<double[]> hs = perLayer(h, info.hidden(), n);
+            List<double[]> cs = perLayer(c, info.hidden(), n);
+            for (Layer layer : model.stack().layers()) {
+                int l = layer.index();
+                assertClose("h_out_l" + l, out.get("h_out_l" + l), layerState(hs, model.stack(), l));
+                if (layer.cell().hasCellState()) {
+                    assertClose("c_out_l" + l, out.get("c_out_l" + l), layerState(cs, model.stack(), l));
+                }
+            }
+            first = out;
         }
     }
 

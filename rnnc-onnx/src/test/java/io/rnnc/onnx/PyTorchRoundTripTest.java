@@ -51,7 +51,13 @@ class PyTorchRoundTripTest {
             "model H { input 3 sequence 4 one_to_many gru 6 rnn 5 dense 4 softmax loss cross_entropy batch 4 seed 8 }",
             "model I { encoder { input tokens 8 embed 4 sequence 5 lstm 8 lstm 8 } decoder { input tokens 6 embed 3 sequence 4 lstm 8 lstm 8 dense 6 softmax } loss cross_entropy batch 4 seed 9 }",
             "model J { encoder { input tokens 7 sequence 4 gru 6 rnn 5 } decoder { input tokens 5 sequence 3 gru 6 rnn 5 dense 5 softmax } loss cross_entropy batch 4 seed 10 }",
-            "model K { input 4 sequence 5 many_to_one lstm 6 gru 6 dense 2 linear loss mse batch 4 seed 11 precision float64 }"})
+            "model K { input 4 sequence 5 many_to_one lstm 6 gru 6 dense 2 linear loss mse batch 4 seed 11 precision float64 }",
+            "model L { input 5 sequence 6 many_to_one lstm 7 bidirectional lstm 7 bidirectional dense 3 softmax"
+                    + " loss cross_entropy batch 4 seed 13 }",
+            "model M { input tokens 9 embed 3 sequence 5 many_to_many gru 6 bidirectional rnn 5 relu dense 9 softmax"
+                    + " loss cross_entropy batch 4 seed 14 }",
+            "model N { input 3 sequence 5 many_to_one rnn 4 lstm 6 bidirectional dropout 0.2 dense 2 linear loss mse"
+                    + " batch 4 seed 15 }"})
     void pyTorchModulesGiveTheGeneratedClassesOutputs(String spec, @TempDir Path dir) throws Exception {
         assumeTrue(torchAvailable(), "/usr/bin/python3 cannot import torch (apt-get install python3-torch): skipped");
         Model model = OrtHarness.parse(spec);
@@ -83,9 +89,13 @@ class PyTorchRoundTripTest {
         List<double[]> cs = OrtHarness.perLayer(c, info.hidden(), n);
         for (Layer layer : model.stack().layers()) {
             int l = layer.index();
-            expect.add(new SafeTensors.Tensor("h_n_l" + l, "F64", new int[] {n, layer.hidden()}, hs.get(l)));
+            // [n, H], or [2, n, H] for a bidirectional layer (forward first, as PyTorch's h_n)
+            int[] shape = layer.bidirectional() ? new int[] {2, n, layer.hidden()} : new int[] {n, layer.hidden()};
+            expect.add(new SafeTensors.Tensor("h_n_l" + l, "F64", shape,
+                    OnnxRuntimeEquivalenceTest.layerState(hs, model.stack(), l)));
             if (layer.cell().hasCellState()) {
-                expect.add(new SafeTensors.Tensor("c_n_l" + l, "F64", new int[] {n, layer.hidden()}, cs.get(l)));
+                expect.add(new SafeTensors.Tensor("c_n_l" + l, "F64", shape,
+                        OnnxRuntimeEquivalenceTest.layerState(cs, model.stack(), l)));
             }
         }
         Path expectFile = dir.resolve("expect.safetensors");
