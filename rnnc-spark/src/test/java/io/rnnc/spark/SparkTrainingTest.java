@@ -96,6 +96,7 @@ class SparkTrainingTest {
         am.keySet().removeIf(k -> k.startsWith("rnnc.extra.") && !em.containsKey(k));
         assertEquals(em, am, what + " metadata");
         assertTrue(em.containsKey("rnnc.step"), "the position is compared");
+        assertArrayEquals(expected, actual, what + " checkpoint bytes");
     }
 
     private JavaPairRDD<Long, Sample> rdd(ModelBlueprint bp, Dataset data) {
