@@ -69,16 +69,7 @@ public final class Dropout {
         long layerKey = layerKey(seed, step, layer);
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < n; r++) {
-                long key = cellKey(layerKey, row0 + r, t);
-                int base = (t * n + r) * width;
-                // One 64-bit hash decides two units: its low half the even one, its high half the odd one
-                for (int u = 0; u < width; u += 2) {
-                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
-                    mask[base + u] = scale32 * kept(h & 0xFFFFFFFFL);
-                    if (u + 1 < width) {
-                        mask[base + u + 1] = scale32 * kept(h >>> 32);
-                    }
-                }
+                fillRow(mask, (t * n + r) * width, cellKey(layerKey, row0 + r, t), width);
             }
         }
     }
@@ -93,15 +84,7 @@ public final class Dropout {
         long layerKey = layerKey(seed, step, layer);
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < n; r++) {
-                long key = cellKey(layerKey, row0 + rowOf[r], t);
-                int base = (t * n + r) * width;
-                for (int u = 0; u < width; u += 2) {
-                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
-                    mask[base + u] = scale32 * kept(h & 0xFFFFFFFFL);
-                    if (u + 1 < width) {
-                        mask[base + u + 1] = scale32 * kept(h >>> 32);
-                    }
-                }
+                fillRow(mask, (t * n + r) * width, cellKey(layerKey, row0 + rowOf[r], t), width);
             }
         }
     }
@@ -112,15 +95,7 @@ public final class Dropout {
         long layerKey = layerKey(seed, step, layer);
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < n; r++) {
-                long key = cellKey(layerKey, row0 + rowOf[r], t);
-                int base = (t * n + r) * width;
-                for (int u = 0; u < width; u += 2) {
-                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
-                    mask[base + u] = scale64 * kept(h & 0xFFFFFFFFL);
-                    if (u + 1 < width) {
-                        mask[base + u + 1] = scale64 * kept(h >>> 32);
-                    }
-                }
+                fillRow(mask, (t * n + r) * width, cellKey(layerKey, row0 + rowOf[r], t), width);
             }
         }
     }
@@ -148,15 +123,7 @@ public final class Dropout {
         long layerKey = layerKey(seed, step, layer);
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < n; r++) {
-                long key = cellKey(layerKey, row0 + r, t);
-                int base = (t * n + r) * width;
-                for (int u = 0; u < width; u += 2) {
-                    long h = mix(key + (u / 2 + 1L) * GOLDEN);
-                    mask[base + u] = scale64 * kept(h & 0xFFFFFFFFL);
-                    if (u + 1 < width) {
-                        mask[base + u + 1] = scale64 * kept(h >>> 32);
-                    }
-                }
+                fillRow(mask, (t * n + r) * width, cellKey(layerKey, row0 + r, t), width);
             }
         }
     }
@@ -172,6 +139,31 @@ public final class Dropout {
     public static void apply(double[] x, int off, double[] mask, int len) {
         for (int i = 0; i < len; i++) {
             x[off + i] *= mask[i];
+        }
+    }
+
+    /**
+     * One (row, step) cell of a mask, {@code mask[base .. base+width)}, from its key: one 64-bit hash decides two
+     * units, its low half the even one, its high half the odd one.
+     */
+    private void fillRow(float[] mask, int base, long key, int width) {
+        for (int u = 0; u < width; u += 2) {
+            long h = mix(key + (u / 2 + 1L) * GOLDEN);
+            mask[base + u] = scale32 * kept(h & 0xFFFFFFFFL);
+            if (u + 1 < width) {
+                mask[base + u + 1] = scale32 * kept(h >>> 32);
+            }
+        }
+    }
+
+    /** As {@link #fillRow(float[], int, long, int)} for float64, with 0 or {@link #scale64()}. */
+    private void fillRow(double[] mask, int base, long key, int width) {
+        for (int u = 0; u < width; u += 2) {
+            long h = mix(key + (u / 2 + 1L) * GOLDEN);
+            mask[base + u] = scale64 * kept(h & 0xFFFFFFFFL);
+            if (u + 1 < width) {
+                mask[base + u + 1] = scale64 * kept(h >>> 32);
+            }
         }
     }
 
