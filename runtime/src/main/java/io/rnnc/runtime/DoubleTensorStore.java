@@ -14,6 +14,21 @@ public final class DoubleTensorStore extends TensorStore {
         this.data = new double[size()];
     }
 
+    private DoubleTensorStore(List<TensorInfo> tensors, double[] data, String readOnly) {
+        super(tensors, readOnly);
+        this.data = data;
+    }
+
+    @Override
+    public DoubleTensorStore readOnlyView(String why) {
+        return new DoubleTensorStore(tensors(), data, why);
+    }
+
+    @Override
+    public boolean sharesDataWith(TensorStore other) {
+        return other instanceof DoubleTensorStore s && s.data == data;
+    }
+
     @Override
     public double[] copyOut(String name) {
         TensorInfo t = info(name);
@@ -22,6 +37,7 @@ public final class DoubleTensorStore extends TensorStore {
 
     @Override
     public void copyIn(String name, double[] values) {
+        checkWritable();
         TensorInfo t = info(name);
         checkLength(name, t, values.length);
         System.arraycopy(values, 0, data, t.offset(), values.length);
@@ -34,16 +50,19 @@ public final class DoubleTensorStore extends TensorStore {
 
     @Override
     public void set(int i, double value) {
+        checkWritable();
         data[i] = value;
     }
 
     @Override
     public void zero() {
+        checkWritable();
         Arrays.fill(data, 0.0);
     }
 
     @Override
     public void copyFrom(TensorStore other) {
+        checkWritable();
         if (other instanceof DoubleTensorStore d && d.data.length == data.length) {
             System.arraycopy(d.data, 0, data, 0, data.length);
         } else {
@@ -55,6 +74,7 @@ public final class DoubleTensorStore extends TensorStore {
 
     @Override
     public void addFrom(TensorStore other) {
+        checkWritable();
         if (!(other instanceof DoubleTensorStore o) || o.data.length != data.length) {
             throw new IllegalArgumentException("can only add a double store of " + data.length + " elements");
         }

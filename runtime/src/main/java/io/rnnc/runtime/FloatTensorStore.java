@@ -14,6 +14,21 @@ public final class FloatTensorStore extends TensorStore {
         this.data = new float[size()];
     }
 
+    private FloatTensorStore(List<TensorInfo> tensors, float[] data, String readOnly) {
+        super(tensors, readOnly);
+        this.data = data;
+    }
+
+    @Override
+    public FloatTensorStore readOnlyView(String why) {
+        return new FloatTensorStore(tensors(), data, why);
+    }
+
+    @Override
+    public boolean sharesDataWith(TensorStore other) {
+        return other instanceof FloatTensorStore s && s.data == data;
+    }
+
     @Override
     public double[] copyOut(String name) {
         TensorInfo t = info(name);
@@ -26,6 +41,7 @@ public final class FloatTensorStore extends TensorStore {
 
     @Override
     public void copyIn(String name, double[] values) {
+        checkWritable();
         TensorInfo t = info(name);
         checkLength(name, t, values.length);
         for (int i = 0; i < values.length; i++) {
@@ -40,16 +56,19 @@ public final class FloatTensorStore extends TensorStore {
 
     @Override
     public void set(int i, double value) {
+        checkWritable();
         data[i] = (float) value;
     }
 
     @Override
     public void zero() {
+        checkWritable();
         Arrays.fill(data, 0f);
     }
 
     @Override
     public void copyFrom(TensorStore other) {
+        checkWritable();
         if (other instanceof FloatTensorStore f && f.data.length == data.length) {
             System.arraycopy(f.data, 0, data, 0, data.length);
         } else {
@@ -61,6 +80,7 @@ public final class FloatTensorStore extends TensorStore {
 
     @Override
     public void addFrom(TensorStore other) {
+        checkWritable();
         if (!(other instanceof FloatTensorStore o) || o.data.length != data.length) {
             throw new IllegalArgumentException("can only add a float store of " + data.length + " elements");
         }

@@ -15,8 +15,15 @@ public abstract sealed class TensorStore permits FloatTensorStore, DoubleTensorS
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName = new LinkedHashMap<>();
     private final int size;
+    /** Why writes are refused (a read-only view over another store's array), or null if writable. */
+    private final String readOnly;
 
     protected TensorStore(List<TensorInfo> tensors) {
+        this(tensors, null);
+    }
+
+    protected TensorStore(List<TensorInfo> tensors, String readOnly) {
+        this.readOnly = readOnly;
         this.tensors = List.copyOf(tensors);
         int end = 0;
         for (TensorInfo t : this.tensors) {
@@ -72,6 +79,29 @@ public abstract sealed class TensorStore permits FloatTensorStore, DoubleTensorS
 
     /** "float32" or "float64". */
     public abstract String dtype();
+
+    /**
+     * A store over the same array that refuses every write ({@link #copyIn}, {@link #set}, {@link #zero},
+     * {@link #copyFrom}, {@link #addFrom}) with an {@link IllegalStateException} giving {@code why}; it sees
+     * every later write to this store. (The public {@code data} array itself cannot be guarded: generated code
+     * reads it directly.)
+     */
+    public abstract TensorStore readOnlyView(String why);
+
+    /** Whether writes through this store are refused ({@link #readOnlyView}). */
+    public final boolean isReadOnly() {
+        return readOnly != null;
+    }
+
+    /** Whether this store and {@code other} are views of the same array (a store and its read-only views). */
+    public abstract boolean sharesDataWith(TensorStore other);
+
+    /** Throws if this store is a read-only view; every write calls it first. */
+    protected final void checkWritable() {
+        if (readOnly != null) {
+            throw new IllegalStateException(readOnly);
+        }
+    }
 
     protected void checkLength(String name, TensorInfo t, int length) {
         if (length != t.size()) {

@@ -103,13 +103,16 @@ public final class CodeGenerator {
         fields();
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
-                .addStatement("this(null)")
+                .addStatement("this(null, null)")
                 .addStatement("completeConstruction()").build());
         type.addMethod(chunkConstructor.build());
         ClassName self = ClassName.get(model.packageName(), model.name());
         type.addMethod(hook("newChunk", ChunkedModel.class)
-                .addStatement("return new $T(this)", self).build());
-        parametersChanged();
+                .addStatement("return new $T(this, null)", self).build());
+        type.addMethod(hook("newSibling", ChunkedModel.class)
+                .addJavadoc("A model reading this one's weights in place (sharingWeights()).\n")
+                .addStatement("return new $T(null, this)", self).build());
+        packWeights();
         if (plan.takesLengths()) {
             type.addMethod(hook("takesLengths", boolean.class)
                     .addJavadoc("Batches may carry per-sample lengths: each row runs its own steps, padding is never read.\n")
@@ -241,15 +244,21 @@ public final class CodeGenerator {
     /**
      * Fields, and the private constructor that fills them. The public model is chunk 0; the base class makes
      * the other chunks with {@code newChunk()}, which share its parameters and packed weights and own their
-     * activations and gradients.
+     * activations and gradients, and models sharing its weights with {@code newSibling()}: another chunk 0 that
+     * takes the source's packed weights instead of allocating them.
      */
     private void fields() {
         ClassName self = ClassName.get(model.packageName(), model.name());
         MethodSpec.Builder k = chunkConstructor;
-        k.addModifiers(Modifier.PRIVATE).addParameter(self, "root")
-                .addJavadoc("Chunk 0 (the public model) when {@code root} is null, else another chunk of {@code root}.\n");
-        k.addStatement("super(SETTINGS, root)");
+        k.addModifiers(Modifier.PRIVATE).addParameter(self, "root").addParameter(self, "source")
+                .addJavadoc("Chunk 0 (a public model) when {@code root} is null, else another chunk of {@code root}; a chunk 0\n"
+                        + "reading {@code source}'s weights, read-only, when {@code source} is not null (sharingWeights()).\n");
+        k.addStatement("super(SETTINGS, root, source)");
         k.addStatement("boolean own = root == null");
+        if (num.isFloat()) {
+            k.addComment("whose packed weights this one reads: its root's, its source's, or (null) its own");
+            k.addStatement("$T shared = own ? source : root", self);
+        }
         String prec = num.isFloat() ? "float" : "double";
         field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
         field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
@@ -321,7 +330,7 @@ public final class CodeGenerator {
 
     private void packed(String name, String what, String rows, String cols) {
         field(ClassName.get(PackedFloatMatrix.class), name, what + " [" + rows + " × " + cols + "], packed per update",
-                "own ? $T.allocate($L, $L) : root.$L", PackedFloatMatrix.class, rows, cols, name);
+                "shared == null ? $T.allocate($L, $L) : shared.$L", PackedFloatMatrix.class, rows, cols, name);
     }
 
     private void field(TypeName t, String name, String doc, String init, Object... args) {
@@ -350,12 +359,12 @@ public final class CodeGenerator {
                 .returns(returns);
     }
 
-    private void parametersChanged() {
+    private void packWeights() {
         if (!num.isFloat()) {
             return; // float64 products read the weights in place: nothing is derived from them
         }
-        MethodSpec.Builder changed = override("parametersChanged", void.class);
-        changed.addComment("Repack the weights the products read");
+        MethodSpec.Builder changed = hook("packWeights", void.class)
+                .addJavadoc("Repacks the weights the products read (after every change: parametersChanged()).\n");
         for (StackPlan s : plan.stacks()) {
             for (LayerPlan lp : s.directions()) {
                 PackedWeights pw = lp.packed().orElseThrow();

@@ -30,17 +30,26 @@ import java.util.function.IntConsumer;
  * is added and its gradients are summed into chunk 0's in chunk order, so results are the same bits on any
  * thread count. After warm-up a step allocates nothing.
  *
+ * <p><b>Sharing weights.</b> {@link #sharingWeights()} makes another root of the same class, with its own
+ * chunks, activation buffers, step state and thread setting, that reads this model's parameters and packed
+ * weight copies in place (one copy of the weights for any number of models, one per thread). It has no
+ * gradients and no optimizer state, and refuses every change of the weights; it sees this model's weights as
+ * they are at each call (see {@link #sharingWeights()}).
+ *
  * <p><b>What a subclass provides</b> (each called on the chunk that runs the rows):
  * <ul>
- *   <li>two constructors: a private one {@code (root)} that calls {@code super(SETTINGS, root)} and then
- *       allocates its per-chunk buffers and takes shared ones from {@code root} when it is not null, and a
- *       public one that calls the private one with null and then {@link #completeConstruction()};</li>
- *   <li>{@link #newChunk()}: {@code return new MyModel(this);}</li>
+ *   <li>two constructors: a private one {@code (root, source)} that calls {@code super(SETTINGS, root, source)}
+ *       and then allocates its per-chunk buffers, its chunk-0 buffers when {@code root} is null, and takes the
+ *       shared ones (packed weights) from {@code root} when it is not null, else from {@code source} when that
+ *       is not null (a model sharing {@code source}'s weights), else allocates them; and a public one that calls
+ *       the private one with nulls and then {@link #completeConstruction()};</li>
+ *   <li>{@link #newChunk()}: {@code return new MyModel(this, null);} and {@link #newSibling()}:
+ *       {@code return new MyModel(null, this);}</li>
  *   <li>{@link #loadInputs}, {@link #forwardPass}, {@link #loss}, {@link #backwardPass}: one step over the
  *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
  *   <li>{@link #chunkLogits}, {@link #chunkOutputs}, {@link #chunkFinalStates}: copy the chunk's part of the
  *       last forward pass out;</li>
- *   <li>{@link #parametersChanged()} if it keeps derived copies of the weights (packed matrices);</li>
+ *   <li>{@link #packWeights()} if it keeps derived copies of the weights (packed matrices);</li>
  *   <li>{@link #takesLengths()} returning true if it honours per-sample lengths; it then reads them from the
  *       chunk's batch (already checked) and divides masked losses by {@link #batchValidPositions()}.</li>
  * </ul>
@@ -52,10 +61,11 @@ import java.util.function.IntConsumer;
  *     private final float[] w;                       // parameters, shared by all chunks
  *     private final float[] logits = new float[CHUNK * O];
  *
- *     public Tiny() { this(null); completeConstruction(); }
- *     private Tiny(Tiny root) { super(SETTINGS, root); w = floatParameters(); }
+ *     public Tiny() { this(null, null); completeConstruction(); }
+ *     private Tiny(Tiny root, Tiny source) { super(SETTINGS, root, source); w = floatParameters(); }
  *
- *     protected ChunkedModel newChunk() { return new Tiny(this); }
+ *     protected ChunkedModel newChunk() { return new Tiny(this, null); }
+ *     protected ChunkedModel newSibling() { return new Tiny(null, this); }
  *     protected void loadInputs(Batch batch, int n) { ... }
  *     protected void forwardPass(int n) { ... }
  *     protected double loss(Batch batch, int n, int batchRows, boolean backward) { ... mean over batchRows ... }
@@ -66,7 +76,8 @@ import java.util.function.IntConsumer;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: one caller at a time (as {@link RnnModel}).
+ * <p>Not thread-safe: one caller at a time (as {@link RnnModel}); models sharing weights are independent
+ * callers (each one at a time).
  */
 public abstract class ChunkedModel implements RnnModel {
 
@@ -78,6 +89,11 @@ public abstract class ChunkedModel implements RnnModel {
     private final ModelInfo info;
     private final int chunkRows;
     private final TensorStore params;
+    /**
+     * The model whose weights this one reads ({@link #sharingWeights()}), for every chunk; null if it owns them.
+     * Such a model has no gradients and no optimizer state (those fields are null) and refuses to change weights.
+     */
+    private final ChunkedModel weightsOwner;
     /** This chunk's gradients (chunk 0's are the model's: the sum over chunks). */
     private final TensorStore grads;
     private final OptimizerState optimizer;
@@ -126,13 +142,40 @@ public abstract class ChunkedModel implements RnnModel {
      * parameters and optimizer state.
      */
     protected ChunkedModel(ModelSettings settings, ChunkedModel root) {
+        this(settings, root, null);
+    }
+
+    /**
+     * Another chunk of {@code root} sharing its parameters and optimizer state when {@code root} is not null;
+     * else a root (chunk 0) with parameters of its own when {@code source} is null, or reading {@code source}'s
+     * parameters read-only, without gradients or optimizer state ({@link #sharingWeights()}).
+     */
+    protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source) {
         this.settings = settings;
         this.info = settings.info();
         this.chunkRows = settings.chunkRows();
         boolean own = root == null;
-        this.params = own ? newStore() : root.params;
-        this.grads = newStore();
-        if (own) {
+        if (!own && source != null) {
+            throw new IllegalArgumentException("a chunk shares its root's weights: pass a root or a source, not both");
+        }
+        if (source != null && source.settings != settings) {
+            throw new IllegalArgumentException("model " + info.name() + " cannot share the weights of another model ("
+                    + source.info.name() + ")");
+        }
+        // A model sharing a sharing model's weights shares the owner's
+        this.weightsOwner = own ? (source == null ? null : source.weightsOwner != null ? source.weightsOwner : source)
+                : root.weightsOwner;
+        if (weightsOwner != null) {
+            this.params = own ? weightsOwner.params.readOnlyView("model " + info.name() + " shares the weights of another "
+                    + "instance (sharingWeights()), read-only: change them on that instance, then call its parametersChanged()")
+                    : root.params;
+            this.grads = null;
+            this.slot0 = null;
+            this.slot1 = null;
+            this.optimizer = null;
+        } else if (own) {
+            this.params = newStore();
+            this.grads = newStore();
             this.slot0 = newStore();
             Optimizer.Kind kind = settings.optimizer().kind();
             boolean adam = kind != Optimizer.Kind.SGD; // adam and adamw keep PyTorch's two moment buffers
@@ -141,6 +184,8 @@ public abstract class ChunkedModel implements RnnModel {
                     ? new OptimizerState(kind.keyword(), List.of("exp_avg", "exp_avg_sq"), List.of(slot0, slot1))
                     : new OptimizerState("sgd", List.of("momentum_buffer"), List.of(slot0));
         } else {
+            this.params = root.params;
+            this.grads = newStore();
             this.slot0 = root.slot0;
             this.slot1 = root.slot1;
             this.optimizer = root.optimizer;
@@ -168,14 +213,72 @@ public abstract class ChunkedModel implements RnnModel {
         for (int c = 1; c < chunks.length; c++) {
             chunks[c] = newChunk();
         }
-        initialize(settings.seed());
+        if (weightsOwner == null) {
+            initialize(settings.seed());
+        }
         setThreads(defaultThreads());
+    }
+
+    /**
+     * A new model of this class that reads this model's weights in place, parameters and packed copies alike,
+     * instead of holding copies: its own chunks, activation buffers, step state and thread setting (the
+     * default), no gradients and no optimizer state. Any number of them may run at once, each from its own thread,
+     * for inference ({@link #forward}, {@link #evaluate}, the step and generation APIs); the weights are in memory
+     * once.
+     *
+     * <p>It refuses every change of the weights with an {@link IllegalStateException}: training
+     * ({@link #computeGradients}, {@link #trainStep}, {@link #applyUpdate}), {@link #initialize}, writes through
+     * {@link #parameters()} (a read-only view: {@code copyFrom}, {@code copyIn}, so loading a checkpoint),
+     * {@link #parametersChanged()}, {@link #setLearningRate}; {@link #gradients()} and {@link #optimizerState()}
+     * refuse too (it has neither).
+     *
+     * <p><b>If this model's weights change</b> (it trains, or loads a checkpoint, then calls its
+     * {@link #parametersChanged()} as every change does), the models sharing them compute with the new weights
+     * from their next call on. A change while one of them is in a call is a data race: that call may read some
+     * old and some new weights. Change the weights only when no sharing model is running (rnnc-serve's
+     * Predictor never changes them). Asked of a sharing model, this shares the same weights (its owner's).
+     *
+     * @throws UnsupportedOperationException if the class was generated by an rnnc without this hook
+     */
+    public final ChunkedModel sharingWeights() {
+        if (chunks == null || chunks[0] != this) {
+            throw new IllegalStateException("sharingWeights() of a chunk, or before completeConstruction()");
+        }
+        ChunkedModel owner = weightsOwner != null ? weightsOwner : this;
+        ChunkedModel sibling = owner.newSibling();
+        if (sibling.getClass() != getClass() || sibling.weightsOwner != owner) {
+            throw new IllegalStateException(getClass().getName() + ".newSibling() did not make a " + getClass().getSimpleName()
+                    + " sharing its weights");
+        }
+        sibling.completeConstruction();
+        return sibling;
+    }
+
+    /** Whether this model reads another's weights ({@link #sharingWeights()}), and so refuses to change them. */
+    public final boolean sharesWeights() {
+        return weightsOwner != null;
+    }
+
+    private void checkOwnsWeights(String what) {
+        if (weightsOwner != null) {
+            throw new IllegalStateException(what + " of model " + info.name() + ", which shares the weights of another instance "
+                    + "(sharingWeights()) read-only: it neither trains nor changes weights; do that on the instance that owns them");
+        }
     }
 
     // ---- hooks of the generated class ----
 
-    /** Another chunk of this (root) model: {@code return new MyModel(this);}. */
+    /** Another chunk of this (root) model: {@code return new MyModel(this, null);}. */
     protected abstract ChunkedModel newChunk();
+
+    /**
+     * A root sharing this model's weights, not yet completed ({@link #sharingWeights()}):
+     * {@code return new MyModel(null, this);}. The default refuses: a class generated without the hook.
+     */
+    protected ChunkedModel newSibling() {
+        throw new UnsupportedOperationException("model " + info.name() + " was generated without the constructor that shares "
+                + "weights: regenerate it with this rnnc");
+    }
 
     /** Copies (and checks) the inputs of the batch's first n rows into this chunk's input buffers. */
     protected abstract void loadInputs(Batch batch, int n);
@@ -236,9 +339,18 @@ public abstract class ChunkedModel implements RnnModel {
         }
     }
 
-    /** Repacks derived copies of the weights; the default has none. Called on the root (chunks share them). */
+    /**
+     * Repacks the derived copies of the weights ({@link #packWeights()}), which this model's chunks and the models
+     * sharing its weights read. Refused by a model sharing another's weights.
+     */
     @Override
     public void parametersChanged() {
+        checkOwnsWeights("parametersChanged()");
+        packWeights();
+    }
+
+    /** Recomputes derived copies of the weights (packed matrices) from the parameters; the default has none. */
+    protected void packWeights() {
     }
 
     // ---- for the generated class ----
@@ -252,9 +364,9 @@ public abstract class ChunkedModel implements RnnModel {
         return ((FloatTensorStore) params).data;
     }
 
-    /** This chunk's flat float32 gradients. */
+    /** This chunk's flat float32 gradients (null in a model sharing another's weights: it has none). */
     protected final float[] floatGradients() {
-        return ((FloatTensorStore) grads).data;
+        return grads == null ? null : ((FloatTensorStore) grads).data;
     }
 
     protected final double[] doubleParameters() {
@@ -262,7 +374,7 @@ public abstract class ChunkedModel implements RnnModel {
     }
 
     protected final double[] doubleGradients() {
-        return ((DoubleTensorStore) grads).data;
+        return grads == null ? null : ((DoubleTensorStore) grads).data;
     }
 
     /** Rows of this chunk in the last forward pass. */
@@ -322,17 +434,20 @@ public abstract class ChunkedModel implements RnnModel {
 
     @Override
     public TensorStore gradients() {
+        checkOwnsWeights("gradients()");
         return grads;
     }
 
     @Override
     public OptimizerState optimizerState() {
+        checkOwnsWeights("optimizerState()");
         return optimizer;
     }
 
     /** PyTorch's default initialisation, tensor after tensor as {@link ModelSettings#init()} lists them. */
     @Override
     public void initialize(long seed) {
+        checkOwnsWeights("initialize()");
         Rng rng = new Rng(seed);
         for (TensorInit t : settings.init()) {
             t.draw(params, rng);
@@ -343,6 +458,7 @@ public abstract class ChunkedModel implements RnnModel {
 
     @Override
     public double computeGradients(Batch batch) {
+        checkOwnsWeights("training (computeGradients, trainStep)");
         int k;
         stepState = carriedState();
         try {
@@ -417,6 +533,7 @@ public abstract class ChunkedModel implements RnnModel {
      * {@link #computeGradients} does, gives that batch's step bit for bit.
      */
     public final double computeChunkGradients(Batch rows, int row0, int batchRows) {
+        checkOwnsWeights("training (computeChunkGradients)");
         if (chunks == null || chunks[0] != this) {
             throw new IllegalStateException("a chunk step on a chunk, or before completeConstruction()");
         }
@@ -446,6 +563,7 @@ public abstract class ChunkedModel implements RnnModel {
         if (!rows.hasLengths()) {
             return computeChunkGradients(rows, row0, batchRows);
         }
+        checkOwnsWeights("training (computeChunkGradients)");
         if (chunks == null || chunks[0] != this) {
             throw new IllegalStateException("a chunk step on a chunk, or before completeConstruction()");
         }
@@ -552,6 +670,7 @@ public abstract class ChunkedModel implements RnnModel {
 
     /** Changes the learning rate from the next update on (schedules); the spec's is the initial one. */
     public final void setLearningRate(double lr) {
+        checkOwnsWeights("setLearningRate()");
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + lr);
         }
@@ -566,6 +685,7 @@ public abstract class ChunkedModel implements RnnModel {
     /** Clipping as the settings say, then one optimizer step, the step count, and {@link #parametersChanged()}. */
     @Override
     public double applyUpdate() {
+        checkOwnsWeights("applyUpdate()");
         long step = optimizer.step() + 1;
         optimizer.setStep(step);
         double norm = params instanceof FloatTensorStore ? updateFloat(step) : updateDouble(step);

@@ -47,18 +47,19 @@ final class ChunkedSoftmax extends ChunkedModel {
     }
 
     ChunkedSoftmax(ModelSettings settings) {
-        this(settings, null);
+        this(settings, null, null);
         completeConstruction();
     }
 
-    private ChunkedSoftmax(ModelSettings settings, ChunkedSoftmax root) {
-        super(settings, root);
+    private ChunkedSoftmax(ModelSettings settings, ChunkedSoftmax root, ChunkedSoftmax source) {
+        super(settings, root, source);
         this.chunkRows = settings.chunkRows();
         this.x = new double[chunkRows * IN];
         this.logits = new double[chunkRows * O];
         this.dLogits = new double[chunkRows * O];
         this.gradScratch = new double[O * IN + O];
-        this.parametersChangedCalls = root == null ? new int[1] : root.parametersChangedCalls;
+        this.parametersChangedCalls = root != null ? root.parametersChangedCalls
+                : source != null ? source.parametersChangedCalls : new int[1];
     }
 
     int parametersChangedCalls() {
@@ -66,13 +67,18 @@ final class ChunkedSoftmax extends ChunkedModel {
     }
 
     @Override
-    public void parametersChanged() {
+    protected void packWeights() {
         parametersChangedCalls[0]++;
     }
 
     @Override
     protected ChunkedModel newChunk() {
-        return new ChunkedSoftmax(settings(), this);
+        return new ChunkedSoftmax(settings(), this, null);
+    }
+
+    @Override
+    protected ChunkedModel newSibling() {
+        return new ChunkedSoftmax(settings(), null, this);
     }
 
     @Override
