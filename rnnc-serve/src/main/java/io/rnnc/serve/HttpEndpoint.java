@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
  * POST   /v1/streams                                {"stream":id}
  * POST   /v1/streams/ID        body: I values       {"outputs":[..],"class":k,"history":n}
  * DELETE /v1/streams/ID                             {"closed":id}
- * POST   /v1/generate?max=N&amp;temperature=T&amp;seed=S&amp;end=E   body: prompt ids (language model) or I values (one_to_many)
+ * POST   /v1/generate?max=N&amp;temperature=T&amp;top_k=K&amp;top_p=P&amp;seed=S&amp;end=E   body: prompt ids (language model)
+ *                                                   or I values (one_to_many; beam=W too)
  * POST   /v1/translate?beam=W&amp;end=E  body: source ids {"tokens":[..]}
  * </pre>
  */
@@ -118,10 +119,12 @@ public final class HttpEndpoint implements AutoCloseable {
                         return "{\"outputs\":" + json(predictor.generateValues(numbers(body))) + "}";
                     }
                     return "{\"tokens\":" + json(predictor.generateFrom(numbers(body), number(q, "temperature", 0),
-                            (long) number(q, "seed", 0), (int) number(q, "beam", 1), (int) number(q, "end", -1))) + "}";
+                            (int) number(q, "top_k", 0), number(q, "top_p", 1), (long) number(q, "seed", 0),
+                            (int) number(q, "beam", 1), (int) number(q, "end", -1))) + "}";
                 }
                 return "{\"tokens\":" + json(predictor.generate(ids(body), (int) number(q, "max", 100), number(q, "temperature", 0),
-                        (long) number(q, "seed", 0), (int) number(q, "end", -1))) + "}";
+                        (int) number(q, "top_k", 0), number(q, "top_p", 1), (long) number(q, "seed", 0),
+                        (int) number(q, "end", -1))) + "}";
             case "POST /v1/translate":
                 return "{\"tokens\":" + json(predictor.translate(ids(body), (int) number(q, "beam", 1), (int) number(q, "end", -1))) + "}";
             default:

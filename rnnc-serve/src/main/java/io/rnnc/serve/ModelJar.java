@@ -76,6 +76,8 @@ public final class ModelJar {
               predict                   one request per line of stdin, one answer per line of stdout
                 --format text|csv|json  how answers are written (text)
                 --temperature T         generation: 0 = greedy (0)
+                --top-k K               sampling: draw among the K most likely ids only (0 = all)
+                --top-p P               sampling: draw among the most likely ids up to probability P (1 = all)
                 --seed S                generation: the sampling seed (0)
                 --beam W                translation, one_to_many: beam width (1)
                 --max N                 language model: ids to generate (100)
@@ -136,6 +138,8 @@ public final class ModelJar {
         String command;
         String format = "text";
         double temperature;
+        int topK;
+        double topP = 1;
         long seed;
         int beam = 1;
         int max = 100;
@@ -162,6 +166,8 @@ public final class ModelJar {
                             o.format = v;
                         }
                         case "--temperature" -> o.temperature = Double.parseDouble(v);
+                        case "--top-k" -> o.topK = Integer.parseInt(v);
+                        case "--top-p" -> o.topP = Double.parseDouble(v);
                         case "--seed" -> o.seed = Long.parseLong(v);
                         case "--beam" -> o.beam = Integer.parseInt(v);
                         case "--max" -> o.max = Integer.parseInt(v);
@@ -212,7 +218,7 @@ public final class ModelJar {
             case "one_to_many" -> {
                 double[] x = HttpEndpoint.numbers(line);
                 if (info.head().equals("softmax")) {
-                    return tokensOut(p.generateFrom(x, o.temperature, o.seed, o.beam, -1), outVocab, o.format);
+                    return tokensOut(p.generateFrom(x, o.temperature, o.topK, o.topP, o.seed, o.beam, -1), outVocab, o.format);
                 }
                 return valuesOut(p.generateValues(x), -1, null, o.format);
             }
@@ -221,7 +227,7 @@ public final class ModelJar {
                 if (languageModel) {
                     int[] prompt = tokens(line, inVocab, lineNo);
                     int end = outVocab != null && outVocab.hasEnd() ? Vocabulary.END : -1;
-                    return tokensOut(p.generate(prompt, o.max, o.temperature, o.seed, end), outVocab, o.format);
+                    return tokensOut(p.generate(prompt, o.max, o.temperature, o.topK, o.topP, o.seed, end), outVocab, o.format);
                 }
                 double[] outputs = info.tokenInputs() ? p.predict(tokens(line, inVocab, lineNo))
                         : p.predict(normalized(HttpEndpoint.numbers(line), info, data));

@@ -5,9 +5,12 @@ import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.SequenceGenerator;
 import io.rnnc.runtime.data.DataMetadata;
+import io.rnnc.runtime.generate.Sampler;
+import io.rnnc.runtime.generate.StepModel;
 import io.rnnc.runtime.init.Rng;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.SafeTensors;
+import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.state.RnnState;
 import io.rnnc.runtime.state.StatefulModel;
 
@@ -27,15 +30,17 @@ import java.util.function.Supplier;
  * encoder-decoder.
  *
  * <p><b>Threads.</b> A generated model instance is single-threaded (it owns its activation buffers), so the
- * predictor keeps a fixed set of instances (workers), loaded with the same weights, and a call borrows one
- * for its duration; a call never sees another call's activations. Requests are checked completely before a
- * worker or a stream is touched, so a bad request (a {@link BadRequest}) changes nothing for anyone. The
- * predictor itself is immutable apart from its table of open streams.
+ * predictor keeps a fixed set of instances (workers) and a call borrows one for its duration; a call never sees
+ * another call's activations. Requests are checked completely before a worker or a stream is touched, so a bad
+ * request (a {@link BadRequest}) changes nothing for anyone. The predictor itself is immutable apart from its
+ * table of open streams.
  *
- * <p><b>Weights.</b> Each worker holds its own copy of the parameters (the generated class keeps its weights
- * and buffers together; a constructor sharing another instance's parameters is not generated yet), so the
- * memory is workers x (parameters + activation buffers); the default is one worker per core, the most that
- * run at once.
+ * <p><b>Weights.</b> The weights are in memory once: worker 0 is the loaded model and the others are made by its
+ * {@link ChunkedModel#sharingWeights()}, which read its parameters and packed weight copies in place, read-only,
+ * with activation buffers of their own for one row (a call runs one) and no gradients or optimizer state. The
+ * memory is one model plus (workers - 1) x one chunk's buffers ({@link #sharesWeights()}). The predictor never changes the weights. (A class generated
+ * by an rnnc without {@code sharingWeights()}, or a model that is not a {@link ChunkedModel}, gets copies from the
+ * factory instead.)
  *
  * <p><b>Allocation.</b> The {@code ...Into} methods, {@link #classify} and {@link #forecastInto} allocate nothing
  * in the steady state (measured in the tests with the thread allocation counter); the methods that return a
@@ -79,16 +84,22 @@ public final class Predictor {
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final AtomicInteger generations = new AtomicInteger();
 
+    /** Every worker, worker 0 (the loaded model) first. */
+    private final Worker[] all;
+
     /** One model instance and the buffers of one call. */
     private static final class Worker {
         final RnnModel model;
         final Batch batch;
         final double[] outputs;
+        /** Sampling with top-k / top-p filters over the model's step API (null without one). */
+        final Sampler filtered;
 
         Worker(RnnModel model) {
             this.model = model;
             this.batch = Batch.forModel(model.info(), 1);
             this.outputs = new double[model.info().maxBatch() * model.info().logitsPerSample()];
+            this.filtered = model instanceof StepModel s ? new Sampler(s) : null;
         }
     }
 
@@ -130,17 +141,35 @@ public final class Predictor {
         this.manyToMany = mode.equals("many_to_many");
         this.predicts = oneToOne || manyToMany || mode.equals("many_to_one");
         this.idle = new ArrayBlockingQueue<>(workers);
+        this.all = new Worker[workers];
         for (int i = 0; i < workers; i++) {
-            RnnModel m = i == 0 ? loaded : factory.get();
-            if (m != loaded) {
-                m.parameters().copyFrom(loaded.parameters());
-                m.parametersChanged();
-            }
+            RnnModel m = i == 0 ? loaded : sharing(loaded, factory);
             // One call is one row: the worker's own thread runs it
             m.setThreads(1);
-            idle.add(new Worker(m));
+            all[i] = new Worker(m);
+            idle.add(all[i]);
         }
         this.streams = new AtomicReferenceArray<>(maxStreams);
+    }
+
+    /** Another worker reading {@code loaded}'s weights in place, or (a model that cannot share them) a copy. */
+    private static RnnModel sharing(RnnModel loaded, Supplier<? extends RnnModel> factory) {
+        if (loaded instanceof ChunkedModel c) {
+            try {
+                // A call runs one row (beams and steps use the generation buffers, which are full width): one chunk
+                return c.sharingWeights(1);
+            } catch (UnsupportedOperationException generatedWithoutTheHook) {
+                // a class generated by an older rnnc: copy the weights, as before
+            }
+        }
+        if (factory == null) {
+            throw new IllegalArgumentException("model " + loaded.info().name() + " cannot share its weights: more than one "
+                    + "worker needs a factory of instances to copy them into");
+        }
+        RnnModel m = factory.get();
+        m.parameters().copyFrom(loaded.parameters());
+        m.parametersChanged();
+        return m;
     }
 
     /**
@@ -163,7 +192,11 @@ public final class Predictor {
         return new Predictor(factory, first, data, workers, DEFAULT_MAX_STREAMS);
     }
 
-    /** A predictor with the current weights of {@code trained} (copied; {@code trained} itself becomes worker 0). */
+    /**
+     * A predictor serving {@code trained}, which becomes worker 0 and the owner of the weights every other worker
+     * reads in place: do not train it or change its weights while the predictor serves (the workers would see a
+     * change mid-call). {@code factory} is used only for a model that cannot share its weights (may then be null).
+     */
     public static Predictor of(RnnModel trained, Supplier<? extends RnnModel> factory, DataMetadata data, int workers) {
         return new Predictor(factory, trained, data, workers, DEFAULT_MAX_STREAMS);
     }
@@ -190,6 +223,21 @@ public final class Predictor {
 
     public int workers() {
         return workerCount;
+    }
+
+    /** Whether every worker reads worker 0's parameter array (the weights are in memory once). */
+    public boolean sharesWeights() {
+        for (Worker w : all) {
+            if (!w.model.parameters().sharesDataWith(all[0].model.parameters())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Worker {@code i}'s model (tests: what the workers share). */
+    RnnModel workerModel(int i) {
+        return all[i].model;
     }
 
     // ---- one sequence in, outputs out ----
@@ -414,6 +462,15 @@ public final class Predictor {
      * {@code seed} (same seed, same ids). Stops after {@code endToken} (written; -1: none).
      */
     public int[] generate(int[] prompt, int maxTokens, double temperature, long seed, int endToken) {
+        return generate(prompt, maxTokens, temperature, 0, 1, seed, endToken);
+    }
+
+    /**
+     * {@link #generate(int[], int, double, long, int)} drawing only among the {@code topK} most likely ids (0: all)
+     * and then the smallest set of them whose probability reaches {@code topP} (1: all), the runtime {@link Sampler}'s
+     * filters; with 0 and 1 it is plain sampling, the same ids.
+     */
+    public int[] generate(int[] prompt, int maxTokens, double temperature, int topK, double topP, long seed, int endToken) {
         requireMode("generate from a prompt", "many_to_many");
         if (!info.tokenInputs()) {
             throw new BadRequest("model " + info.name() + " reads features: a language model reads and predicts tokens");
@@ -430,11 +487,14 @@ public final class Predictor {
         }
         checkIds(prompt, prompt.length, info.vocab(), "token");
         checkGenerationArguments(maxTokens, temperature, endToken, outputs);
+        checkFilters(topK, topP);
         int[] out = new int[maxTokens];
         Worker w = borrow();
         int n;
         try {
-            n = generator(w).generate(prompt, null, temperature, temperature == 0 ? null : new Rng(seed), endToken, out);
+            Rng rng = temperature == 0 ? null : new Rng(seed);
+            n = filtered(temperature, topK, topP) ? filter(w, topK, topP).continuePrompt(prompt, temperature, rng, endToken, out)
+                    : generator(w).generate(prompt, null, temperature, rng, endToken, out);
         } finally {
             idle.offer(w);
         }
@@ -465,14 +525,23 @@ public final class Predictor {
 
     /** An encoder-decoder translates {@code source} by sampling at {@code temperature} with a seeded generator. */
     public int[] translateSampled(int[] source, double temperature, long seed, int endToken) {
+        return translateSampled(source, temperature, 0, 1, seed, endToken);
+    }
+
+    /** {@link #translateSampled(int[], double, long, int)} with top-k / top-p filters (as {@link #generate}'s). */
+    public int[] translateSampled(int[] source, double temperature, int topK, double topP, long seed, int endToken) {
         requireMode("translate", "seq2seq");
         checkSource(source);
         checkGenerationArguments(outputSteps, temperature, endToken, outputs);
+        checkFilters(topK, topP);
         int[] out = new int[outputSteps];
         Worker w = borrow();
         int n;
         try {
-            n = generator(w).generate(source, null, temperature, temperature == 0 ? null : new Rng(seed), endToken, out);
+            Rng rng = temperature == 0 ? null : new Rng(seed);
+            n = filtered(temperature, topK, topP)
+                    ? filter(w, topK, topP).generate(source, null, SequenceGenerator.START_TOKEN, outputSteps, temperature, rng, endToken, out)
+                    : generator(w).generate(source, null, temperature, rng, endToken, out);
         } finally {
             idle.offer(w);
         }
@@ -484,6 +553,11 @@ public final class Predictor {
      * temperature 0, else sampled with a generator seeded by {@code seed}; {@code beamWidth > 1} searches instead.
      */
     public int[] generateFrom(double[] features, double temperature, long seed, int beamWidth, int endToken) {
+        return generateFrom(features, temperature, 0, 1, seed, beamWidth, endToken);
+    }
+
+    /** {@link #generateFrom(double[], double, long, int, int)} sampling with top-k / top-p filters (as {@link #generate}'s). */
+    public int[] generateFrom(double[] features, double temperature, int topK, double topP, long seed, int beamWidth, int endToken) {
         requireMode("generate from a feature vector", "one_to_many");
         checkVector(features);
         if (!info.head().equals("softmax")) {
@@ -493,13 +567,21 @@ public final class Predictor {
             throw new BadRequest("beam width " + beamWidth + " is outside 1.." + info.maxBatch() + " (the model's batch)");
         }
         checkGenerationArguments(outputSteps, temperature, endToken, outputs);
+        checkFilters(topK, topP);
         int[] out = new int[outputSteps];
         Worker w = borrow();
         int n;
         try {
             SequenceGenerator g = generator(w);
-            n = beamWidth > 1 ? g.beamSearch(null, features, beamWidth, endToken, out)
-                    : g.generate(null, features, temperature, temperature == 0 ? null : new Rng(seed), endToken, out);
+            Rng rng = temperature == 0 ? null : new Rng(seed);
+            if (beamWidth > 1) {
+                n = g.beamSearch(null, features, beamWidth, endToken, out);
+            } else if (filtered(temperature, topK, topP)) {
+                // one_to_many's first step has no previous output: zero feedback (-1), as the generated class starts
+                n = filter(w, topK, topP).generate(null, features, -1, outputSteps, temperature, rng, endToken, out);
+            } else {
+                n = g.generate(null, features, temperature, rng, endToken, out);
+            }
         } finally {
             idle.offer(w);
         }
@@ -594,6 +676,29 @@ public final class Predictor {
         if (endToken < -1 || endToken >= vocab) {
             throw new BadRequest("end token " + endToken + " is outside the output vocabulary 0.." + (vocab - 1) + " (-1: none)");
         }
+    }
+
+    private static void checkFilters(int topK, double topP) {
+        if (topK < 0) {
+            throw new BadRequest("top-k must be 0 (no filter) or a positive number of ids, got " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new BadRequest("top-p must be in (0, 1] (1: no filter), got " + topP);
+        }
+    }
+
+    /** Whether a sampled draw is filtered (greedy decoding and plain sampling run the generated class's own path). */
+    private static boolean filtered(double temperature, int topK, double topP) {
+        return temperature > 0 && (topK > 0 || topP < 1);
+    }
+
+    /** The worker's filtering sampler, set to this request's filters. */
+    private Sampler filter(Worker w, int topK, double topP) {
+        if (w.filtered == null) {
+            throw new IllegalStateException("model " + info.name() + " (" + mode + ") has no step API to sample from");
+        }
+        w.filtered.setFilters(topK, topP);
+        return w.filtered;
     }
 
     private static void checkIds(int[] ids, int n, int vocab, String what) {

@@ -130,4 +130,21 @@ class SharingWeightsTest {
         Batch b = batch(owner.info(), B, 8);
         assertArrayEquals(outputs(owner, b), outputs(sibling, b));
     }
+
+    @Test
+    void aSiblingForSmallBatchesHasOnlyTheChunksTheyNeed() {
+        ChunkedSoftmax owner = ChunkedSoftmax.adam(B, 3, "float32");
+        ChunkedModel small = owner.sharingWeights(2);
+        small.setThreads(4);
+        assertEquals(1, small.threads(), "one chunk, one thread");
+        Batch two = batch(owner.info(), 2, 9);
+        assertArrayEquals(outputs(owner, two), outputs(small, two));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.forward(batch(owner.info(), 3, 9)));
+        assertTrue(e.getMessage().contains("made for at most 2 rows"), e.getMessage());
+        ChunkedModel seven = owner.sharingWeights(7);
+        Batch b = batch(owner.info(), 7, 10);
+        assertArrayEquals(outputs(owner, b), outputs(seven, b));
+        assertThrows(IllegalArgumentException.class, () -> owner.sharingWeights(0));
+        assertThrows(IllegalArgumentException.class, () -> owner.sharingWeights(B + 1));
+    }
 }
