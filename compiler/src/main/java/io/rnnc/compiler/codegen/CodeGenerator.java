@@ -84,6 +84,9 @@ public final class CodeGenerator {
         return new GeneratedSource(plan.model().qualifiedName(), text);
     }
 
+    /** The chunk's row count in a buffer size expression. */
+    private static final Pattern CHUNK_ROWS = Pattern.compile("\\bCHUNK\\b");
+
     /** One-sentence Javadoc (JavaPoet always writes three lines) on one line. */
     private static final Pattern ONE_LINE_DOC = Pattern.compile("(?m)^( *)/\\*\\*\n\\1 \\* ([^\n]*)\n\\1 \\*/$");
 
@@ -103,15 +106,16 @@ public final class CodeGenerator {
         fields();
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
-                .addStatement("this(null, null)")
+                .addStatement("this(null, null, CHUNK)")
                 .addStatement("completeConstruction()").build());
         type.addMethod(chunkConstructor.build());
         ClassName self = ClassName.get(model.packageName(), model.name());
         type.addMethod(hook("newChunk", ChunkedModel.class)
-                .addStatement("return new $T(this, null)", self).build());
+                .addStatement("return new $T(this, null, bufferRows())", self).build());
         type.addMethod(hook("newSibling", ChunkedModel.class)
-                .addJavadoc("A model reading this one's weights in place (sharingWeights()).\n")
-                .addStatement("return new $T(null, this)", self).build());
+                .addJavadoc("A model reading this one's weights in place (sharingWeights()), its chunks' buffers of {@code rows} rows.\n")
+                .addParameter(int.class, "rows")
+                .addStatement("return new $T(null, this, rows)", self).build());
         packWeights();
         if (plan.takesLengths()) {
             type.addMethod(hook("takesLengths", boolean.class)
@@ -250,10 +254,11 @@ public final class CodeGenerator {
     private void fields() {
         ClassName self = ClassName.get(model.packageName(), model.name());
         MethodSpec.Builder k = chunkConstructor;
-        k.addModifiers(Modifier.PRIVATE).addParameter(self, "root").addParameter(self, "source")
+        k.addModifiers(Modifier.PRIVATE).addParameter(self, "root").addParameter(self, "source").addParameter(int.class, "rows")
                 .addJavadoc("Chunk 0 (a public model) when {@code root} is null, else another chunk of {@code root}; a chunk 0\n"
-                        + "reading {@code source}'s weights, read-only, when {@code source} is not null (sharingWeights()).\n");
-        k.addStatement("super(SETTINGS, root, source)");
+                        + "reading {@code source}'s weights, read-only, when {@code source} is not null (sharingWeights()). The\n"
+                        + "per-chunk buffers hold {@code rows} rows: CHUNK, or fewer in a model sharing weights for small batches.\n");
+        k.addStatement("super(SETTINGS, root, source, rows)");
         k.addStatement("boolean own = root == null");
         if (num.isFloat()) {
             k.addComment("whose packed weights this one reads: its root's, its source's, or (null) its own");
@@ -276,7 +281,8 @@ public final class CodeGenerator {
             FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
             if (b.perChunk()) {
-                f.initializer("new $L[$L]", elem, b.size().code());
+                // sized for the chunk's rows: the layouts are [.., n, ..] over the rows a step runs, n <= rows
+                k.addStatement("this.$L = new $L[$L]", b.name(), elem, CHUNK_ROWS.matcher(b.size().code().toString()).replaceAll("rows"));
             } else {
                 k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size().code());
             }

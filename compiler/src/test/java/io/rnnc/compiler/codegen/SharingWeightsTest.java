@@ -83,6 +83,17 @@ class SharingWeightsTest {
             assertFalse(Arrays.equals(before, after), name + ": the sibling should see the new weights");
             assertArrayEquals(outputs(source, b), after, name + ": outputs after the source's step");
 
+            // Siblings for small batches: buffers of 1 and 3 rows, the same bits for those rows
+            for (int rows : new int[] {1, 3}) {
+                ChunkedModel small = source.sharingWeights(rows);
+                Batch few = GradCheck.randomBatch(source.info(), rows, 4 + rows);
+                if (source.acceptsLengths() && rows == 3) {
+                    few.setLength(1, 1); // a short row among full ones
+                }
+                assertArrayEquals(outputs(source, few), outputs(small, few), name + ": outputs of " + rows + " rows");
+                assertArrayEquals(finalStates(source), finalStates(small), name + ": final states of " + rows + " rows");
+            }
+
             IllegalStateException x = assertThrows(IllegalStateException.class, () -> sibling.trainStep(b), name);
             assertTrue(x.getMessage().contains("shares the weights"), x.getMessage());
             assertThrows(IllegalStateException.class, () -> sibling.parameters().copyFrom(source.parameters()), name);

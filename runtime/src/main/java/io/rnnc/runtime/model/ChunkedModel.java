@@ -38,13 +38,14 @@ import java.util.function.IntConsumer;
  *
  * <p><b>What a subclass provides</b> (each called on the chunk that runs the rows):
  * <ul>
- *   <li>two constructors: a private one {@code (root, source)} that calls {@code super(SETTINGS, root, source)}
- *       and then allocates its per-chunk buffers, its chunk-0 buffers when {@code root} is null, and takes the
- *       shared ones (packed weights) from {@code root} when it is not null, else from {@code source} when that
- *       is not null (a model sharing {@code source}'s weights), else allocates them; and a public one that calls
- *       the private one with nulls and then {@link #completeConstruction()};</li>
- *   <li>{@link #newChunk()}: {@code return new MyModel(this, null);} and {@link #newSibling()}:
- *       {@code return new MyModel(null, this);}</li>
+ *   <li>two constructors: a private one {@code (root, source, rows)} that calls
+ *       {@code super(SETTINGS, root, source, rows)} and then allocates its per-chunk buffers for {@code rows} rows,
+ *       its chunk-0 buffers when {@code root} is null, and takes the shared ones (packed weights) from {@code root}
+ *       when it is not null, else from {@code source} when that is not null (a model sharing {@code source}'s
+ *       weights), else allocates them; and a public one that calls the private one with nulls and CHUNK rows, then
+ *       {@link #completeConstruction()};</li>
+ *   <li>{@link #newChunk()}: {@code return new MyModel(this, null, bufferRows());} and {@link #newSibling(int)}:
+ *       {@code return new MyModel(null, this, rows);}</li>
  *   <li>{@link #loadInputs}, {@link #forwardPass}, {@link #loss}, {@link #backwardPass}: one step over the
  *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
  *   <li>{@link #chunkLogits}, {@link #chunkOutputs}, {@link #chunkFinalStates}: copy the chunk's part of the
@@ -61,11 +62,11 @@ import java.util.function.IntConsumer;
  *     private final float[] w;                       // parameters, shared by all chunks
  *     private final float[] logits = new float[CHUNK * O];
  *
- *     public Tiny() { this(null, null); completeConstruction(); }
- *     private Tiny(Tiny root, Tiny source) { super(SETTINGS, root, source); w = floatParameters(); }
+ *     public Tiny() { this(null, null, CHUNK); completeConstruction(); }
+ *     private Tiny(Tiny root, Tiny source, int rows) { super(SETTINGS, root, source, rows); w = floatParameters(); ... }
  *
- *     protected ChunkedModel newChunk() { return new Tiny(this, null); }
- *     protected ChunkedModel newSibling() { return new Tiny(null, this); }
+ *     protected ChunkedModel newChunk() { return new Tiny(this, null, bufferRows()); }
+ *     protected ChunkedModel newSibling(int rows) { return new Tiny(null, this, rows); }
  *     protected void loadInputs(Batch batch, int n) { ... }
  *     protected void forwardPass(int n) { ... }
  *     protected double loss(Batch batch, int n, int batchRows, boolean backward) { ... mean over batchRows ... }
@@ -102,6 +103,8 @@ public abstract class ChunkedModel implements RnnModel {
     private final TensorStore slot1;
     /** This chunk's rows of a batch, copied. */
     private final Batch slice;
+    /** Rows this chunk's buffers hold: chunkRows, or fewer in a model sharing weights for small batches. */
+    private final int bufferRows;
     /** Chunk c runs rows c·chunkRows ..; chunks[0] is this model (root only; filled by completeConstruction). */
     private final ChunkedModel[] chunks;
     /**
@@ -156,9 +159,24 @@ public abstract class ChunkedModel implements RnnModel {
      * parameters read-only, without gradients or optimizer state ({@link #sharingWeights()}).
      */
     protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source) {
+        this(settings, root, source, settings.chunkRows());
+    }
+
+    /**
+     * As {@link #ChunkedModel(ModelSettings, ChunkedModel, ChunkedModel)}, for a subclass whose per-chunk buffers hold
+     * {@code bufferRows} rows: {@link ModelSettings#chunkRows()}, or fewer for a model sharing weights made for
+     * smaller batches ({@link #newSibling(int)}); a chunk passes its root's {@link #bufferRows()}.
+     */
+    protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source, int bufferRows) {
         this.settings = settings;
         this.info = settings.info();
         this.chunkRows = settings.chunkRows();
+        if (bufferRows < 1 || bufferRows > chunkRows || bufferRows < chunkRows && source == null
+                && (root == null || root.bufferRows != bufferRows)) {
+            throw new IllegalArgumentException("chunk buffers of " + bufferRows + " rows: a model owning its weights has "
+                    + chunkRows + " (a chunk, its root's)");
+        }
+        this.bufferRows = bufferRows;
         boolean own = root == null;
         if (!own && source != null) {
             throw new IllegalArgumentException("a chunk shares its root's weights: pass a root or a source, not both");
@@ -195,7 +213,7 @@ public abstract class ChunkedModel implements RnnModel {
             this.slot1 = root.slot1;
             this.optimizer = root.optimizer;
         }
-        this.slice = Batch.forModel(info, chunkRows);
+        this.slice = Batch.forModel(info, bufferRows);
         this.chunks = own ? new ChunkedModel[settings.chunks()] : null;
         this.rowCapacity = info.maxBatch();
         this.chunkTask = own ? this::runChunk : null;
@@ -264,8 +282,8 @@ public abstract class ChunkedModel implements RnnModel {
             throw new IllegalStateException("sharingWeights() of a chunk, or before completeConstruction()");
         }
         ChunkedModel owner = weightsOwner != null ? weightsOwner : this;
-        ChunkedModel sibling = owner.newSibling();
-        if (sibling.getClass() != getClass() || sibling.weightsOwner != owner) {
+        ChunkedModel sibling = owner.newSibling(Math.min(chunkRows, maxRows));
+        if (sibling.getClass() != getClass() || sibling.weightsOwner != owner || sibling.bufferRows < Math.min(chunkRows, maxRows)) {
             throw new IllegalStateException(getClass().getName() + ".newSibling() did not make a " + getClass().getSimpleName()
                     + " sharing its weights");
         }
@@ -277,6 +295,11 @@ public abstract class ChunkedModel implements RnnModel {
     /** Whether this model reads another's weights ({@link #sharingWeights()}), and so refuses to change them. */
     public final boolean sharesWeights() {
         return weightsOwner != null;
+    }
+
+    /** Rows this chunk's buffers hold: the generated class sizes its per-chunk buffers by it, and passes it to its chunks. */
+    protected final int bufferRows() {
+        return bufferRows;
     }
 
     /** Chunks this root has: enough for {@link #rowCapacity} rows. */
@@ -293,14 +316,15 @@ public abstract class ChunkedModel implements RnnModel {
 
     // ---- hooks of the generated class ----
 
-    /** Another chunk of this (root) model: {@code return new MyModel(this, null);}. */
+    /** Another chunk of this (root) model: {@code return new MyModel(this, null, bufferRows());}. */
     protected abstract ChunkedModel newChunk();
 
     /**
-     * A root sharing this model's weights, not yet completed ({@link #sharingWeights()}):
-     * {@code return new MyModel(null, this);}. The default refuses: a class generated without the hook.
+     * A root sharing this model's weights, not yet completed ({@link #sharingWeights()}), whose chunks' buffers hold
+     * {@code bufferRows} rows (at least; at most chunkRows): {@code return new MyModel(null, this, bufferRows);}. The
+     * default refuses: a class generated without the hook.
      */
-    protected ChunkedModel newSibling() {
+    protected ChunkedModel newSibling(int bufferRows) {
         throw new UnsupportedOperationException("model " + info.name() + " was generated without the constructor that shares "
                 + "weights: regenerate it with this rnnc");
     }

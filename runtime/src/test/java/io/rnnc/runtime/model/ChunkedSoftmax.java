@@ -77,7 +77,7 @@ final class ChunkedSoftmax extends ChunkedModel {
     }
 
     @Override
-    protected ChunkedModel newSibling() {
+    protected ChunkedModel newSibling(int bufferRows) {
         return new ChunkedSoftmax(settings(), null, this);
     }
 
