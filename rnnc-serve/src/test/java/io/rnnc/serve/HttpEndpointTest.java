@@ -74,6 +74,12 @@ class HttpEndpointTest {
             HttpResponse<String> g = call(http.uri(), "POST", "/v1/generate?max=9&temperature=0.8&seed=5", "1 2 3");
             assertEquals(200, g.statusCode());
             assertEquals("{\"tokens\":" + HttpEndpoint.json(lm.generate(new int[] {1, 2, 3}, 9, 0.8, 5, -1)) + "}", g.body().strip());
+            HttpResponse<String> f = call(http.uri(), "POST", "/v1/generate?max=9&temperature=0.8&top_k=3&top_p=0.9&seed=5", "1 2 3");
+            assertEquals("{\"tokens\":" + HttpEndpoint.json(lm.generate(new int[] {1, 2, 3}, 9, 0.8, 3, 0.9, 5, -1)) + "}",
+                    f.body().strip());
+            HttpResponse<String> bad = call(http.uri(), "POST", "/v1/generate?temperature=0.8&top_p=0", "1 2 3");
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("top-p must be in (0, 1]"), bad.body());
         }
         Predictor tr = TestModels.predictor("translator.rnn", 4, 1);
         try (HttpEndpoint http = HttpEndpoint.start(tr, 0)) {

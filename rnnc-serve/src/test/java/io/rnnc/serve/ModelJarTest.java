@@ -128,6 +128,10 @@ class ModelJarTest {
         String generated = run(lm, "abc\n", "predict", "--max", "8", "--temperature", "0.7", "--seed", "3");
         int[] ids = lm.generate(chars.encode("abc"), 8, 0.7, 3, Vocabulary.END);
         assertEquals(chars.decode(ids, 0, ids.length) + "\n", generated);
+        String filtered = run(lm, "abc\n", "predict", "--max", "8", "--temperature", "0.7", "--top-k", "2", "--top-p", "0.95",
+                "--seed", "3");
+        int[] f = lm.generate(chars.encode("abc"), 8, 0.7, 2, 0.95, 3, Vocabulary.END);
+        assertEquals(chars.decode(f, 0, f.length) + "\n", filtered);
         assertTrue(run(lm, "abz\n", "predict").startsWith("stdin:1:3: character 'z' is not in the vocabulary"),
                 "an unknown character");
 
