@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -263,15 +264,18 @@ public final class ModelJar {
         return y;
     }
 
+    /** A series model's outputs back in the data's units: each value by its target column's statistics. */
     private static double[] denormalized(double[] out, ModelInfo info, DataMetadata d) {
-        if (d == null || d.norm() == null || d.series() == null || info.head().equals("softmax")
-                || d.series().targets().size() != info.outputs()) {
+        // many_to_one: [H, targets] (the next H rows); many_to_many: [steps, targets]
+        List<String> targets = d == null || d.series() == null ? List.of() : d.series().targets();
+        if (d == null || d.norm() == null || targets.isEmpty() || info.head().equals("softmax")
+                || info.outputs() % targets.size() != 0) {
             return out;
         }
         Normalization n = d.norm();
         double[] y = out.clone();
         for (int i = 0; i < y.length; i++) {
-            y[i] = n.denormalize(n.column(d.series().targets().get(i % info.outputs())), y[i]);
+            y[i] = n.denormalize(n.column(targets.get(i % targets.size())), y[i]);
         }
         return y;
     }

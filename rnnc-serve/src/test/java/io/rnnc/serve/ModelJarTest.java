@@ -3,6 +3,8 @@ package io.rnnc.serve;
 import io.rnnc.runtime.RnnModel;
 import io.rnnc.runtime.data.DataFormat;
 import io.rnnc.runtime.data.DataMetadata;
+import io.rnnc.runtime.data.Normalization;
+import io.rnnc.runtime.data.SeriesWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.io.RnncIoException;
@@ -103,6 +105,40 @@ class ModelJarTest {
         Result info = javaJar(jar, "", "info");
         assertEquals(0, info.exit, info.err);
         assertTrue(info.out.startsWith("TinyClassifier: many_to_one, 3 features x 8 steps -> 4 outputs (softmax)"), info.out);
+    }
+
+    /**
+     * A forecaster over a normalised series (many_to_one, horizon 2, targets in another order than the inputs):
+     * {@code java -jar model.jar predict} normalises each input value by its column's statistics, runs the model as the
+     * Predictor does, and puts each output back in its target column's units.
+     */
+    @Test
+    void javaDashJarPredictOfASeriesModelNormalisesAndDenormalisesByColumn() throws Exception {
+        Normalization norm = new Normalization(List.of("a", "b", "c"), new double[] {10, -3, 250}, new double[] {2, 0.5, 40});
+        DataMetadata series = new DataMetadata(DataFormat.SERIES, null, null, null, norm,
+                new SeriesWindows.Spec(List.of("a", "b"), List.of("c", "a"), 6, 2, false));
+        Path ckpt = checkpoint("forecaster.rnn", 4, series);
+        Path jar = ModelPackager.write(Path.of("src/test/resources/forecaster.rnn"), null, ckpt, dir.resolve("f.jar")).jar();
+        Predictor p = Predictor.load(TestModels.compiled("forecaster.rnn").factory(), ckpt, 1);
+        double[] raw = {11, -3.2, 9, -2.9, 10.5, -3.1};
+        double[] x = new double[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            int column = i % 2 == 0 ? 0 : 1;                       // a, b
+            x[i] = (raw[i] - norm.mean()[column]) / norm.std()[column];
+        }
+        double[] y = p.predict(x);
+        double[] expected = new double[4];
+        for (int i = 0; i < 4; i++) {
+            int column = i % 2 == 0 ? 2 : 0;                       // c, a; the next two rows
+            expected[i] = y[i] * norm.std()[column] + norm.mean()[column];
+            assertEquals(norm.denormalize(column, y[i]), expected[i]);
+        }
+        Result csv = javaJar(jar, "11,-3.2,9,-2.9,10.5,-3.1\n", "predict", "--format", "csv");
+        assertEquals(0, csv.exit, csv.err);
+        assertEquals(HttpEndpoint.json(expected).replaceAll("[\\[\\]]", "") + "\n", csv.out);
+        // the same in process (many lines, any format), and the values are not the model's raw outputs
+        assertEquals(csv.out + csv.out, run(p, "11,-3.2,9,-2.9,10.5,-3.1\n11 -3.2 9 -2.9 10.5 -3.1\n", "predict", "--format", "csv"));
+        assertTrue(Math.abs(expected[0] - y[0]) > 1, "c's units are not the normalised ones");
     }
 
     record Result(int exit, String out, String err) {
