@@ -39,12 +39,12 @@ class SharedWeightsTest {
     Path dir;
 
     @Test
-    void everyWorkerReadsTheLoadedModelsParameterArray() {
+    void everyWorkerReadsOneParameterArray() {
         for (String spec : List.of("classifier.rnn", "language.rnn", "translator.rnn", "drawer.rnn")) {
             Predictor p = TestModels.predictor(spec, 3, 4);
             assertTrue(p.sharesWeights(), spec);
             float[] weights = ((FloatTensorStore) p.workerModel(0).parameters()).data;
-            for (int i = 1; i < 4; i++) {
+            for (int i = 0; i < 4; i++) {
                 RnnModel w = p.workerModel(i);
                 assertSame(weights, ((FloatTensorStore) w.parameters()).data, spec + ": worker " + i + "'s parameters");
                 assertTrue(((ChunkedModel) w).sharesWeights(), spec);

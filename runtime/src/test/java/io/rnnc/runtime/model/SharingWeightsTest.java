@@ -147,4 +147,22 @@ class SharingWeightsTest {
         assertThrows(IllegalArgumentException.class, () -> owner.sharingWeights(0));
         assertThrows(IllegalArgumentException.class, () -> owner.sharingWeights(B + 1));
     }
+
+    @Test
+    void aSiblingKeepsTheWeightsButNotTheModelItCameFrom() throws InterruptedException {
+        ChunkedSoftmax owner = ChunkedSoftmax.adam(B, 3, "float32");
+        owner.trainStep(batch(owner.info(), B, 11));
+        Batch b = batch(owner.info(), 1, 12);
+        double[] expected = outputs(owner, b);
+        ChunkedModel sibling = owner.sharingWeights(1);
+        java.lang.ref.WeakReference<ChunkedModel> gone = new java.lang.ref.WeakReference<>(owner);
+        owner = null;
+        for (int i = 0; i < 50 && gone.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(gone.get() == null, "the source model (its gradients, optimizer state and buffers) should be collectable");
+        assertArrayEquals(expected, outputs(sibling, b));
+        assertTrue(sibling.sharingWeights().parameters().sharesDataWith(sibling.parameters()));
+    }
 }
