@@ -106,14 +106,14 @@ public final class CodeGenerator {
         fields();
         type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
                 .addJavadoc("A model initialised as PyTorch would be with the spec's seed ($L).\n", model.seed())
-                .addStatement("this(null, null, CHUNK)")
+                .addStatement("this(null, null, B)")
                 .addStatement("completeConstruction()").build());
         type.addMethod(chunkConstructor.build());
         ClassName self = ClassName.get(model.packageName(), model.name());
         type.addMethod(hook("newChunk", ChunkedModel.class)
-                .addStatement("return new $T(this, null, bufferRows())", self).build());
+                .addStatement("return new $T(this, null, stepRows())", self).build());
         type.addMethod(hook("newSibling", ChunkedModel.class)
-                .addJavadoc("A model reading this one's weights in place (sharingWeights()), its chunks' buffers of {@code rows} rows.\n")
+                .addJavadoc("A model reading this one's weights in place (sharingWeights()), for steps of at most {@code rows} rows.\n")
                 .addParameter(int.class, "rows")
                 .addStatement("return new $T(null, this, rows)", self).build());
         packWeights();
@@ -256,9 +256,11 @@ public final class CodeGenerator {
         MethodSpec.Builder k = chunkConstructor;
         k.addModifiers(Modifier.PRIVATE).addParameter(self, "root").addParameter(self, "source").addParameter(int.class, "rows")
                 .addJavadoc("Chunk 0 (a public model) when {@code root} is null, else another chunk of {@code root}; a chunk 0\n"
-                        + "reading {@code source}'s weights, read-only, when {@code source} is not null (sharingWeights()). The\n"
-                        + "per-chunk buffers hold {@code rows} rows: CHUNK, or fewer in a model sharing weights for small batches.\n");
+                        + "reading {@code source}'s weights, read-only, when {@code source} is not null (sharingWeights()). A step\n"
+                        + "runs at most {@code rows} rows: B, or fewer in a model sharing weights for small batches.\n");
         k.addStatement("super(SETTINGS, root, source, rows)");
+        k.addComment("rows each chunk's buffers hold: CHUNK, or rows if fewer");
+        k.addStatement("int chunkRows = bufferRows()");
         k.addStatement("boolean own = root == null");
         if (num.isFloat()) {
             k.addComment("whose packed weights this one reads: its root's, its source's, or (null) its own");
@@ -282,7 +284,7 @@ public final class CodeGenerator {
                     .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
             if (b.perChunk()) {
                 // sized for the chunk's rows: the layouts are [.., n, ..] over the rows a step runs, n <= rows
-                k.addStatement("this.$L = new $L[$L]", b.name(), elem, CHUNK_ROWS.matcher(b.size().code().toString()).replaceAll("rows"));
+                k.addStatement("this.$L = new $L[$L]", b.name(), elem, CHUNK_ROWS.matcher(b.size().code().toString()).replaceAll("chunkRows"));
             } else {
                 k.addStatement("$L = own ? new $L[$L] : null", b.name(), elem, b.size().code());
             }
@@ -319,9 +321,9 @@ public final class CodeGenerator {
         }
         if (plan.takesLengths()) {
             StackPlan in = plan.stacks().get(0);
-            type.addField(FieldSpec.builder(LengthOrder.class, LayerEmitter.LENGTH_ORDER, Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("This chunk's rows by length, longest first, and the rows running at each step (the identity without lengths)\n")
-                    .initializer("new $T(CHUNK, $L)", LengthOrder.class, in.steps()).build());
+            field(ClassName.get(LengthOrder.class), LayerEmitter.LENGTH_ORDER,
+                    "This chunk's rows by length, longest first, and the rows running at each step (the identity without lengths)",
+                    "new $T(chunkRows, $L)", LengthOrder.class, in.steps());
         }
         stateApi();
         plan.generation().ifPresent(gb -> {
@@ -456,9 +458,9 @@ public final class CodeGenerator {
                 .initializer("new $T($S, $S, $T.of($L))", StateLayout.class, model.name(), plan.precision().keyword(),
                         List.class, layers).build());
         field(ClassName.get(Batch.class), "stepBatch", "The one-step batch of step() (chunk 0 only)",
-                "own ? $T.forModel(INFO) : null", Batch.class);
+                "own ? $T.forModel(INFO, rows) : null", Batch.class);
         field(TypeName.get(double[].class), "stepOutputs", "step()'s outputs of every position (chunk 0 only)",
-                "own ? new double[B * T_OUT * O] : null");
+                "own ? new double[rows * T_OUT * O] : null");
         if (plan.stack().carried()) {
             field(ClassName.get(RnnState.class), "carried", "The state carried from one training batch to the next, "
                     + "per batch row (shared by the chunks)", "own ? new $T(STATE_LAYOUT, B) : root.carried", RnnState.class);

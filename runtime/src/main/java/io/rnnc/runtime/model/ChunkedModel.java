@@ -39,12 +39,12 @@ import java.util.function.IntConsumer;
  * <p><b>What a subclass provides</b> (each called on the chunk that runs the rows):
  * <ul>
  *   <li>two constructors: a private one {@code (root, source, rows)} that calls
- *       {@code super(SETTINGS, root, source, rows)} and then allocates its per-chunk buffers for {@code rows} rows,
- *       its chunk-0 buffers when {@code root} is null, and takes the shared ones (packed weights) from {@code root}
- *       when it is not null, else from {@code source} when that is not null (a model sharing {@code source}'s
- *       weights), else allocates them; and a public one that calls the private one with nulls and CHUNK rows, then
- *       {@link #completeConstruction()};</li>
- *   <li>{@link #newChunk()}: {@code return new MyModel(this, null, bufferRows());} and {@link #newSibling(int)}:
+ *       {@code super(SETTINGS, root, source, rows)} and then allocates its per-chunk buffers for
+ *       {@link #bufferRows()} rows, its chunk-0 buffers when {@code root} is null (for {@code rows}, the most a step
+ *       runs), and takes the shared ones (packed weights) from {@code root} when it is not null, else from
+ *       {@code source} when that is not null (a model sharing {@code source}'s weights), else allocates them; and a
+ *       public one that calls the private one with nulls and B rows, then {@link #completeConstruction()};</li>
+ *   <li>{@link #newChunk()}: {@code return new MyModel(this, null, stepRows());} and {@link #newSibling(int)}:
  *       {@code return new MyModel(null, this, rows);}</li>
  *   <li>{@link #loadInputs}, {@link #forwardPass}, {@link #loss}, {@link #backwardPass}: one step over the
  *       chunk's n rows (backward overwrites this chunk's {@link #gradients()});</li>
@@ -62,10 +62,10 @@ import java.util.function.IntConsumer;
  *     private final float[] w;                       // parameters, shared by all chunks
  *     private final float[] logits = new float[CHUNK * O];
  *
- *     public Tiny() { this(null, null, CHUNK); completeConstruction(); }
+ *     public Tiny() { this(null, null, B); completeConstruction(); }
  *     private Tiny(Tiny root, Tiny source, int rows) { super(SETTINGS, root, source, rows); w = floatParameters(); ... }
  *
- *     protected ChunkedModel newChunk() { return new Tiny(this, null, bufferRows()); }
+ *     protected ChunkedModel newChunk() { return new Tiny(this, null, stepRows()); }
  *     protected ChunkedModel newSibling(int rows) { return new Tiny(null, this, rows); }
  *     protected void loadInputs(Batch batch, int n) { ... }
  *     protected void forwardPass(int n) { ... }
@@ -106,13 +106,13 @@ public abstract class ChunkedModel implements RnnModel {
     private final Batch slice;
     /** Rows this chunk's buffers hold: chunkRows, or fewer in a model sharing weights for small batches. */
     private final int bufferRows;
+    /**
+     * The most rows a step takes (root; a chunk, its root's): the model's batch, or fewer for a model sharing weights
+     * made for small batches ({@link #sharingWeights(int)}), which then has only the chunks they need.
+     */
+    private final int rowCapacity;
     /** Chunk c runs rows c·chunkRows ..; chunks[0] is this model (root only; filled by completeConstruction). */
     private final ChunkedModel[] chunks;
-    /**
-     * The most rows a step takes (root): the model's batch, or fewer for a model sharing weights made for small
-     * batches ({@link #sharingWeights(int)}), which then has only the chunks they need.
-     */
-    private int rowCapacity;
     /** Runs one chunk of the current step (root only), made once so that a step captures nothing. */
     private final IntConsumer chunkTask;
     /** The root model: this, or the model whose chunk this is. */
@@ -160,24 +160,26 @@ public abstract class ChunkedModel implements RnnModel {
      * parameters read-only, without gradients or optimizer state ({@link #sharingWeights()}).
      */
     protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source) {
-        this(settings, root, source, settings.chunkRows());
+        this(settings, root, source, root != null ? root.rowCapacity : settings.info().maxBatch());
     }
 
     /**
-     * As {@link #ChunkedModel(ModelSettings, ChunkedModel, ChunkedModel)}, for a subclass whose per-chunk buffers hold
-     * {@code bufferRows} rows: {@link ModelSettings#chunkRows()}, or fewer for a model sharing weights made for
-     * smaller batches ({@link #newSibling(int)}); a chunk passes its root's {@link #bufferRows()}.
+     * As {@link #ChunkedModel(ModelSettings, ChunkedModel, ChunkedModel)} for a model whose steps run at most
+     * {@code rows} rows: the model's batch, or fewer for a model sharing weights made for small batches
+     * ({@link #newSibling(int)}); a chunk passes its root's {@link #stepRows()}. The subclass sizes its per-chunk
+     * buffers for {@link #bufferRows()} rows and its chunk-0 step buffers for {@code rows}.
      */
-    protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source, int bufferRows) {
+    protected ChunkedModel(ModelSettings settings, ChunkedModel root, ChunkedModel source, int rows) {
         this.settings = settings;
         this.info = settings.info();
         this.chunkRows = settings.chunkRows();
-        if (bufferRows < 1 || bufferRows > chunkRows || bufferRows < chunkRows && source == null
-                && (root == null || root.bufferRows != bufferRows)) {
-            throw new IllegalArgumentException("chunk buffers of " + bufferRows + " rows: a model owning its weights has "
-                    + chunkRows + " (a chunk, its root's)");
+        int expected = root != null ? root.rowCapacity : info.maxBatch();
+        if (rows < 1 || rows > info.maxBatch() || rows != expected && (root != null || source == null)) {
+            throw new IllegalArgumentException("steps of " + rows + " rows: a model owning its weights takes its batch ("
+                    + info.maxBatch() + "), a chunk its root's (" + expected + ")");
         }
-        this.bufferRows = bufferRows;
+        this.rowCapacity = rows;
+        this.bufferRows = Math.min(chunkRows, rows);
         boolean own = root == null;
         if (!own && source != null) {
             throw new IllegalArgumentException("a chunk shares its root's weights: pass a root or a source, not both");
@@ -215,7 +217,6 @@ public abstract class ChunkedModel implements RnnModel {
         }
         this.slice = Batch.forModel(info, bufferRows);
         this.chunks = own ? new ChunkedModel[settings.chunks()] : null;
-        this.rowCapacity = info.maxBatch();
         this.chunkTask = own ? this::runChunk : null;
         this.learningRate = settings.optimizer().lr();
         this.root = own ? this : root;
@@ -283,13 +284,12 @@ public abstract class ChunkedModel implements RnnModel {
         if (chunks == null || chunks[0] != this) {
             throw new IllegalStateException("sharingWeights() of a chunk, or before completeConstruction()");
         }
-        ChunkedModel sibling = newSibling(Math.min(chunkRows, maxRows));
+        ChunkedModel sibling = newSibling(maxRows);
         if (sibling.getClass() != getClass() || !sibling.readOnly || !sibling.params.sharesDataWith(params)
-                || sibling.bufferRows < Math.min(chunkRows, maxRows)) {
+                || sibling.rowCapacity != maxRows) {
             throw new IllegalStateException(getClass().getName() + ".newSibling() did not make a " + getClass().getSimpleName()
                     + " sharing its weights");
         }
-        sibling.rowCapacity = maxRows;
         sibling.completeConstruction();
         return sibling;
     }
@@ -299,9 +299,14 @@ public abstract class ChunkedModel implements RnnModel {
         return readOnly;
     }
 
-    /** Rows this chunk's buffers hold: the generated class sizes its per-chunk buffers by it, and passes it to its chunks. */
+    /** Rows this chunk's buffers hold, min(chunkRows, {@link #stepRows()}): the generated class sizes its per-chunk buffers by it. */
     protected final int bufferRows() {
         return bufferRows;
+    }
+
+    /** The most rows a step of this model (of its root, for a chunk) runs; the generated class passes it to its chunks. */
+    protected final int stepRows() {
+        return rowCapacity;
     }
 
     /** Chunks this root has: enough for {@link #rowCapacity} rows. */
@@ -318,15 +323,15 @@ public abstract class ChunkedModel implements RnnModel {
 
     // ---- hooks of the generated class ----
 
-    /** Another chunk of this (root) model: {@code return new MyModel(this, null, bufferRows());}. */
+    /** Another chunk of this (root) model: {@code return new MyModel(this, null, stepRows());}. */
     protected abstract ChunkedModel newChunk();
 
     /**
-     * A root sharing this model's weights, not yet completed ({@link #sharingWeights()}), whose chunks' buffers hold
-     * {@code bufferRows} rows (at least; at most chunkRows): {@code return new MyModel(null, this, bufferRows);}. The
-     * default refuses: a class generated without the hook.
+     * A root sharing this model's weights, not yet completed ({@link #sharingWeights()}), for steps of at most
+     * {@code rows} rows: {@code return new MyModel(null, this, rows);}. The default refuses: a class generated
+     * without the hook.
      */
-    protected ChunkedModel newSibling(int bufferRows) {
+    protected ChunkedModel newSibling(int rows) {
         throw new UnsupportedOperationException("model " + info.name() + " was generated without the constructor that shares "
                 + "weights: regenerate it with this rnnc");
     }

@@ -47,13 +47,13 @@ final class ChunkedSoftmax extends ChunkedModel {
     }
 
     ChunkedSoftmax(ModelSettings settings) {
-        this(settings, null, null);
+        this(settings, null, null, settings.info().maxBatch());
         completeConstruction();
     }
 
-    private ChunkedSoftmax(ModelSettings settings, ChunkedSoftmax root, ChunkedSoftmax source) {
-        super(settings, root, source);
-        this.chunkRows = settings.chunkRows();
+    private ChunkedSoftmax(ModelSettings settings, ChunkedSoftmax root, ChunkedSoftmax source, int rows) {
+        super(settings, root, source, rows);
+        this.chunkRows = bufferRows(); // rows its buffers hold (fewer in a model sharing weights for small batches)
         this.x = new double[chunkRows * IN];
         this.logits = new double[chunkRows * O];
         this.dLogits = new double[chunkRows * O];
@@ -73,12 +73,12 @@ final class ChunkedSoftmax extends ChunkedModel {
 
     @Override
     protected ChunkedModel newChunk() {
-        return new ChunkedSoftmax(settings(), this, null);
+        return new ChunkedSoftmax(settings(), this, null, stepRows());
     }
 
     @Override
-    protected ChunkedModel newSibling(int bufferRows) {
-        return new ChunkedSoftmax(settings(), null, this);
+    protected ChunkedModel newSibling(int rows) {
+        return new ChunkedSoftmax(settings(), null, this, rows);
     }
 
     @Override
