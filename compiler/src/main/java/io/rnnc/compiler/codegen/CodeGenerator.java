@@ -475,8 +475,10 @@ public final class CodeGenerator {
                 .addStatement("state.checkFits(STATE_LAYOUT, batch.size())")
                 .addStatement("forwardFrom(batch, state)").build());
         CodeBlock.Builder st = CodeBlock.builder();
-        st.beginControlFlow("if (n < 1 || n > B)");
-        st.addStatement("throw new $T($S + n)", IllegalArgumentException.class, "rows must be 1..B = 1.." + model.batch() + ", got ");
+        st.add("// B rows, or the rows an instance sharing weights was made for\n");
+        st.beginControlFlow("if (n < 1 || n > stepBatch.capacity())");
+        st.addStatement("throw new $T($S + stepBatch.capacity() + $S + n)", IllegalArgumentException.class, "rows must be 1..",
+                " (B = " + model.batch() + ", or the rows of an instance sharing weights), got ");
         st.endControlFlow();
         st.addStatement("state.checkFits(STATE_LAYOUT, n)");
         st.addStatement("$T b = stepBatch", Batch.class);

@@ -137,5 +137,9 @@ class SharingWeightsTest {
             two.step(null, obs, 1, s2, o2);
             assertArrayEquals(o1, o2);
         }
+        StatefulModel small = (StatefulModel) seed.sharingWeights(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> small.step(null, new double[2 * obs.length], 2, one.newState(2), new double[2 * o1.length]));
+        assertTrue(e.getMessage().startsWith("rows must be 1..1 (B = 64"), e.getMessage());
     }
 }
