@@ -273,9 +273,9 @@ public abstract class ChunkedModel implements RnnModel {
 
     /**
      * {@link #sharingWeights()} for batches of at most {@code maxRows} rows: it makes only the chunks those need
-     * (one for {@code maxRows} up to {@link ModelSettings#chunkRows()}), so its activation buffers are a fraction of a
-     * full model's; a larger batch is refused. The step and generation APIs, whose buffers are the root's, keep
-     * their full width (beams of up to the model's batch).
+     * (one for {@code maxRows} up to {@link ModelSettings#chunkRows()}), each with buffers for at most
+     * {@code maxRows} rows, so its memory is a fraction of a full model's; a larger batch (or step) is refused. The
+     * generation API keeps its full width (beams of up to the model's batch): its buffers are few rows of one step.
      */
     public final ChunkedModel sharingWeights(int maxRows) {
         if (maxRows < 1 || maxRows > info.maxBatch()) {
