@@ -2,7 +2,8 @@
 """Paired A/B of rnnc alone on scaling shapes: the same benchmarks jar, two sets of JVM options, run
 alternately (A, B, A, B, ...) in fresh JVMs per shape, CPU-time clock. Prints samples per CPU-second for
 each side, and B / A as the median of the per-round ratios (with the range). For a kernel change that has a
-switch (e.g. -Drnnc.gemm.kblock=0 restores the unblocked products), this measures before/after in one run.
+switch (e.g. -Drnnc.gemm.kblock=0 restores the unblocked products), this measures before/after in one run;
+otherwise give side A the jar of a build from before the change (--a-classpath).
 
     /usr/bin/python3 bench/scaling_ab.py --a=-Drnnc.gemm.kblock=0 --b= \\
         --shapes lstm:512:64,gru:512:64,lstm:128:64,rnn:100:64,rnn:100:256 --rounds 2
@@ -17,10 +18,10 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(shape, opts, args):
+def run(shape, opts, args, classpath):
     cell, hidden, batch = shape.split(":")
     cmd = [args.java, "--add-modules", "jdk.incubator.vector", *[o for o in opts.split() if o],
-           "-cp", args.classpath, "io.rnnc.benchmarks.ScalingRun", "--cell", cell, "--hidden", hidden,
+           "-cp", classpath, "io.rnnc.benchmarks.ScalingRun", "--cell", cell, "--hidden", hidden,
            "--steps", str(args.steps), "--batch", batch, "--clock", "cpu", "--tasks", args.task,
            "--warmup-seconds", str(args.warmup_seconds), "--window-seconds", str(args.window_seconds),
            "--windows", str(args.windows)]
@@ -44,9 +45,12 @@ def main():
     ap.add_argument("--window-seconds", type=float, default=1)
     ap.add_argument("--windows", type=int, default=5)
     ap.add_argument("--java", default="java")
-    ap.add_argument("--classpath", default=os.path.join(ROOT, "benchmarks/target/benchmarks.jar"))
+    ap.add_argument("--classpath", default=os.path.join(ROOT, "benchmarks/target/benchmarks.jar"),
+                    help="the benchmarks jar of both sides")
+    ap.add_argument("--a-classpath", help="side A's jar, if it differs (a build from before the change)")
     args = ap.parse_args()
-    print(f"A: [{args.a}]  B: [{args.b}]  load: {os.getloadavg()[0]:.1f}", flush=True)
+    a_cp = args.a_classpath or args.classpath
+    print(f"A: [{args.a}] {a_cp}  B: [{args.b}] {args.classpath}  load: {os.getloadavg()[0]:.1f}", flush=True)
     print("| cell | H | batch | task | A samples/CPU-s | B samples/CPU-s | B / A (range) |")
     print("|---|---:|---:|---|---:|---:|---:|")
     for shape in args.shapes.split(","):
@@ -54,11 +58,11 @@ def main():
         for r in range(args.rounds):
             # alternate which side goes first, so a drift in load does not favour one
             if r % 2 == 0:
-                a_runs.append(run(shape, args.a, args))
-                b_runs.append(run(shape, args.b, args))
+                a_runs.append(run(shape, args.a, args, a_cp))
+                b_runs.append(run(shape, args.b, args, args.classpath))
             else:
-                b_runs.append(run(shape, args.b, args))
-                a_runs.append(run(shape, args.a, args))
+                b_runs.append(run(shape, args.b, args, args.classpath))
+                a_runs.append(run(shape, args.a, args, a_cp))
         ratios = sorted(b[0] / a[0] for a, b in zip(a_runs, b_runs))
         cell, hidden, batch = shape.split(":")
         a_med = statistics.median(x[0] for x in a_runs)
