@@ -85,12 +85,13 @@ class ArrayOps {
 
     /**
      * 0 for a subnormal float (magnitude under {@link Float#MIN_NORMAL}, 1.2e-38), else x: what a CPU's
-     * flush-to-zero mode does, which Java cannot switch on. The backward passes store their gradients through
-     * it. Once a network fits its data the gradients that vanish back through the steps reach the subnormal
-     * range (a fifth of one layer's dGates in the batch-1 benchmark, docs/performance.md), and every
-     * multiply-add that reads or makes a subnormal takes a microcode assist: the products ran 50-100x
-     * slower (45 -> 0.8 GFLOP/s). A gradient under 1.2e-38 changes no update: Adam's second moment of it
-     * underflows to zero in float, and SGD's step is below the weights' rounding.
+     * flush-to-zero mode does, which Java cannot switch on. The float backward passes compute their gradients
+     * as before and store them through it (the vector forms in a pass of their own, with the same result).
+     * Once a network fits its data, the gradients that vanish back through the steps reach the subnormal range
+     * (a fifth of one layer's dGates in the batch-1 benchmark, docs/performance.md), and every multiply-add
+     * that reads or makes a subnormal takes a microcode assist: the products ran 50-100x slower (45 -> 0.8
+     * GFLOP/s). A gradient under 1.2e-38 changes no update: Adam's second moment of it underflows to zero in
+     * float, and an SGD step of it is far below the weights' rounding.
      */
     static float flush(float x) {
         return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
@@ -149,14 +150,14 @@ class ArrayOps {
             float rg = gates[ga + j];
             float z = gates[ga + n + j];
             float nn = gates[ga + 2 * n + j];
-            float dn = flush(d * (1f - z) * (1f - nn * nn));
-            float dz = flush(d * (h[hOff + j] - nn) * z * (1f - z));
-            float dr = flush(dn * hn[hnOff + j] * rg * (1f - rg));
-            dG[dgOff + j] = dr;
-            dG[dgOff + n + j] = dz;
-            dG[dgOff + 2 * n + j] = dn;
-            dR[dgOff + j] = dr;
-            dR[dgOff + n + j] = dz;
+            float dn = d * (1f - z) * (1f - nn * nn);
+            float dz = d * (h[hOff + j] - nn) * z * (1f - z);
+            float dr = dn * hn[hnOff + j] * rg * (1f - rg);
+            dG[dgOff + j] = flush(dr);
+            dG[dgOff + n + j] = flush(dz);
+            dG[dgOff + 2 * n + j] = flush(dn);
+            dR[dgOff + j] = flush(dr);
+            dR[dgOff + n + j] = flush(dz);
             dR[dgOff + 2 * n + j] = flush(dn * rg);
             dhNext[dhNextOff + j] = flush(d * z);
         }
