@@ -58,7 +58,7 @@ def phase_of_line(text, method):
             return "bwd: dW_hh (as its transpose)"
         if "Gemm.sgemm(false, false" in s:
             return "bwd: dX = dGates·W_ih"
-        if "addTo(dGates" in s:
+        if "addTo(dGates" in s or "r < T * n; r++" in s:
             return "bwd: bias sums"
         return "bwd: other (" + s[:40] + ")"
     return None
