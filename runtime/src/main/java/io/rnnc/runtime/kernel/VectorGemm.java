@@ -27,6 +27,7 @@ final class VectorGemm implements GemmKernels {
     private static final class Scratch {
         float[] b = new float[0];
         float[] a4 = new float[0];
+        float[] block = new float[0];
         final float[] tile = new float[4 * NV * L];
 
         float[] b(int size) {
@@ -34,6 +35,13 @@ final class VectorGemm implements GemmKernels {
                 b = new float[size];
             }
             return b;
+        }
+
+        float[] block(int size) {
+            if (block.length < size) {
+                block = new float[size];
+            }
+            return block;
         }
 
         float[] a4(int size) {
@@ -79,9 +87,9 @@ final class VectorGemm implements GemmKernels {
         int ar = transA ? 1 : lda;
         int as = transA ? lda : 1;
         if (!transB && n % L == 0 && ldb >= n && (long) bOff + (long) (k - 1) * ldb + n <= b.length) {
-            // B's rows are whole vectors already: the kernels read them in place, row stride ldb. Copying B
-            // into panels would cost as much as the product for a short m (a weight gradient's dGates, 1.4 MB
-            // per LSTM layer and 32-row chunk, read once per output row block either way)
+            // B's rows are whole vectors already: no whole copy into panels first (for a short m that would cost
+            // as much as the product: a weight gradient's dGates, 1.4 MB per LSTM layer and 32-row chunk). run()
+            // reads them in place, or copies each panel's k-block to contiguous rows just before its tiles read it
             run(m, n, k, a, aOff, ar, as, b, bOff, ldb, accumulate, c, cOff, ldc, cPadded, s);
             return;
         }
@@ -187,33 +195,77 @@ final class VectorGemm implements GemmKernels {
             int bi = ldb == 0 ? k * col0 : bOff + col0;
             int cols = Math.min(w, n - col0);
             boolean direct = roomy || cols == w;
-            int i = 0;
-            for (; i < full; i += 4) {
-                int ci = cOff + i * ldc + col0;
-                if (direct) {
-                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, bs, c, ci, ldc, acc);
-                } else {
-                    tileIn(4, cols, w, acc, c, ci, ldc, tile);
-                    tile4(nv, k, ap, aOff + i * ar, as, ar, bp, bi, bs, tile, 0, w, true);
-                    tileOut(4, cols, w, c, ci, ldc, tile);
+            // With A read transposed (a weight gradient's hᵀ or Xᵀ: a tile's four elements of each k come from a
+            // new row of A), k runs in blocks whose slice of the panel stays in L1 (see kBlocks). A block after
+            // the first adds to the sums the previous one stored, so every element of C gets the same fused
+            // multiply-adds in the same order as without blocks: the bits do not change. A read along its rows
+            // streams well over the whole k, and blocking it measured no faster (or slower, for tall A).
+            int blocks = m == 1 || as == 1 ? 1 : kBlocks(k, w);
+            for (int kb = 0; kb < blocks; kb++) {
+                int k0 = (int) ((long) k * kb / blocks);
+                int kc = (int) ((long) k * (kb + 1) / blocks) - k0;
+                boolean add = acc || kb > 0;
+                int a0 = aOff + k0 * as;
+                float[] bb = bp;
+                int b0 = bi + k0 * bs;
+                int bbs = bs;
+                if (ldb != 0 && m >= 8 && K_BLOCK_FLOATS > 0) {
+                    // B read in place: copy the block's k-slice of this panel to contiguous rows once, rather
+                    // than have every tile read kc rows ldb apart (with a power-of-two ldb they share a few L1
+                    // sets and evict each other, and each row is another page)
+                    bb = s.block(kc * w);
+                    for (int p = 0; p < kc; p++) {
+                        System.arraycopy(bp, b0 + p * bs, bb, p * w, w);
+                    }
+                    b0 = 0;
+                    bbs = w;
                 }
-            }
-            if (a4 != null) {
-                tailRows(m - full, nv, k, a4, bp, bi, bs, w, direct ? w : cols, acc, c, cOff + full * ldc + col0, ldc, tile);
-                continue;
-            }
-            for (; i < m; i++) {
-                int ai = aOff + i * ar;
-                int ci = cOff + i * ldc + col0;
-                if (direct) {
-                    tile1(nv, k, ap, ai, as, ar, bp, bi, bs, c, ci, acc);
-                } else {
-                    tileIn(1, cols, w, acc, c, ci, ldc, tile);
-                    tile1(nv, k, ap, ai, as, ar, bp, bi, bs, tile, 0, true);
-                    tileOut(1, cols, w, c, ci, ldc, tile);
+                int i = 0;
+                for (; i < full; i += 4) {
+                    int ci = cOff + i * ldc + col0;
+                    if (direct) {
+                        tile4(nv, kc, ap, a0 + i * ar, as, ar, bb, b0, bbs, c, ci, ldc, add);
+                    } else {
+                        tileIn(4, cols, w, add, c, ci, ldc, tile);
+                        tile4(nv, kc, ap, a0 + i * ar, as, ar, bb, b0, bbs, tile, 0, w, true);
+                        tileOut(4, cols, w, c, ci, ldc, tile);
+                    }
+                }
+                if (a4 != null) {
+                    tailRows(m - full, nv, kc, a4, k0, k, bb, b0, bbs, w, direct ? w : cols, add, c,
+                            cOff + full * ldc + col0, ldc, tile);
+                    continue;
+                }
+                for (; i < m; i++) {
+                    int ai = a0 + i * ar;
+                    int ci = cOff + i * ldc + col0;
+                    if (direct) {
+                        tile1(nv, kc, ap, ai, as, ar, bb, b0, bbs, c, ci, add);
+                    } else {
+                        tileIn(1, cols, w, add, c, ci, ldc, tile);
+                        tile1(nv, kc, ap, ai, as, ar, bb, b0, bbs, tile, 0, true);
+                        tileOut(1, cols, w, c, ci, ldc, tile);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Floats of a panel's k-slice that one block may span: 8,192 (32 KB of a 48 KB L1D), so the slice stays
+     * in L1 while every row tile of the panel reads it. Unblocked, a panel of k rows × 80 floats outgrows L1
+     * once k passes ~100 (the weight gradients have k = T·n = 1,792 at batch 64) and each tile streams it
+     * from L2 or further. {@code -Drnnc.gemm.kblock=0} turns blocking and the copy of in-place B blocks off
+     * (the kernels as before, for A/B measurements); N sets the budget in floats.
+     */
+    static final int K_BLOCK_FLOATS = Integer.getInteger("rnnc.gemm.kblock", 8192);
+
+    static int kBlocks(int k, int w) {
+        if (K_BLOCK_FLOATS <= 0 || (long) k * w <= K_BLOCK_FLOATS) {
+            return 1;
+        }
+        int kc = Math.max(16, K_BLOCK_FLOATS / w);
+        return (k + kc - 1) / kc;
     }
 
     /** The {@code rows} (1-3) tail rows of op(A) as rows of {@code k} floats in {@code a4}, then zero rows up to four. */
@@ -235,12 +287,12 @@ final class VectorGemm implements GemmKernels {
      * with C's rows when adding; the rows past the tail are never copied back): per element the same fused
      * multiply-adds, from zero or from C, as the rows above it and as the row computed alone.
      */
-    private static void tailRows(int rows, int nv, int k, float[] a4, float[] bp, int bi, int bs, int w, int cols,
-                                 boolean acc, float[] c, int ci, int ldc, float[] tile) {
+    private static void tailRows(int rows, int nv, int kc, float[] a4, int k0, int k, float[] bp, int bi, int bs, int w,
+                                 int cols, boolean acc, float[] c, int ci, int ldc, float[] tile) {
         if (acc) {
             tileIn(rows, cols, w, true, c, ci, ldc, tile);
         }
-        tile4(nv, k, a4, 0, 1, k, bp, bi, bs, tile, 0, w, acc);
+        tile4(nv, kc, a4, k0, 1, k, bp, bi, bs, tile, 0, w, acc);
         tileOut(rows, cols, w, c, ci, ldc, tile);
     }
 

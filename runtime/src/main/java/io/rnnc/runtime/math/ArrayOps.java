@@ -83,6 +83,20 @@ class ArrayOps {
         }
     }
 
+    /**
+     * 0 for a subnormal float (magnitude under {@link Float#MIN_NORMAL}, 1.2e-38), else x: what a CPU's
+     * flush-to-zero mode does, which Java cannot switch on. The float backward passes compute their gradients
+     * as before and store them through it (the vector forms in a pass of their own, with the same result).
+     * Once a network fits its data, the gradients that vanish back through the steps reach the subnormal range
+     * (a fifth of one layer's dGates in the batch-1 benchmark, docs/performance.md), and every multiply-add
+     * that reads or makes a subnormal takes a microcode assist: the products ran 50-100x slower (45 -> 0.8
+     * GFLOP/s). A gradient under 1.2e-38 changes no update: Adam's second moment of it underflows to zero in
+     * float, and an SGD step of it is far below the weights' rounding.
+     */
+    static float flush(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
+    }
+
     void lstmCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] tc,
             int tcOff, float[] c, int cOff, float[] dcNext, int dcOff, float[] dG, int dgOff, int n) {
         lstmBackwardTail(dh, dhOff, dhNext, dhNextOff, gates, ga, tc, tcOff, c, cOff, dcNext, dcOff, dG, dgOff, n, 0);
@@ -99,11 +113,11 @@ class ArrayOps {
             float o = gates[ga + 3 * n + j];
             float t = tc[tcOff + j];
             float dc = dcNext[dcOff + j] + d * o * (1f - t * t);
-            dG[dgOff + j] = dc * g * i * (1f - i);
-            dG[dgOff + n + j] = dc * c[cOff + j] * f * (1f - f);
-            dG[dgOff + 2 * n + j] = dc * i * (1f - g * g);
-            dG[dgOff + 3 * n + j] = d * t * o * (1f - o);
-            dcNext[dcOff + j] = dc * f;
+            dG[dgOff + j] = flush(dc * g * i * (1f - i));
+            dG[dgOff + n + j] = flush(dc * c[cOff + j] * f * (1f - f));
+            dG[dgOff + 2 * n + j] = flush(dc * i * (1f - g * g));
+            dG[dgOff + 3 * n + j] = flush(d * t * o * (1f - o));
+            dcNext[dcOff + j] = flush(dc * f);
         }
     }
 
@@ -119,7 +133,7 @@ class ArrayOps {
         for (int j = from; j < n; j++) {
             float d = dh[dhOff + j] + dhNext[dhNextOff + j];
             float y = h[hOff + j];
-            dG[dgOff + j] = relu ? (y > 0f ? d : 0f) : d * (1f - y * y);
+            dG[dgOff + j] = flush(relu ? (y > 0f ? d : 0f) : d * (1f - y * y));
         }
     }
 
@@ -139,13 +153,13 @@ class ArrayOps {
             float dn = d * (1f - z) * (1f - nn * nn);
             float dz = d * (h[hOff + j] - nn) * z * (1f - z);
             float dr = dn * hn[hnOff + j] * rg * (1f - rg);
-            dG[dgOff + j] = dr;
-            dG[dgOff + n + j] = dz;
-            dG[dgOff + 2 * n + j] = dn;
-            dR[dgOff + j] = dr;
-            dR[dgOff + n + j] = dz;
-            dR[dgOff + 2 * n + j] = dn * rg;
-            dhNext[dhNextOff + j] = d * z;
+            dG[dgOff + j] = flush(dr);
+            dG[dgOff + n + j] = flush(dz);
+            dG[dgOff + 2 * n + j] = flush(dn);
+            dR[dgOff + j] = flush(dr);
+            dR[dgOff + n + j] = flush(dz);
+            dR[dgOff + 2 * n + j] = flush(dn * rg);
+            dhNext[dhNextOff + j] = flush(d * z);
         }
     }
 }

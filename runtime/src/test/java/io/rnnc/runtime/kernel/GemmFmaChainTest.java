@@ -89,6 +89,35 @@ class GemmFmaChainTest {
 
     @ParameterizedTest
     @MethodSource("impls")
+    void longProductsCutIntoKBlocksAreStillTheFmaChain(GemmKernels impl) {
+        // a weight gradient's shape: A read transposed with a long k (cut into uneven blocks), rows not a multiple
+        // of four, B whole vectors (read in place, copied block by block) or not (packed, partial panels)
+        Random rnd = new Random(103);
+        for (int n : new int[] {100, 160, 400}) {
+            for (int m : new int[] {8, 13}) {
+                int k = 700 + rnd.nextInt(60);
+                for (int variant = 0; variant < 8; variant++) {
+                    boolean transA = (variant & 1) != 0;
+                    boolean acc = (variant & 2) != 0;
+                    boolean padded = (variant & 4) != 0;
+                    int lda = transA ? m + 3 : k;
+                    int ldb = n + (n % 16 == 0 ? 16 : 0);
+                    int ldc = padded ? Gemm.padded(n) : n;
+                    float[] a = GemmTest.random(rnd, (transA ? k : m) * lda);
+                    float[] b = GemmTest.random(rnd, k * ldb);
+                    float[] c0 = cWithSentinels(rnd, m, n, 0, ldc);
+                    float[] c = c0.clone();
+                    impl.sgemm(transA, false, m, n, k, a, 0, lda, b, 0, ldb, acc, c, 0, ldc, padded);
+                    String what = impl.name() + " long k m=" + m + " n=" + n + " k=" + k + " transA=" + transA
+                            + " acc=" + acc + " padded=" + padded;
+                    checkChain(what, transA, false, m, n, k, a, lda, b, ldb, acc, c0, c, 0, ldc, padded);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("impls")
     void aRowAloneGetsTheBitsItGetsInABatch(GemmKernels impl) {
         // batch 1 into a padded row takes the matrix-vector path (one-row kernels), a batch the 4-row ones
         Random rnd = new Random(102);

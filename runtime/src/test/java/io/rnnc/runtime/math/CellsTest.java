@@ -219,6 +219,59 @@ class CellsTest {
     }
 
     @Test
+    void backwardPassesFlushSubnormalGradientsToZero() throws ReflectiveOperationException {
+        // incoming gradients of 1e-36 times gate derivatives under 1 land in the subnormal range (< 1.2e-38) in
+        // some elements and stay normal in others: the subnormal ones must come out as exactly 0, the others
+        // as computed; a subnormal operand would make every later multiply-add take a microcode assist
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : WIDTHS) {
+                Random rnd = new Random(50 + n);
+                float[] dh = random(rnd, OFF + n, 1);
+                for (int j = 0; j < dh.length; j++) {
+                    dh[j] *= 1e-36f;
+                }
+                float[] dhNext = new float[2 + n];
+                float[] h = random(rnd, OFF + 1 + n, 1);
+                float[] dTanh = new float[OFF + n];
+                ops.rnnCellBackward(dh, OFF, dhNext, 2, h, OFF + 1, dTanh, OFF, n, false);
+                float[] gates = gates01(rnd, OFF + 4 * n);
+                float[] tc = random(rnd, OFF + n, 1);
+                float[] c = random(rnd, OFF + n, 3);
+                float[] dc = new float[1 + n];
+                float[] dG = new float[OFF + 4 * n];
+                ops.lstmCellBackward(dh, OFF, dhNext, 2, gates, OFF, tc, OFF, c, OFF, dc, 1, dG, OFF, n);
+                float[] hn = random(rnd, OFF + n, 2);
+                float[] gG = new float[OFF + 3 * n];
+                float[] gR = new float[OFF + 3 * n];
+                ops.gruCellBackward(dh, OFF, new float[2 + n], 2, gates, OFF, h, OFF, hn, OFF, gG, gR, OFF, n);
+                int flushed = 0;
+                for (float[] out : new float[][] {dTanh, dG, dc, gG, gR}) {
+                    for (float x : out) {
+                        if (x != 0f && Math.abs(x) < Float.MIN_NORMAL) {
+                            throw new AssertionError(ops.name() + " n=" + n + ": subnormal gradient " + x + " stored");
+                        }
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    double d = dh[OFF + j];
+                    double y = h[OFF + 1 + j];
+                    double exact = d * (1 - y * y);
+                    if (Math.abs(exact) < Float.MIN_NORMAL * 0.99) {
+                        flushed++;
+                        org.junit.jupiter.api.Assertions.assertEquals(0f, dTanh[OFF + j], ops.name() + " n=" + n + " j=" + j);
+                    } else if (Math.abs(exact) > Float.MIN_NORMAL * 1.01) {
+                        org.junit.jupiter.api.Assertions.assertEquals(exact, dTanh[OFF + j], Math.abs(exact) * 1e-5,
+                                ops.name() + " n=" + n + " j=" + j);
+                    }
+                }
+                if (n >= 16 && flushed == 0) {
+                    throw new AssertionError("n=" + n + ": the test made no subnormal gradient");
+                }
+            }
+        }
+    }
+
+    @Test
     void vectorAndPlainFormsAgree() throws ReflectiveOperationException {
         var all = ActivationsTest.arrayOps();
         int n = 37;
