@@ -107,12 +107,14 @@ def seed_list(seeds):
 
 
 def commit():
-    """The commit the run measured, marked '+changes' when the samples, compiler or runtime differ from it."""
+    """The commit the run measured, marked '+changes' when the code it ran (samples' sources and specs, compiler,
+    runtime, the PyTorch script) differs from it; documentation does not count."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "samples", "compiler", "runtime", "grammar",
-                                "bench/pytorch_samples.py"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "samples/src", "samples/*.rnn", "samples/pom.xml",
+                                "compiler", "runtime", "grammar", "bench/pytorch_samples.py"],
+                               cwd=REPO, capture_output=True, text=True).stdout.strip()
         return head + ("+changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown commit"
