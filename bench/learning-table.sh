@@ -4,15 +4,19 @@
 # side (rnnc --threads 1, PyTorch one thread, OMP_WAIT_POLICY=PASSIVE) and the runs go one at a time.
 #
 #   bench/learning-table.sh [--quick] [--seeds 0,1,2] [--epochs N] [--threads 1] [--write] [SAMPLE...]
+#   bench/learning-table.sh --render
 #
 # SAMPLE: char_lm sunspots births g2p names sensor digit_drawer xor (default: all). --quick runs the slow samples
-# (char_lm, g2p, digit_drawer) on subsets for one epoch; without it they run on all their data (tens of minutes a
-# run). --write merges the rows into docs/learning.md: the samples named replace their rows (the main table, or the
-# table of full runs for a slow sample without --quick), every other row stays; each row records the command, date,
-# commit, time per run and load that made it. The table in docs/learning.md is made by:
+# (char_lm, g2p, digit_drawer) on subsets for one epoch; without it they run on all their data (one to a few minutes a
+# run on one thread). --write merges the rows into docs/learning.md: the samples named replace their rows (the main
+# table, or the table of full runs for a slow sample without --quick), every other row stays; each row records the
+# command, date, commit, time per run and load that made it. The table in docs/learning.md is made by:
 #
-#   bench/learning-table.sh --write --quick               # every sample; the slow ones on subsets (about 40 min)
-#   bench/learning-table.sh --write --seeds 0 --epochs 3 char_lm   # a full run, one seed
+#   bench/learning-table.sh --write --quick               # every sample; the slow ones on subsets (about 10 min)
+#   bench/learning-table.sh --write --quick --seeds 0,1,2,3,4,5,6,7,8,9 digit_drawer   # ten seeds (docs/learning.md)
+#   bench/learning-table.sh --write --epochs 3 char_lm    # the full runs of the slow samples (about 40 min)
+#   bench/learning-table.sh --write g2p digit_drawer
+#   bench/learning-table.sh --render    # no runs: the block written again from its rows (after editing the script)
 #
 # Needs the data of char_lm and g2p (samples/char_lm/fetch-data.sh, samples/g2p/fetch-data.sh; the others are
 # committed), Java 17+, Maven (MAVEN_ARGS=-o to build offline), and Debian's PyTorch (/usr/bin/python3 with torch;

@@ -61,8 +61,9 @@ INTRO = ("Each cell: mean (range) over the seeds the run column names; one figur
          "the samples it names and keeps the others), the date, the commit it ran on, each side's time per run on one "
          "thread and the machine's load (1-minute average) during the runs.")
 FULL_TITLE = "### Full runs of the slow samples"
-FULL_INTRO = ("Full data and the default epochs, which take tens of minutes per run on one thread "
-              "(e.g. `bench/learning-table.sh --seeds 0 --epochs 3 char_lm`); the rows above are their `--quick` subsets.")
+FULL_INTRO = ("All the data: every training sample, every validation window, test word and test image, and the "
+              "samples' default epochs unless the run column says otherwise; the rows of the main table are their "
+              "`--quick` subsets.")
 
 
 def run(cmd, log):
@@ -180,14 +181,26 @@ def main():
     p.add_argument("--quick", action="store_true", help="short runs (subsets, one epoch) for the slow samples")
     p.add_argument("--epochs", type=int, help="epochs of every run (default: each sample's own, SampleRun.defaultEpochs)")
     p.add_argument("--threads", type=int, default=1, help="threads of each rnnc run (PyTorch always runs on one)")
-    p.add_argument("--classpath", required=True)
+    p.add_argument("--classpath", help="rnnc's classes (learning-table.sh builds and passes them)")
     p.add_argument("--python", default="/usr/bin/python3")
     p.add_argument("--log", default=os.path.join(REPO, "rnnc-out", "learning-table.log"))
     p.add_argument("--write", action="store_true",
                    help="put the rows into docs/learning.md, replacing the rows of these samples in their section "
                         "and keeping the others")
     p.add_argument("--doc", default=os.path.join(REPO, "docs", "learning.md"))
+    p.add_argument("--render", action="store_true",
+                   help="run nothing: write the block of docs/learning.md again from its rows (after a change to this "
+                        "script's fixed text)")
     a = p.parse_args()
+    if a.render:
+        with open(a.doc) as f:
+            text = f.read()
+        i, j = text.index(START) + len(START), text.index(END)
+        with open(a.doc, "w") as f:
+            f.write(text[:i] + "\n" + render(parse_block(text)) + "\n" + text[j:])
+        return
+    if not a.classpath:
+        raise SystemExit("--classpath is needed to run the samples (bench/learning-table.sh passes it)")
     for sample in a.samples:
         if sample not in METRICS:
             raise SystemExit(f"unknown sample '{sample}'; the samples are {' '.join(METRICS)}")
