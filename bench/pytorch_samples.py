@@ -4,12 +4,17 @@ split, batch, optimizer and epochs as rnnc's runner (samples/src/main/java/io/rn
 with the same metric. Prints the metric lines and a last line `result {json}` (the fields SampleRun prints).
 
     /usr/bin/python3 bench/pytorch_samples.py SAMPLE [--epochs N] [--seed S] [--padded] [--train-limit N] [--eval-limit N]
+        [--init FILE] [--order pytorch|rnnc]
 
 One thread (torch.set_num_threads(1)); run with OMP_WAIT_POLICY=PASSIVE. The data are the files the samples' fetch
 scripts write (samples/*/data). --padded mirrors a model compiled without per-sample lengths, as rnnc's runner
 reports it ("lengths": "padded"): padding is read as data and counted in the loss, as rnnc does then; without it,
 sequences are packed (pack_padded_sequence) and the loss counts valid positions only. Metrics count valid positions
 either way. Reading, vocabularies, labels, splits and normalisation follow the runtime's readers (docs/data.md).
+
+--init FILE and --order rnnc take away the two things the two sides draw differently: the initial weights (FILE as
+`samples/run.sh SAMPLE --save-init FILE` writes them: rnnc's own draw for that seed) and the batch order (rnnc's
+shuffle, replayed). With both, a run computes what rnnc's run computes (docs/learning.md, digit_drawer).
 """
 
 import argparse
@@ -72,6 +77,75 @@ def batches(n, batch, rng):
     order = list(range(n))
     rng.shuffle(order)
     return [order[i:i + batch] for i in range(0, n, batch)]
+
+
+MASK64 = (1 << 64) - 1
+
+
+class RnncRng:
+    """rnnc's generator (the runtime's io.rnnc.runtime.init.Rng, SplitMix64) as far as a shuffle needs it: --order
+    rnnc replays rnnc's batch order."""
+
+    def __init__(self, seed):
+        self.state = seed & MASK64
+
+    def next_long(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        return z ^ (z >> 31)
+
+    def next_int(self, bound):
+        limit = MASK64 % bound
+        while True:
+            r = self.next_long()
+            if r <= MASK64 - limit or limit == 0:
+                return r % bound
+
+    def shuffle(self, a):
+        for i in range(len(a) - 1, 0, -1):
+            j = self.next_int(i + 1)
+            a[i], a[j] = a[j], a[i]
+
+
+def rnnc_epoch_seed(seed, epoch):
+    """The runtime's Batches.epochSeed (epoch 0-based)."""
+    z = (seed * 0x9E3779B97F4A7C15 + (epoch + 1) * 0xD1B54A32D192ED03) & MASK64
+    z = ((z ^ (z >> 33)) * 0xFF51AFD7ED558CCD) & MASK64
+    return z ^ (z >> 33)
+
+
+def rnnc_batches(n, batch, seed, epoch):
+    order = list(range(n))
+    RnncRng(rnnc_epoch_seed(seed, epoch)).shuffle(order)
+    return [order[i:i + batch] for i in range(0, n, batch)]
+
+
+# rnnc's checkpoint names -> this script's module names, where they differ (the encoder-decoder)
+RNNC_NAMES = [("encoder.embedding.", "enc_embedding."), ("encoder.rnn.", "enc_rnn."), ("decoder.embedding.", "dec_embedding."),
+              ("decoder.rnn.", "dec_rnn."), ("decoder.fc.", "fc.")]
+
+
+def initial(a, model):
+    """--init FILE: the model starts from the weights in FILE (safetensors, PyTorch's names, as SampleRun --save-init
+    writes them) instead of PyTorch's own draw; every parameter must be there."""
+    if a.init is None:
+        return model
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from load_in_pytorch import read_safetensors
+    tensors, _ = read_safetensors(torch, a.init)
+    state = {}
+    for name, t in tensors.items():
+        if name.startswith("optimizer."):
+            continue
+        for theirs, ours in RNNC_NAMES:
+            if name.startswith(theirs):
+                name = ours + name[len(theirs):]
+        state[name] = t.to(torch.float32)
+    model.load_state_dict(state, strict=True)
+    print(f"initial weights: {a.init}", flush=True)
+    return model
 
 
 def clip(model, norm):
@@ -171,7 +245,7 @@ def char_lm(a, result):
     sx = torch.stack([data[b * L:(b + 1) * L] for b in range(B)])
     sy = torch.stack([data[b * L + 1:(b + 1) * L + 1] for b in range(B)])
     vx, vy = evaluation_limit(a, *windows(valid_text))
-    model = Stack("lstm", None, 128, 80, vocab=80, embed=32, layers=2, dropout=0.1)
+    model = initial(a, Stack("lstm", None, 128, 80, vocab=80, embed=32, layers=2, dropout=0.1))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.CrossEntropyLoss()
     first = None
@@ -234,6 +308,7 @@ def forecast(a, result, name, inputs, period):
         model, lr, batch = Stack("lstm", 2, 32, 1), 3e-3, 32
     else:
         model, lr, batch = Stack("gru", 1, 32, 1, many_to_one=True), 5e-3, 16
+    model = initial(a, model)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss()
     train(a, result, model, opt, len(x), batch, lambda idx: loss_fn(model(x[idx]), y[idx]))
@@ -277,7 +352,7 @@ def g2p(a, result):
 
     src, tgt, lengths, tlengths = limit(a, *encode(train_pairs))
     test = evaluation_limit(a, *encode(read_tsv(os.path.join(data, "test.tsv"))))
-    model = Seq2Seq(30, 32, 42, 32, 128)
+    model = initial(a, Seq2Seq(30, 32, 42, 32, 128))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.CrossEntropyLoss(reduction="sum")
 
@@ -354,7 +429,7 @@ def names(a, result):
 
     x, y, lengths = limit(a, *encode(train_rows))
     tx, ty, tl = encode(read_tsv(os.path.join(data, "test.tsv")))
-    model = Stack("gru", None, 64, 2, vocab=56, embed=16, many_to_one=True, bidirectional=True)
+    model = initial(a, Stack("gru", None, 64, 2, vocab=56, embed=16, many_to_one=True, bidirectional=True))
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     loss_fn = nn.CrossEntropyLoss()
     train(a, result, model, opt, len(x), 32,
@@ -397,7 +472,7 @@ def sensor(a, result):
     data = os.path.join(a.root, "sensor_tagging", "data")
     x, y, lengths = limit(a, *read_sensor(os.path.join(data, "train.tsv")))
     tx, ty, tl = read_sensor(os.path.join(data, "test.tsv"))
-    model = Stack("gru", 4, 32, 2)
+    model = initial(a, Stack("gru", 4, 32, 2))
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
     loss_sum = nn.CrossEntropyLoss(reduction="sum")
 
@@ -457,7 +532,7 @@ def digit_drawer(a, result):
     images, labels = limit(a, images, labels)
     test_images, test_labels = evaluation_limit(a, read_idx(os.path.join(data, "t10k-images-idx3-ubyte.gz")),
                                                 read_idx(os.path.join(data, "t10k-labels-idx1-ubyte.gz")))
-    model = Stack("lstm", 10 + 28, 128, 28)
+    model = initial(a, Stack("lstm", 10 + 28, 128, 28))
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     loss_fn = nn.BCEWithLogitsLoss()
 
@@ -477,7 +552,7 @@ def digit_drawer(a, result):
 def xor(a, result):
     x = torch.tensor([[0., 0.], [0., 1.], [1., 0.], [1., 1.]])
     y = torch.tensor([[0.], [1.], [1.], [0.]])
-    model = Stack("rnn", 2, 8, 1, many_to_one=True)
+    model = initial(a, Stack("rnn", 2, 8, 1, many_to_one=True))
     opt = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
     loss_fn = nn.BCEWithLogitsLoss()
     train(a, result, model, opt, 4, 64, lambda idx: loss_fn(model(x[idx][:, None, :]), y[idx]))
@@ -503,7 +578,7 @@ def train(a, result, model, opt, n, batch, step, clip_norm=None):
     for epoch in range(1, a.epochs + 1):
         total, count = 0.0, 0
         model.train()
-        for idx in batches(n, batch, rng):
+        for idx in rnnc_batches(n, batch, a.seed, epoch - 1) if a.order == "rnnc" else batches(n, batch, rng):
             idx = torch.tensor(idx)
             opt.zero_grad()
             loss = step(idx)
@@ -534,6 +609,9 @@ def main():
     p.add_argument("--train-limit", type=int)
     p.add_argument("--eval-limit", type=int)
     p.add_argument("--root", default=ROOT)
+    p.add_argument("--init", help="start from these weights (safetensors, e.g. from SampleRun --save-init)")
+    p.add_argument("--order", choices=("pytorch", "rnnc"), default="pytorch",
+                   help="batch order: this script's shuffle, or rnnc's (the runtime's Batches with the same seed)")
     a = p.parse_args()
     a.epochs = a.epochs or DEFAULT_EPOCHS[a.sample]
     torch.set_num_threads(1)

@@ -1,8 +1,12 @@
 package io.rnnc.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rnnc.runtime.RnnModel;
+import io.rnnc.runtime.TensorStore;
+import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.samples.run.SampleRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +102,34 @@ class SamplesLearnTest {
         lossFalls(r, 0.95);
         assertTrue(num(r, "test_bce") < 0.69, "below an untrained sigmoid's ln 2: " + r.get("test_bce"));
         assertTrue(Files.size(Path.of(r.get("png").toString())) > 100, "wrote the PNG of ten digits");
+    }
+
+    /** --save-init writes the seed's own initial draw, which the PyTorch twin starts from with --init. */
+    @Test
+    void saveInitWritesTheSeedsInitialWeights() throws Exception {
+        Path file = out.resolve("xor-init.safetensors");
+        SampleRun.Options o = SampleRun.Options.parse("xor", "--seed", "3", "--save-init", file.toString());
+        assertEquals(file, o.saveInit());
+        new SampleRun(SAMPLES, 2, o.seed(), 1, null, null, out).saveInitialWeights(o.saveInit()).run("xor");
+        RnnModel fromFile = new io.rnnc.samples.Xor();
+        Checkpoint.load(file, fromFile);
+        RnnModel drawn = new io.rnnc.samples.Xor();
+        drawn.initialize(3);
+        RnnModel other = new io.rnnc.samples.Xor();
+        other.initialize(4);
+        assertEquals(values(drawn), values(fromFile), "the parameters before the first step of seed 3");
+        assertNotEquals(values(other), values(fromFile));
+    }
+
+    private static java.util.List<Double> values(RnnModel model) {
+        TensorStore p = model.parameters();
+        java.util.List<Double> v = new java.util.ArrayList<>();
+        for (var t : p.tensors()) {
+            for (int i = 0; i < t.size(); i++) {
+                v.add(p.get(t.offset() + i));
+            }
+        }
+        return v;
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.rnnc.runtime.data.TextCorpus;
 import io.rnnc.runtime.data.TextWindows;
 import io.rnnc.runtime.data.Vocabulary;
 import io.rnnc.runtime.init.Rng;
+import io.rnnc.runtime.io.Checkpoint;
 import io.rnnc.runtime.model.ChunkedModel;
 import io.rnnc.runtime.state.StatefulModel;
 import io.rnnc.runtime.train.Trainer;
@@ -52,6 +53,9 @@ import javax.imageio.ImageIO;
  * <pre>
  * java -cp samples/target/classes:runtime/target/classes io.rnnc.samples.run.SampleRun names --epochs 10 --seed 0
  * </pre>
+ *
+ * <p>{@code --save-init FILE} writes the initial weights, for {@code bench/pytorch_samples.py SAMPLE --init FILE
+ * --order rnnc} to train from the same start in the same batch order.
  */
 public final class SampleRun {
 
@@ -63,6 +67,7 @@ public final class SampleRun {
     private final Integer trainLimit;
     private final Integer evalLimit;
     private final Path outDir;
+    private Path saveInit;
     private final Map<String, Object> result = new LinkedHashMap<>();
 
     public SampleRun(Path root, int epochs, long seed, int threads, Integer trainLimit, Integer evalLimit, Path outDir) {
@@ -73,6 +78,15 @@ public final class SampleRun {
         this.trainLimit = trainLimit;
         this.evalLimit = evalLimit;
         this.outDir = outDir;
+    }
+
+    /**
+     * Also writes the initial weights (the draw for this seed, PyTorch's names) to {@code file} before training, for
+     * {@code bench/pytorch_samples.py --init} to start from the same point.
+     */
+    public SampleRun saveInitialWeights(Path file) {
+        this.saveInit = file;
+        return this;
     }
 
     /** Default epochs per sample: what fits in the 15-minute budget on 2 cores (see each README). */
@@ -94,10 +108,10 @@ public final class SampleRun {
 
     /** The command line: {@code SAMPLE [--epochs N] [--seed S] [--threads N] [--train-limit N] [--eval-limit N] [--root DIR] [--out DIR]}. */
     public record Options(String sample, int epochs, long seed, int threads, Integer trainLimit, Integer evalLimit, Path root,
-                          Path out) {
+                          Path out, Path saveInit) {
 
         static final String USAGE = "usage: SampleRun SAMPLE [--epochs N] [--seed S] [--threads N] [--train-limit N]"
-                + " [--eval-limit N] [--root DIR] [--out DIR]\n  SAMPLE: " + String.join(", ", SAMPLES);
+                + " [--eval-limit N] [--root DIR] [--out DIR] [--save-init FILE]\n  SAMPLE: " + String.join(", ", SAMPLES);
 
         /** @throws IllegalArgumentException with the usage, for a bad command line */
         public static Options parse(String... args) {
@@ -112,6 +126,7 @@ public final class SampleRun {
             Integer evalLimit = null;
             Path root = Path.of("samples");
             Path out = Path.of("rnnc-out");
+            Path saveInit = null;
             for (int i = 1; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value\n" + USAGE);
@@ -125,10 +140,11 @@ public final class SampleRun {
                     case "--eval-limit" -> evalLimit = Integer.parseInt(v);
                     case "--root" -> root = Path.of(v);
                     case "--out" -> out = Path.of(v);
+                    case "--save-init" -> saveInit = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
                 }
             }
-            return new Options(sample, epochs, seed, threads, trainLimit, evalLimit, root, out);
+            return new Options(sample, epochs, seed, threads, trainLimit, evalLimit, root, out, saveInit);
         }
     }
 
@@ -141,7 +157,8 @@ public final class SampleRun {
             System.exit(1);
             return;
         }
-        SampleRun run = new SampleRun(o.root(), o.epochs(), o.seed(), o.threads(), o.trainLimit(), o.evalLimit(), o.out());
+        SampleRun run = new SampleRun(o.root(), o.epochs(), o.seed(), o.threads(), o.trainLimit(), o.evalLimit(), o.out())
+                .saveInitialWeights(o.saveInit());
         System.out.println("result " + json(run.run(o.sample())));
     }
 
@@ -421,6 +438,7 @@ public final class SampleRun {
         Dataset t = lengths ? train : padded(train);
         Dataset v = validation == null ? null : lengths ? validation : padded(validation);
         model.initialize(seed);
+        saveInitialWeights(model);
         model.setThreads(threads);
         ModelInfo info = model.info();
         System.out.printf(Locale.ROOT, "training %s (%s): %,d parameters, %,d samples, batch %d, %d epochs, seed %d, %s%n",
@@ -455,6 +473,13 @@ public final class SampleRun {
 
     private boolean padded;
 
+    private void saveInitialWeights(RnnModel model) {
+        if (saveInit != null) {
+            Checkpoint.saveParameters(saveInit, model);
+            System.out.println("initial weights: " + saveInit);
+        }
+    }
+
     /**
      * Truncated BPTT over a stream (a stateful spec): every epoch walks the chunks in order, the model resets its
      * carried state at chunk 0 and carries it otherwise. The validation loss is measured on windows from zeros.
@@ -462,6 +487,7 @@ public final class SampleRun {
     private void trainStateful(RnnModel model, StreamBatches stream, Dataset validation) {
         StatefulModel stateful = (StatefulModel) model;
         model.initialize(seed);
+        saveInitialWeights(model);
         model.setThreads(threads);
         ModelInfo info = model.info();
         System.out.printf(Locale.ROOT, "training %s (%s, stateful): %,d parameters, %d streams of %,d steps in chunks of %d, "
