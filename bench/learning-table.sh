@@ -6,7 +6,7 @@
 #   bench/learning-table.sh [--quick] [--seeds 0,1,2] [--epochs N] [--threads 1] [--write] [SAMPLE...]
 #   bench/learning-table.sh --render
 #
-# SAMPLE: char_lm sunspots births g2p names sensor digit_drawer xor (default: all). --quick runs the slow samples
+# SAMPLE: char_lm sunspots births air_passengers g2p names sensor digit_drawer xor (default: all). --quick runs the slow samples
 # (char_lm, g2p, digit_drawer) on subsets for one epoch; without it they run on all their data (one to a few minutes a
 # run on one thread). --write merges the rows into docs/learning.md: the samples named replace their rows (the main
 # table, or the table of full runs for a slow sample without --quick), every other row stays; each row records the

@@ -29,6 +29,8 @@ METRICS = {
     "char_lm": [("valid_bpc", "validation bits per character", True, None)],
     "sunspots": [("test_mae", "test MAE (sunspot number)", True, "naive_mae"), ("test_rmse", "test RMSE", True, "naive_rmse")],
     "births": [("test_mae", "test MAE (births a day)", True, "naive_mae"), ("test_rmse", "test RMSE", True, "naive_rmse")],
+    "air_passengers": [("test_mae", "test MAE (thousand passengers a month)", True, "naive_mae"),
+                       ("test_rmse", "test RMSE", True, "naive_rmse")],
     "g2p": [("greedy_per", "phoneme error rate, greedy", True, None), ("greedy_word_acc", "word accuracy, greedy", False, None),
             ("beam4_per", "phoneme error rate, beam 4", True, None), ("beam4_word_acc", "word accuracy, beam 4", False, None)],
     "names": [("test_accuracy", "test accuracy", False, None), ("test_macro_f1", "test macro-F1", False, None)],
@@ -37,7 +39,7 @@ METRICS = {
     "digit_drawer": [("test_bce", "test BCE per pixel", True, None)],
     "xor": [("accuracy", "accuracy on the truth table", False, None)],
 }
-BASELINE = {"sunspots": "11-year seasonal naive", "births": "7-day seasonal naive",
+BASELINE = {"sunspots": "11-year seasonal naive", "births": "7-day seasonal naive", "air_passengers": "12-month seasonal naive",
             "sensor": "threshold on the humidity change, fitted on the training motes"}
 
 # A short run of each slow sample (--quick): a subset, one epoch; what the subset is, for the run column.

@@ -35,7 +35,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "samples")
 
 # Must match SampleRun.defaultEpochs.
-DEFAULT_EPOCHS = {"char_lm": 2, "sunspots": 60, "births": 20, "g2p": 3, "names": 8, "sensor": 30,
+DEFAULT_EPOCHS = {"char_lm": 2, "sunspots": 60, "births": 20, "air_passengers": 15, "g2p": 3, "names": 8, "sensor": 30,
                   "digit_drawer": 4, "xor": 300}
 
 PAD, UNK, END = 0, 1, 2
@@ -320,6 +320,55 @@ def forecast(a, result, name, inputs, period):
     for w, p in enumerate(pred):
         row = t0 + w + T
         actual, predicted, naive = truth[row], p * std[name] + mean[name], truth[row - period]
+        abs_err += abs(predicted - actual)
+        sq_err += (predicted - actual) ** 2
+        naive_abs += abs(naive - actual)
+        naive_sq += (naive - actual) ** 2
+    k = len(pred)
+    put(result, "test_mae", abs_err / k)
+    put(result, "test_rmse", math.sqrt(sq_err / k))
+    put(result, "naive_mae", naive_abs / k)
+    put(result, "naive_rmse", math.sqrt(naive_sq / k))
+    result["test_points"] = k
+
+
+def air_passengers(a, result):
+    """Next month's year-over-year log growth from the last 24 months' (GRU 16); the metric in passengers,
+    passengers_year_before * exp(growth), against the 12-month seasonal naive (passengers_year_before), as SampleRun."""
+    with open(os.path.join(a.root, "forecast", "data", "air_passengers.csv")) as f:
+        rows = list(csv.DictReader(f))
+    growth = [float(r["log_growth"]) for r in rows]
+    passengers = [float(r["passengers"]) for r in rows]
+    year_before = [float(r["passengers_year_before"]) for r in rows]
+    n = len(rows)
+    n_valid, n_test = java_round(n * 0.1), java_round(n * 0.2)
+    n_train = n - n_valid - n_test
+    mean = sum(growth[:n_train]) / n_train
+    std = math.sqrt(sum((v - mean) ** 2 for v in growth[:n_train]) / n_train) or 1.0
+    z = [(v - mean) / std for v in growth]
+    T = 24
+
+    def windows(lo, hi):
+        s0, s1 = max(0, lo - T), hi - T
+        x = torch.tensor([[[z[s + t]] for t in range(T)] for s in range(s0, s1)])
+        y = torch.tensor([[z[s + T]] for s in range(s0, s1)])
+        return x, y, s0
+
+    x, y, _ = windows(0, n_train)
+    x, y = limit(a, x, y)
+    tx, ty, t0 = windows(n_train + n_valid, n)
+    model = initial(a, Stack("gru", 1, 16, 1, many_to_one=True))
+    opt = torch.optim.Adam(model.parameters(), lr=5e-3)
+    loss_fn = nn.MSELoss()
+    train(a, result, model, opt, len(x), 8, lambda idx: loss_fn(model(x[idx]), y[idx]))
+    with torch.no_grad():
+        out = model(tx)
+    abs_err = sq_err = naive_abs = naive_sq = 0.0
+    pred = out[:, 0].tolist()
+    for w, p in enumerate(pred):
+        row = t0 + w + T
+        actual, naive = passengers[row], year_before[row]
+        predicted = naive * math.exp(p * std + mean)
         abs_err += abs(predicted - actual)
         sq_err += (predicted - actual) ** 2
         naive_abs += abs(naive - actual)
@@ -620,7 +669,8 @@ def main():
     t0 = time.time()
     {"char_lm": char_lm, "g2p": g2p, "names": names, "sensor": sensor, "digit_drawer": digit_drawer, "xor": xor,
      "sunspots": lambda a, r: forecast(a, r, "sunspots", ["sunspots"], 11),
-     "births": lambda a, r: forecast(a, r, "births", ["births", "day_of_week"], 7)}[a.sample](a, result)
+     "births": lambda a, r: forecast(a, r, "births", ["births", "day_of_week"], 7),
+     "air_passengers": air_passengers}[a.sample](a, result)
     result["seconds"] = round(time.time() - t0, 1)
     print("result " + json.dumps(result))
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains one sample and prints its metric: samples/run.sh SAMPLE [--epochs N] [--seed S] [--threads N]
-# [--train-limit N] [--eval-limit N]. SAMPLE: char_lm sunspots births g2p names sensor digit_drawer xor.
+# [--train-limit N] [--eval-limit N]. SAMPLE: char_lm sunspots births air_passengers g2p names sensor digit_drawer xor.
 # Fetches the sample's data first when it is not there (char_lm, g2p), builds the samples' classes (the first run
 # takes a minute), then runs io.rnnc.samples.run.SampleRun: the runtime's readers, Trainer and generation on the
 # classes rnnc-maven-plugin generated from the sample's spec. Drawings and logs go to rnnc-out/.
@@ -11,9 +11,9 @@ sample="${1:-}"
 case "$sample" in
   char_lm) [[ -f samples/char_lm/data/dickens-train.txt ]] || samples/char_lm/fetch-data.sh ;;
   g2p) [[ -f samples/g2p/data/train.tsv ]] || samples/g2p/fetch-data.sh ;;
-  sunspots|births|names|sensor|digit_drawer|xor) ;;
+  sunspots|births|air_passengers|names|sensor|digit_drawer|xor) ;;
   *) echo "usage: samples/run.sh SAMPLE [--epochs N] [--seed S] [--threads N] [--train-limit N] [--eval-limit N]" >&2
-     echo "  SAMPLE: char_lm sunspots births g2p names sensor digit_drawer xor" >&2
+     echo "  SAMPLE: char_lm sunspots births air_passengers g2p names sensor digit_drawer xor" >&2
      exit 1 ;;
 esac
 if [[ ! -f samples/target/classes/io/rnnc/samples/run/SampleRun.class || -n "$(find samples/src samples/*/ -newer \

@@ -50,6 +50,38 @@ class SampleDataTest {
     }
 
     @Test
+    void airPassengersBecomeYearOverYearLogGrowthFromTheSecondYear() {
+        StringBuilder raw = new StringBuilder("month,passengers\n");
+        for (int m = 1; m <= 12; m++) {
+            raw.append(String.format(java.util.Locale.ROOT, "1949-%02d,%d%n", m, 100 + m));
+        }
+        raw.append("1950-01,202\n1950-02,102\n");
+        String out = SampleData.airPassengers(raw.toString());
+        assertEquals("month,passengers,passengers_year_before,log_growth\n1950-01,202,101,0.693147\n1950-02,102,102,0.000000\n", out);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SampleData.airPassengers("month,passengers\n1949-01,112\n1949-03,132\n"));
+        assertTrue(e.getMessage().contains("air_passengers raw csv:3: 1949-03 does not follow 1949-01"), e.getMessage());
+    }
+
+    @Test
+    void committedAirPassengersGrowthTurnsBackIntoPassengers() {
+        CsvSeries air = CsvSeries.read(Path.of("forecast/data/air_passengers.csv"),
+                CsvSeries.Options.columns("passengers", "passengers_year_before", "log_growth"));
+        assertEquals(132, air.length(), "1950-01 to 1960-12 (1949 is the year before of 1950)");
+        double[] p = air.column("passengers");
+        double[] before = air.column("passengers_year_before");
+        double[] growth = air.column("log_growth");
+        assertEquals(112, before[0], "1949-01, Box and Jenkins' first month");
+        assertEquals(432, p[131], "1960-12, the last");
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(p[i], before[i] * Math.exp(growth[i]), 0.001 * p[i], "row " + i);
+            if (i >= 12) {
+                assertEquals(p[i - 12], before[i], "the month a year before, row " + i);
+            }
+        }
+    }
+
+    @Test
     void cmudictKeepsFirstPronunciationsOfPlainWordsWithoutStress() {
         String dict = """
                 ;;; a comment

@@ -63,6 +63,18 @@ class SamplesLearnTest {
     }
 
     @Test
+    void airPassengersForecastInPassengersBeatsTheSeasonalNaive() throws Exception {
+        // 9 steps an epoch and a first batch that happens to fit well (seed 0): the training loss of five epochs is
+        // compared with the first epoch's, not with the first step's
+        double firstEpoch = num(run("air_passengers", SAMPLES, "--epochs", "1"), "train_loss");
+        var r = run("air_passengers", SAMPLES, "--epochs", "5");
+        assertTrue(num(r, "train_loss") < 0.8 * firstEpoch, "the training loss falls: " + firstEpoch + " -> " + r.get("train_loss"));
+        assertEquals(26, ((Number) r.get("test_points")).intValue(), "the last 20 % of 132 months");
+        assertEquals(44.1538, num(r, "naive_mae"), 1e-3, "the 12-month naive forecast, in passengers (thousands)");
+        assertTrue(num(r, "test_mae") < num(r, "naive_mae"), "MAE below the 12-month naive forecast's: " + r);
+    }
+
+    @Test
     void birthsForecastEveryStep() throws Exception {
         var r = run("births", SAMPLES, "--epochs", "2", "--train-limit", "1024");
         lossFalls(r, 0.8);

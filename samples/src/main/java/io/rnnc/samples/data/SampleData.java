@@ -81,6 +81,44 @@ public final class SampleData {
         return out.toString();
     }
 
+    /**
+     * Box and Jenkins' monthly airline passengers 1949-1960 ({@code month,passengers}, thousands, as R's
+     * {@code datasets::AirPassengers} writes them) as {@code month,passengers,passengers_year_before,log_growth} from
+     * 1950-01 on: the year-over-year log growth {@code ln(passengers / passengers_year_before)} is what the network
+     * forecasts (the raw series trends above its training range; its growth does not), and the month a year before
+     * turns a forecast growth back into passengers ({@code passengers_year_before * exp(growth)}) and is the
+     * 12-month seasonal-naive forecast. Every row is checked to be the month after the previous one.
+     */
+    public static String airPassengers(String csv) {
+        List<String[]> rows = csvRows(csv, 2, "air_passengers raw csv");
+        List<Integer> passengers = new ArrayList<>();
+        List<String> months = new ArrayList<>();
+        java.time.YearMonth previous = null;
+        for (int i = 1; i < rows.size(); i++) {
+            String[] r = rows.get(i);
+            java.time.YearMonth month = java.time.YearMonth.parse(r[0]);
+            if (previous != null && !month.equals(previous.plusMonths(1))) {
+                throw new IllegalArgumentException("air_passengers raw csv:" + (i + 1) + ": " + month + " does not follow " + previous);
+            }
+            previous = month;
+            int p = Integer.parseInt(r[1]);
+            if (p <= 0) {
+                throw new IllegalArgumentException("air_passengers raw csv:" + (i + 1) + ": " + p + " passengers (the log needs > 0)");
+            }
+            months.add(month.toString());
+            passengers.add(p);
+        }
+        StringBuilder out = new StringBuilder("month,passengers,passengers_year_before,log_growth\n");
+        for (int i = 12; i < passengers.size(); i++) {
+            int now = passengers.get(i);
+            int before = passengers.get(i - 12);
+            // StrictMath: the same bytes on every JVM, so the fetch script can check the SHA-256 of the result
+            out.append(months.get(i)).append(',').append(now).append(',').append(before).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", StrictMath.log((double) now / before))).append('\n');
+        }
+        return out.toString();
+    }
+
     // ---------------------------------------------------------------- pairs (grapheme to phoneme)
 
     /** Longest word kept: the encoder's {@code sequence}. */
@@ -346,11 +384,11 @@ public final class SampleData {
     /**
      * {@code KIND IN... OUTDIR}:
      * {@code text BOOK.txt NAME OUTDIR} (NAME-train.txt, NAME-valid.txt),
-     * {@code sunspots sunspots.csv OUTDIR}, {@code births data.csv OUTDIR}, {@code cmudict dict.txt OUTDIR},
+     * {@code sunspots sunspots.csv OUTDIR}, {@code births data.csv OUTDIR}, {@code air_passengers month-passengers.csv OUTDIR}, {@code cmudict dict.txt OUTDIR},
      * {@code names female.txt male.txt OUTDIR}, {@code sensor data.csv OUTDIR}.
      */
     public static void main(String[] args) throws IOException {
-        String usage = "usage: SampleData text BOOK NAME OUTDIR | sunspots CSV OUTDIR | births CSV OUTDIR | cmudict DICT OUTDIR"
+        String usage = "usage: SampleData text BOOK NAME OUTDIR | sunspots CSV OUTDIR | births CSV OUTDIR | air_passengers CSV OUTDIR | cmudict DICT OUTDIR"
                 + " | names FEMALE MALE OUTDIR | sensor CSV OUTDIR";
         if (args.length < 3) {
             System.err.println(usage);
@@ -365,6 +403,7 @@ public final class SampleData {
             }
             case "sunspots" -> write(out, "sunspots.csv", sunspots(read(args[1])));
             case "births" -> write(out, "births.csv", births(read(args[1])));
+            case "air_passengers" -> write(out, "air_passengers.csv", airPassengers(read(args[1])));
             case "cmudict" -> writeSplit(out, cmudict(read(args[1]), 15), "tsv");
             case "names" -> writeSplit(out, names(read(args[1]), read(args[2]), 15), "tsv");
             case "sensor" -> {

@@ -95,6 +95,7 @@ public final class SampleRun {
             case "char_lm" -> 2;
             case "sunspots" -> 60;
             case "births" -> 20;
+            case "air_passengers" -> 15;
             case "g2p" -> 3;
             case "names" -> 8;
             case "sensor" -> 30;
@@ -104,7 +105,7 @@ public final class SampleRun {
         };
     }
 
-    static final List<String> SAMPLES = List.of("char_lm", "sunspots", "births", "g2p", "names", "sensor", "digit_drawer", "xor");
+    static final List<String> SAMPLES = List.of("char_lm", "sunspots", "births", "air_passengers", "g2p", "names", "sensor", "digit_drawer", "xor");
 
     /** The command line: {@code SAMPLE [--epochs N] [--seed S] [--threads N] [--train-limit N] [--eval-limit N] [--root DIR] [--out DIR]}. */
     public record Options(String sample, int epochs, long seed, int threads, Integer trainLimit, Integer evalLimit, Path root,
@@ -172,6 +173,7 @@ public final class SampleRun {
             case "char_lm" -> charLm();
             case "sunspots" -> forecast("sunspots", new io.rnnc.samples.forecast.Sunspots(), List.of("sunspots"), 11);
             case "births" -> forecast("births", new io.rnnc.samples.forecast.Births(), List.of("births", "day_of_week"), 7);
+            case "air_passengers" -> airPassengers();
             case "g2p" -> g2p();
             case "names" -> names();
             case "sensor" -> sensor();
@@ -257,6 +259,47 @@ public final class SampleRun {
         int shown = n > 400 ? 120 : n;
         plot(name, Arrays.copyOfRange(forecast, n - shown, n), Arrays.copyOfRange(actualRows, n - shown, n),
                 test.startRow(n - shown) + spec.steps());
+        put("test_mae", absErr / n);
+        put("test_rmse", Math.sqrt(sqErr / n));
+        put("naive_mae", naiveAbs / n);
+        put("naive_rmse", Math.sqrt(naiveSq / n));
+        result.put("test_points", n);
+    }
+
+    /**
+     * AirPassengers: the network forecasts next month's year-over-year log growth; the metric is in passengers
+     * (thousands), the growth turned back with the month a year before ({@code before * exp(growth)}), against the
+     * 12-month seasonal-naive forecast (that month a year before, unchanged).
+     */
+    private void airPassengers() {
+        RnnModel model = new io.rnnc.samples.forecast.AirPassengers();
+        CsvSeries series = CsvSeries.read(root.resolve("forecast/data/air_passengers.csv"),
+                CsvSeries.Options.columns("passengers", "passengers_year_before", "log_growth"));
+        SeriesWindows.Spec spec = SeriesWindows.Spec.forModel(model.info(), List.of("log_growth"), List.of("log_growth"), 1);
+        SeriesWindows.Split split = SeriesWindows.split(series, spec, new Splits.Fractions(0.7, 0.1, 0.2));
+        train(model, limit(split.train()), split.validation());
+        SeriesWindows test = split.test();
+        double[] passengers = series.column("passengers");
+        double[] yearBefore = series.column("passengers_year_before");
+        double[] out = outputs(model, test);
+        int n = test.size();
+        double[] forecast = new double[n];
+        double[] actual = new double[n];
+        double absErr = 0;
+        double sqErr = 0;
+        double naiveAbs = 0;
+        double naiveSq = 0;
+        for (int w = 0; w < n; w++) {
+            int row = test.startRow(w) + spec.steps();
+            double growth = test.toDataUnits(out, w, w + 1)[0];
+            forecast[w] = yearBefore[row] * Math.exp(growth);
+            actual[w] = passengers[row];
+            absErr += Math.abs(forecast[w] - actual[w]);
+            sqErr += (forecast[w] - actual[w]) * (forecast[w] - actual[w]);
+            naiveAbs += Math.abs(yearBefore[row] - actual[w]);
+            naiveSq += (yearBefore[row] - actual[w]) * (yearBefore[row] - actual[w]);
+        }
+        plot("air_passengers", forecast, actual, test.startRow(0) + spec.steps());
         put("test_mae", absErr / n);
         put("test_rmse", Math.sqrt(sqErr / n));
         put("naive_mae", naiveAbs / n);
