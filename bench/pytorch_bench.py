@@ -2,7 +2,8 @@
 """PyTorch side of rnnc's side-by-side benchmark (issue 7).
 
 Builds the seed MNIST RNN and its LSTM and GRU twins (see rnnc_models.py) and measures, per model:
-  train  batch 64 and 256: one training step = zero_grad, forward, loss, backward, Adam step;
+  train  batch 64 and 256: one training step = zero_grad, forward, loss, backward, Adam step, on each of
+         FRESH_BATCHES random batches in turn;
   infer  batch 1 (latency, microseconds per call) and batch 256 (samples/s): no_grad forward + softmax.
 Each row: warm-up, then the median over repeated timed windows. GFLOP/s uses issue 7's matmul-FLOP
 convention (rnnc_models.forward_flops_per_sample; a training step counts 3 forward passes).
@@ -21,6 +22,9 @@ import tempfile
 import time
 
 TASKS = (("train", 64), ("train", 256), ("infer", 1), ("infer", 256))
+# Distinct random batches a training row rotates over, as rnnc's side does (ModelBenchmark.FRESH_BATCHES):
+# a network trained on one fixed batch memorises it and the timed windows measure that, not training.
+FRESH_BATCHES = 16
 # rnnc_models.MODEL_NAMES, repeated here because importing that module loads torch, which must wait until
 # the thread settings are in the environment.
 MODEL_NAMES = ("rnn", "lstm", "gru")
@@ -124,12 +128,18 @@ def bench_model(torch, cell, args):
         gen = torch.Generator().manual_seed(args.seed + batch)
         x = torch.rand(batch, rnnc_models.SEQUENCE_LENGTH, rnnc_models.INPUT_SIZE, generator=gen)
         if task == "train":
-            y = torch.randint(0, rnnc_models.NUM_CLASSES, (batch,), generator=gen)
+            data = [(x, torch.randint(0, rnnc_models.NUM_CLASSES, (batch,), generator=gen))]
+            data += [(torch.rand(batch, rnnc_models.SEQUENCE_LENGTH, rnnc_models.INPUT_SIZE, generator=gen),
+                      torch.randint(0, rnnc_models.NUM_CLASSES, (batch,), generator=gen))
+                     for _ in range(FRESH_BATCHES - 1)]
+            turn = [0]
             model.train()
 
             def step():
+                xb, yb = data[turn[0]]
+                turn[0] = (turn[0] + 1) % len(data)
                 optimizer.zero_grad()
-                loss = loss_fn(model(x), y)
+                loss = loss_fn(model(xb), yb)
                 loss.backward()
                 optimizer.step()
             flops = rnnc_models.train_flops_per_sample(cell)
@@ -212,6 +222,7 @@ def main(argv):
         "openblas_core": openblas[0] if openblas else None,
         "openblas_threads": openblas[1] if openblas else None, "quick": args.quick, "windows": args.windows,
         "window_seconds": args.window_seconds, "warmup_seconds": args.warmup_seconds, "seed": args.seed,
+        "fresh_batches": FRESH_BATCHES,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     print(f"PyTorch {meta['torch']} on {meta['cpu']}; threads {meta['torch_num_threads']}; "

@@ -33,6 +33,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "benchmarks", "target", "benchmarks.jar")
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 INPUTS, CLASSES = 28, 10
+# Distinct random batches a training row rotates over on both sides (ModelBenchmark.FRESH_BATCHES): a network
+# trained on one fixed batch memorises it, and the timed windows then measure that, not training.
+FRESH_BATCHES = 16
 # Values each cell keeps per unit and step for BPTT (docs/performance.md, "BPTT memory minimum"), to size
 # the JVM's heap and to skip shapes that do not fit.
 STORED = {"rnn": 1, "lstm": 6, "gru": 5}
@@ -183,7 +186,8 @@ def skip_reason(args, cell, h, t, b):
 
 def run_rnnc(args, java_home, cell, h, t, b, log):
     java = os.path.join(java_home, "bin", "java") if java_home else "java"
-    heap_mb = max(1024, int(3 * bptt_bytes(cell, h, t, b, args.layers) / 1e6) + 512)
+    inputs_mb = FRESH_BATCHES * t * b * INPUTS * 8 / 1e6   # the rotated training batches, as doubles
+    heap_mb = max(1024, int(3 * bptt_bytes(cell, h, t, b, args.layers) / 1e6 + inputs_mb) + 512)
     cmd = [java, "--add-modules", "jdk.incubator.vector", f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", *args.jvm_arg,
            "-cp", args.classpath, "io.rnnc.benchmarks.ScalingRun", "--cell", cell, "--hidden", str(h), "--steps", str(t),
            "--batch", str(b), "--layers", str(args.layers), "--threads", str(args.threads),
@@ -254,16 +258,21 @@ def pytorch_worker(spec):
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(1)
-    x = torch.rand(s["batch"], s["steps"], INPUTS, generator=gen)
-    y = torch.randint(0, CLASSES, (s["batch"],), generator=gen)
+    # training rotates over FRESH_BATCHES random batches, as rnnc's ScalingRun does; inference keeps the first
+    data = [(torch.rand(s["batch"], s["steps"], INPUTS, generator=gen),
+             torch.randint(0, CLASSES, (s["batch"],), generator=gen)) for _ in range(FRESH_BATCHES)]
+    x = data[0][0]
+    turn = [0]
     rows = []
     for task in s["tasks"]:
         if task == "train":
             model.train()
 
             def call():
+                xb, yb = data[turn[0]]
+                turn[0] = (turn[0] + 1) % len(data)
                 optimizer.zero_grad()
-                loss_fn(model(x), y).backward()
+                loss_fn(model(xb), yb).backward()
                 optimizer.step()
         else:
             model.eval()

@@ -33,8 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #inferThroughput}: forward + outputs at batch 256; samples/s = score × 256</li>
  * </ul>
  * Each state has a {@code threads} parameter passed to {@link RnnModel#setThreads}. Inputs are uniform
- * random pixels and labels from a fixed seed (speed does not depend on the data). run-models.sh turns
- * the scores into samples/s and GFLOP/s.
+ * random pixels and labels from fixed seeds. Training rotates over {@link #FRESH_BATCHES} such batches, as
+ * PyTorch's side does (bench/pytorch_bench.py): a network trained on one fixed batch memorises it, its
+ * gradients shrink towards subnormal numbers, and the timed windows then measure that artefact, not
+ * training (issue 18, Finding 2). Inference does not learn, so it keeps one batch. run-models.sh turns the
+ * scores into samples/s and GFLOP/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -42,6 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xms1g", "-Xmx1g"})
 public class ModelBenchmark {
+
+    /** Distinct random batches a training benchmark rotates over (both sides of every side-by-side). */
+    public static final int FRESH_BATCHES = 16;
 
     /** A model instance with a batch of random data; the subclasses fix which batch sizes are measured. */
     @State(Scope.Thread)
@@ -56,10 +62,26 @@ public class ModelBenchmark {
         public int threads;
 
         RnnModel net;
+        /** The batches the calls take in turn: {@link #FRESH_BATCHES} for training, one for inference. */
+        Batch[] batches;
+        /** The first of {@link #batches}. */
         Batch data;
         double[] outputs;
+        private int next;
 
         abstract int batchSize();
+
+        /** How many distinct batches the calls rotate over. */
+        int batchCount() {
+            return 1;
+        }
+
+        /** The batch for this call: each in turn, from the first again after the last. */
+        Batch nextBatch() {
+            Batch b = batches[next];
+            next = next + 1 == batches.length ? 0 : next + 1;
+            return b;
+        }
 
         @Setup
         public void setUp() {
@@ -72,7 +94,8 @@ public class ModelBenchmark {
                 System.err.println("note: " + net.info().name() + " runs on " + net.threads() + " thread(s), asked for "
                         + threads);
             }
-            data = randomBatch(net.info(), b);
+            batches = randomBatches(net.info(), b, batchCount());
+            data = batches[0];
             outputs = new double[b * net.info().outputSteps() * net.info().outputs()];
         }
     }
@@ -85,6 +108,11 @@ public class ModelBenchmark {
         @Override
         int batchSize() {
             return batch;
+        }
+
+        @Override
+        int batchCount() {
+            return FRESH_BATCHES;
         }
     }
 
@@ -106,7 +134,7 @@ public class ModelBenchmark {
 
     @Benchmark
     public double train(TrainState s) {
-        return s.net.trainStep(s.data);
+        return s.net.trainStep(s.nextBatch());
     }
 
     @Benchmark
@@ -140,8 +168,21 @@ public class ModelBenchmark {
 
     /** {@code size} samples of random pixels in [0, 1) and random class labels, from a fixed seed. */
     static Batch randomBatch(ModelInfo info, int size) {
+        return randomBatch(info, size, 1);
+    }
+
+    /** {@code count} distinct random batches of {@code size} samples, from seeds 1 .. count. */
+    static Batch[] randomBatches(ModelInfo info, int size, int count) {
+        Batch[] batches = new Batch[count];
+        for (int i = 0; i < count; i++) {
+            batches[i] = randomBatch(info, size, 1 + i);
+        }
+        return batches;
+    }
+
+    private static Batch randomBatch(ModelInfo info, int size, long seed) {
         Batch b = Batch.forModel(info, size);
-        SplittableRandom random = new SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < b.features.length; i++) {
             b.features[i] = random.nextDouble();
         }

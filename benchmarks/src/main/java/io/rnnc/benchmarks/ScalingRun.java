@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * One shape of issue 18's scaling grid on rnnc's side: writes the spec (28 inputs per step, {@code layers}
  * stacked cells of {@code hidden} units over {@code steps} steps, many-to-one, dense 10 softmax,
  * cross-entropy, Adam, {@code batch}), times spec to loaded class (parse, generate, javac in memory, load),
- * then times training steps and inference calls on random data, and prints one JSON line.
+ * then times training steps (on {@link ModelBenchmark#FRESH_BATCHES} random batches in turn, as PyTorch's
+ * side does) and inference calls (on the first of them), and prints one JSON line.
  * {@code bench/scaling.py} runs it once per shape in a fresh JVM, next to PyTorch on the same shape.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar io.rnnc.benchmarks.ScalingRun
@@ -294,11 +295,17 @@ public final class ScalingRun {
         RnnModel net = c.net();
         net.initialize(0);
         net.setThreads(threads);
-        Batch data = ModelBenchmark.randomBatch(net.info(), shape.batch());
+        // training takes fresh batches in turn (see ModelBenchmark.FRESH_BATCHES); inference keeps the first
+        Batch[] batches = ModelBenchmark.randomBatches(net.info(), shape.batch(), ModelBenchmark.FRESH_BATCHES);
+        Batch data = batches[0];
+        int[] next = {0};
         double[] outputs = new double[shape.batch() * net.info().logitsPerSample()];
         List<Timing> timings = new ArrayList<>();
         for (String task : tasks) {
-            Runnable call = task.equals("train") ? () -> net.trainStep(data) : () -> {
+            Runnable call = task.equals("train") ? () -> {
+                net.trainStep(batches[next[0]]);
+                next[0] = (next[0] + 1) % batches.length;
+            } : () -> {
                 net.forward(data);
                 net.copyOutputs(outputs);
             };
