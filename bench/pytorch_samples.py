@@ -277,6 +277,22 @@ def char_lm(a, result):
     put(result, "valid_bpc", total / len(vx) / math.log(2))
 
 
+def score(result, actual, predicted, naive):
+    """Test MAE and RMSE of the forecasts and of the seasonal-naive ones, summed in order as SampleRun sums them."""
+    abs_err = sq_err = naive_abs = naive_sq = 0.0
+    for a_, p, n_ in zip(actual, predicted, naive):
+        abs_err += abs(p - a_)
+        sq_err += (p - a_) ** 2
+        naive_abs += abs(n_ - a_)
+        naive_sq += (n_ - a_) ** 2
+    k = len(actual)
+    put(result, "test_mae", abs_err / k)
+    put(result, "test_rmse", math.sqrt(sq_err / k))
+    put(result, "naive_mae", naive_abs / k)
+    put(result, "naive_rmse", math.sqrt(naive_sq / k))
+    result["test_points"] = k
+
+
 def forecast(a, result, name, inputs, period):
     with open(os.path.join(a.root, "forecast", "data", name + ".csv")) as f:
         rows = list(csv.DictReader(f))
@@ -315,21 +331,10 @@ def forecast(a, result, name, inputs, period):
     with torch.no_grad():
         out = model(tx)
     pred = (out[:, -1, 0] if many else out[:, 0]).tolist()
-    abs_err = sq_err = naive_abs = naive_sq = 0.0
     truth = values[name]
-    for w, p in enumerate(pred):
-        row = t0 + w + T
-        actual, predicted, naive = truth[row], p * std[name] + mean[name], truth[row - period]
-        abs_err += abs(predicted - actual)
-        sq_err += (predicted - actual) ** 2
-        naive_abs += abs(naive - actual)
-        naive_sq += (naive - actual) ** 2
-    k = len(pred)
-    put(result, "test_mae", abs_err / k)
-    put(result, "test_rmse", math.sqrt(sq_err / k))
-    put(result, "naive_mae", naive_abs / k)
-    put(result, "naive_rmse", math.sqrt(naive_sq / k))
-    result["test_points"] = k
+    rows = [t0 + w + T for w in range(len(pred))]
+    score(result, [truth[r] for r in rows], [p * std[name] + mean[name] for p in pred],
+          [truth[r - period] for r in rows])
 
 
 def air_passengers(a, result):
@@ -363,22 +368,10 @@ def air_passengers(a, result):
     train(a, result, model, opt, len(x), 8, lambda idx: loss_fn(model(x[idx]), y[idx]))
     with torch.no_grad():
         out = model(tx)
-    abs_err = sq_err = naive_abs = naive_sq = 0.0
     pred = out[:, 0].tolist()
-    for w, p in enumerate(pred):
-        row = t0 + w + T
-        actual, naive = passengers[row], year_before[row]
-        predicted = naive * math.exp(p * std + mean)
-        abs_err += abs(predicted - actual)
-        sq_err += (predicted - actual) ** 2
-        naive_abs += abs(naive - actual)
-        naive_sq += (naive - actual) ** 2
-    k = len(pred)
-    put(result, "test_mae", abs_err / k)
-    put(result, "test_rmse", math.sqrt(sq_err / k))
-    put(result, "naive_mae", naive_abs / k)
-    put(result, "naive_rmse", math.sqrt(naive_sq / k))
-    result["test_points"] = k
+    rows = [t0 + w + T for w in range(len(pred))]
+    score(result, [passengers[r] for r in rows],
+          [year_before[r] * math.exp(p * std + mean) for r, p in zip(rows, pred)], [year_before[r] for r in rows])
 
 
 def g2p(a, result):

@@ -28,18 +28,8 @@ class ChunkedModelTest {
     private static final int B = 10;
     private static final int O = ChunkedSoftmax.O;
 
-    /** A batch of n rows with features from the seed and every class present. */
     private static Batch batch(ModelInfo info, int n, long seed) {
-        Batch b = Batch.forModel(info);
-        b.setSize(n);
-        Rng rng = new Rng(seed);
-        for (int i = 0; i < n * ChunkedSoftmax.IN; i++) {
-            b.features[i] = rng.nextGaussian();
-        }
-        for (int r = 0; r < n; r++) {
-            b.classes[r] = (r * 3 + (int) seed) % O;
-        }
-        return b;
+        return ChunkedSoftmax.batch(info, n, seed);
     }
 
     private static double[] all(TensorStore s) {

@@ -17,6 +17,20 @@ import java.util.List;
  */
 final class ChunkedSoftmax extends ChunkedModel {
 
+    /** A test batch of n rows: features drawn from the seed, classes spread over all O (the model tests share it). */
+    static Batch batch(ModelInfo info, int n, long seed) {
+        Batch b = Batch.forModel(info);
+        b.setSize(n);
+        io.rnnc.runtime.init.Rng rng = new io.rnnc.runtime.init.Rng(seed);
+        for (int i = 0; i < n * IN; i++) {
+            b.features[i] = rng.nextGaussian();
+        }
+        for (int r = 0; r < n; r++) {
+            b.classes[r] = (r * 3 + (int) seed) % O;
+        }
+        return b;
+    }
+
     static final int T = 2;
     static final int I = 3;
     static final int IN = T * I;

@@ -3,7 +3,6 @@ package io.rnnc.runtime.model;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
 import io.rnnc.runtime.TensorStore;
-import io.rnnc.runtime.init.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,16 +23,7 @@ class SharingWeightsTest {
     private static final int O = ChunkedSoftmax.O;
 
     private static Batch batch(ModelInfo info, int n, long seed) {
-        Batch b = Batch.forModel(info);
-        b.setSize(n);
-        Rng rng = new Rng(seed);
-        for (int i = 0; i < n * ChunkedSoftmax.IN; i++) {
-            b.features[i] = rng.nextGaussian();
-        }
-        for (int r = 0; r < n; r++) {
-            b.classes[r] = (r + (int) seed) % O;
-        }
-        return b;
+        return ChunkedSoftmax.batch(info, n, seed);
     }
 
     private static double[] outputs(ChunkedModel m, Batch b) {
