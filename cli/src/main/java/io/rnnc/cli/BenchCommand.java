@@ -51,7 +51,11 @@ final class BenchCommand extends ModelCommand {
         net.initialize(model.seed());
         ThreadsOption.apply(net, asked, out);
         int used = net.threads();
-        Batch data = randomBatch(net.info(), b);
+        Batch[] fresh = new Batch[FRESH_BATCHES];
+        for (int i = 0; i < FRESH_BATCHES; i++) {
+            fresh[i] = randomBatch(net.info(), b, i + 1);
+        }
+        int[] next = {0};
         Flops flops = Flops.of(model);
         out.printf(Locale.ROOT, "%s: batch %d, %d thread%s; matmul MFLOP per sample: %s forward, %s per training step%n",
                 model.name(), b, used, used == 1 ? "" : "s", SummaryCommand.mega(flops.forward()),
@@ -59,12 +63,15 @@ final class BenchCommand extends ModelCommand {
         out.println(memoryLine(memory, model.batch()));
         out.flush();
         AllocationMeter meter = AllocationMeter.create();
-        Rate train = measure(() -> net.trainStep(data), b, meter);
+        Rate train = measure(() -> {
+            net.trainStep(fresh[next[0]]);
+            next[0] = (next[0] + 1) % FRESH_BATCHES;
+        }, b, meter);
         out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(train.samplesPerSecond()),
                 train.samplesPerSecond() * flops.train() / 1e9, train.allocation());
         warn(out, "training", train);
         out.flush();
-        Rate infer = measure(() -> net.forward(data), b, meter);
+        Rate infer = measure(() -> net.forward(fresh[0]), b, meter);
         out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(infer.samplesPerSecond()),
                 infer.samplesPerSecond() * flops.forward() / 1e9, infer.allocation());
         warn(out, "inference", infer);
@@ -147,9 +154,17 @@ final class BenchCommand extends ModelCommand {
         return new Rate(steps * samplesPerStep / ((now - start) * 1e-9), bytesPerStep);
     }
 
-    static Batch randomBatch(ModelInfo info, int size) {
+    /**
+     * Training steps take this many random batches in turn (as the JMH and scaling benchmarks do): on one batch
+     * the network soon fits it, its gradients vanish into subnormal floats and the timed steps measure the
+     * CPU's slow path for those, not training (docs/performance.md, "Finding 2").
+     */
+    static final int FRESH_BATCHES = 16;
+
+    /** A batch of {@code size} rows of uniform random inputs and targets from {@code seed}. */
+    static Batch randomBatch(ModelInfo info, int size, long seed) {
         Batch b = Batch.forModel(info, size);
-        SplittableRandom random = new SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(seed);
         if (b.features != null) {
             for (int i = 0; i < b.features.length; i++) {
                 b.features[i] = random.nextDouble();
