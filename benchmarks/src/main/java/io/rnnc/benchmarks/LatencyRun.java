@@ -33,7 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  * One JSON object per line on standard output; {@code docs/performance.md} ("Batch-1 latency on this Xeon") has
  * the figures and the command. Usage:
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar io.rnnc.benchmarks.LatencyRun
- *     [--cells rnn,lstm,gru] [--warmup-seconds 3] [--window-seconds 1] [--windows 7]</pre>
+ *     [--cells rnn,lstm,gru] [--warmup-seconds 3] [--window-seconds 1] [--windows 7]
+ *     [--only read|read-other|read-both|recurrent|projection|model] [--read-gbps G] [--projection-gflops F]</pre>
+ * {@code --only} picks one part (run-latency.sh runs each in its own JVM); {@code --read-gbps} and
+ * {@code --projection-gflops} are the rates the {@code model} part's floor uses.
  */
 public final class LatencyRun {
 
