@@ -106,7 +106,10 @@ public final class LatencyRun {
         return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(VectorOperators.ADD);
     }
 
-    /** {@link #readSum512} with 256-bit vectors (eight accumulators, 64 floats a round). */
+    /**
+     * {@link #readSum512} with 256-bit vectors (eight accumulators, 64 floats a round): a copy rather than a species
+     * parameter, because C2 compiles Vector API calls to instructions only for a constant species.
+     */
     static float readSum256(float[] a) {
         FloatVector s0 = FloatVector.zero(S256);
         FloatVector s1 = s0;
