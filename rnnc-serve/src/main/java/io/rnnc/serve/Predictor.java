@@ -263,15 +263,7 @@ public final class Predictor {
 
     /** Like {@link #predict(double[])} into {@code out}; returns the values written. Allocation-free. */
     public int predictInto(double[] features, double[] out) {
-        int n = checkFeatures(features);
-        checkOut(out, resultSize(n));
-        Worker w = borrow();
-        try {
-            run(w, features, null, n);
-            return copyResult(w, n, out);
-        } finally {
-            idle.offer(w);
-        }
+        return predictInto(features, null, checkFeatures(features), out);
     }
 
     /** The outputs for one sequence of token ids (1 <= length <= T, each id in 0..V-1), as {@link #predict(double[])}. */
@@ -283,11 +275,15 @@ public final class Predictor {
 
     /** Like {@link #predict(int[])} into {@code out}; returns the values written. Allocation-free. */
     public int predictInto(int[] tokens, double[] out) {
-        int n = checkTokens(tokens);
+        return predictInto(null, tokens, checkTokens(tokens), out);
+    }
+
+    /** One checked sequence of n steps (features or tokens) through a worker, its outputs into {@code out}. */
+    private int predictInto(double[] features, int[] tokens, int n, double[] out) {
         checkOut(out, resultSize(n));
         Worker w = borrow();
         try {
-            run(w, null, tokens, n);
+            run(w, features, tokens, n);
             return copyResult(w, n, out);
         } finally {
             idle.offer(w);
@@ -296,22 +292,19 @@ public final class Predictor {
 
     /** The most likely class of a feature sequence (many_to_many: at its last step). Allocation-free. */
     public int classify(double[] features) {
-        int n = checkFeatures(features);
-        Worker w = borrow();
-        try {
-            run(w, features, null, n);
-            return argmax(w.outputs, lastOffset(n));
-        } finally {
-            idle.offer(w);
-        }
+        return classify(features, null, checkFeatures(features));
     }
 
     /** The most likely class of a token sequence (many_to_many: at its last step). Allocation-free. */
     public int classify(int[] tokens) {
-        int n = checkTokens(tokens);
+        return classify(null, tokens, checkTokens(tokens));
+    }
+
+    /** The most likely class of one checked sequence of n steps (features or tokens). */
+    private int classify(double[] features, int[] tokens, int n) {
         Worker w = borrow();
         try {
-            run(w, null, tokens, n);
+            run(w, features, tokens, n);
             return argmax(w.outputs, lastOffset(n));
         } finally {
             idle.offer(w);
