@@ -4,6 +4,8 @@ import io.rnnc.compiler.driver.Flops;
 import io.rnnc.compiler.model.Model;
 import io.rnnc.runtime.Batch;
 import io.rnnc.runtime.ModelInfo;
+import io.rnnc.runtime.cpu.CpuName;
+import io.rnnc.runtime.cpu.FmaPeak;
 import io.rnnc.runtime.RnnModel;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -21,6 +23,9 @@ import picocli.CommandLine.Mixin;
                 "bytes allocated per step. A warm model allocates next to nothing; while steps still allocate (the JIT",
                 "has not compiled the Vector API kernels yet) the warm-up goes on, up to 3 x --warmup (20 s at most),",
                 "and a figure measured with steps that still allocate comes with a warning not to trust it.",
+                "The CPU is named, and each GFLOP/s figure is also given as a fraction of the peak of the threads",
+                "used: --fma-peak auto (the default) measures one core's peak with independent fused multiply-adds",
+                "(about a second), a number gives it in GFLOP/s, none leaves the fraction out.",
                 "For repeatable numbers use JMH: rnnc compile --benchmark writes a JMH class for the spec.",
                 "--threads defaults to 1."})
 final class BenchCommand extends ModelCommand {
@@ -37,6 +42,10 @@ final class BenchCommand extends ModelCommand {
     @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "5", description = "measurement per phase (default: ${DEFAULT-VALUE})")
     double seconds;
 
+    @Option(names = "--fma-peak", paramLabel = "auto|none|GFLOPS", defaultValue = "auto",
+            description = "one core's FMA peak for the fraction of peak: measured (auto, the default), given in GFLOP/s, or none")
+    String fmaPeak;
+
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -44,6 +53,7 @@ final class BenchCommand extends ModelCommand {
         if (!(warmup >= 0) || !(seconds > 0)) {
             throw new UserException("--warmup must be 0 or more and --seconds more than 0");
         }
+        double givenPeak = parsePeak(fmaPeak);
         Model model = model();
         int b = batch.resolve(model);
         Memory memory = Memory.construct(model);
@@ -62,21 +72,78 @@ final class BenchCommand extends ModelCommand {
                 SummaryCommand.mega(flops.train()));
         out.println(memoryLine(memory, model.batch()));
         out.flush();
+        double peak = peakLine(out, givenPeak);
         AllocationMeter meter = AllocationMeter.create();
         Rate train = measure(() -> {
             net.trainStep(fresh[next[0]]);
             next[0] = (next[0] + 1) % FRESH_BATCHES;
         }, b, meter);
-        out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(train.samplesPerSecond()),
-                train.samplesPerSecond() * flops.train() / 1e9, train.allocation());
+        double trainGflops = train.samplesPerSecond() * flops.train() / 1e9;
+        out.printf(Locale.ROOT, "train: %s samples/s, %.1f GFLOP/s%s%s%n", Progress.rate(train.samplesPerSecond()),
+                trainGflops, ofPeak(trainGflops, peak, used), train.allocation());
         warn(out, "training", train);
         out.flush();
         Rate infer = measure(() -> net.forward(fresh[0]), b, meter);
-        out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%s%n", Progress.rate(infer.samplesPerSecond()),
-                infer.samplesPerSecond() * flops.forward() / 1e9, infer.allocation());
+        double inferGflops = infer.samplesPerSecond() * flops.forward() / 1e9;
+        out.printf(Locale.ROOT, "infer: %s samples/s, %.1f GFLOP/s%s%s%n", Progress.rate(infer.samplesPerSecond()),
+                inferGflops, ofPeak(inferGflops, peak, used), infer.allocation());
         warn(out, "inference", infer);
         out.flush();
         return Main.OK;
+    }
+
+    /** How long {@code --fma-peak auto} measures. */
+    static final double PEAK_SECONDS = 1.0;
+
+    /** {@code --fma-peak}: 0 for auto, -1 for none, else the GFLOP/s given. */
+    static double parsePeak(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return 0;
+        }
+        if (v.equalsIgnoreCase("none")) {
+            return -1;
+        }
+        double gflops;
+        try {
+            gflops = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            gflops = Double.NaN;
+        }
+        if (!(gflops > 0) || Double.isInfinite(gflops)) {
+            throw new UserException("--fma-peak takes auto, none or one core's peak in GFLOP/s (a number above 0), not '"
+                    + value + "'");
+        }
+        return gflops;
+    }
+
+    /**
+     * Prints {@code cpu: NAME; FMA peak: P GFLOP/s per core (how)} and returns the peak per core, or -1 when
+     * none is wanted (then only the CPU is named).
+     */
+    private static double peakLine(PrintWriter out, double given) {
+        String cpu = CpuName.describe();
+        if (given < 0) {
+            out.printf(Locale.ROOT, "cpu: %s%n", cpu);
+            return -1;
+        }
+        if (given > 0) {
+            out.printf(Locale.ROOT, "cpu: %s; FMA peak %.0f GFLOP/s per core (given)%n", cpu, given);
+            return given;
+        }
+        FmaPeak.Peak measured = FmaPeak.measure(PEAK_SECONDS);
+        out.printf(Locale.ROOT, "cpu: %s; FMA peak %.0f GFLOP/s per core (measured, %s)%n", cpu, measured.gflops(),
+                measured.how());
+        return measured.gflops();
+    }
+
+    /** {@code ", 42 % of peak"} for {@code threads} cores of {@code peak} each, or "" with no peak. */
+    static String ofPeak(double gflops, double peak, int threads) {
+        if (!(peak > 0)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", %.0f %% of %s peak", 100 * gflops / (peak * threads),
+                threads == 1 ? "the core's" : threads + " cores'");
     }
 
     /** A measured phase: samples per second and heap bytes allocated per step (negative: not measured). */

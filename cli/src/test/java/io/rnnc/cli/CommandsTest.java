@@ -186,10 +186,39 @@ class CommandsTest {
                 "--seconds", "0.3");
         assertEquals(0, r.exit(), r.toString());
         String allocation = "(, [0-9,]+\\.[0-9] KB allocated per step)?";
-        assertTrue(Pattern.compile("(?m)^train: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + allocation + "$").matcher(r.out()).find(),
+        String ofPeak = ", [0-9]+ % of the core's peak";
+        assertTrue(Pattern.compile("(?m)^cpu: .+; FMA peak [0-9]+ GFLOP/s per core \\(measured, .+\\)$").matcher(r.out()).find(),
                 r.out());
-        assertTrue(Pattern.compile("(?m)^infer: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + allocation + "$").matcher(r.out()).find(),
+        assertTrue(Pattern.compile("(?m)^train: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + ofPeak + allocation + "$").matcher(r.out()).find(),
                 r.out());
+        assertTrue(Pattern.compile("(?m)^infer: [0-9,]+ samples/s, [0-9.]+ GFLOP/s" + ofPeak + allocation + "$").matcher(r.out()).find(),
+                r.out());
+    }
+
+    @Test
+    void benchTakesTheFmaPeakGivenOrNone() {
+        String spec = Cli.spec("cli/src/test/resources/fixtures/p01_rnn_tanh_l1_m2o_ce.rnn");
+        Cli given = Cli.run("bench", spec, "--warmup", "0", "--seconds", "0.2", "--fma-peak", "150");
+        assertEquals(0, given.exit(), given.toString());
+        assertTrue(given.out().contains("; FMA peak 150 GFLOP/s per core (given)"), given.out());
+        assertTrue(Pattern.compile("(?m)^train: .*, [0-9]+ % of the core's peak").matcher(given.out()).find(), given.out());
+        Cli none = Cli.run("bench", spec, "--warmup", "0", "--seconds", "0.2", "--fma-peak", "none");
+        assertEquals(0, none.exit(), none.toString());
+        assertTrue(Pattern.compile("(?m)^cpu: [^;]+$").matcher(none.out()).find(), none.out());
+        assertFalse(none.out().contains("peak"), none.out());
+        for (String bad : List.of("fast", "0", "-3", "NaN", "Infinity")) {
+            Cli r = Cli.run("bench", spec, "--fma-peak", bad);
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().contains("--fma-peak takes auto, none or one core's peak in GFLOP/s (a number above 0), not '"
+                    + bad + "'"), r.err());
+        }
+    }
+
+    @Test
+    void ofPeakCountsEveryThreadsCore() {
+        assertEquals(", 50 % of the core's peak", BenchCommand.ofPeak(100, 200, 1));
+        assertEquals(", 25 % of 2 cores' peak", BenchCommand.ofPeak(100, 200, 2));
+        assertEquals("", BenchCommand.ofPeak(100, -1, 1));
     }
 
     @Test
