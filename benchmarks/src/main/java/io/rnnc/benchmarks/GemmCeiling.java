@@ -4,6 +4,8 @@ import io.rnnc.runtime.kernel.Gemm;
 import io.rnnc.runtime.kernel.PackedFloatMatrix;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@code fma}: 20 independent FMA chains on registers, no loads (the FMA ceiling C2 reaches)</li>
  *   <li>{@code fmabcast}: the 4×5 kernel's k step with 4 broadcasts of A from an array and B in registers</li>
  *   <li>{@code fmaload}: the 4×5 kernel's k step with B loaded from an L1-resident array and A broadcast</li>
+ *   <li>{@code fmaloadbuf}: the same with B in a direct buffer whose start is 64-byte aligned, plus {@code --offset}
+ *   floats: 0 puts every vector of B on a cache line of its own, 4 splits each across two (a float[]'s data
+ *   starts wherever the heap put the array, 16 bytes past an 8-byte boundary)</li>
  * </ul>
  * {@code --m}, {@code --k}, {@code --n} override the shape; {@code --offset F} starts the fmaload probe's B F floats
  * into its array (with {@code -XX:ObjectAlignmentInBytes=64}, F = 12 puts its vectors on cache-line boundaries). GFLOP/s = 2·m·k·n / time, with the real n (not the
@@ -199,6 +204,25 @@ public final class GemmCeiling {
                     }
                 };
             }
+            case "fmaloadbuf" -> {
+                int kw = 96;
+                float[] a = fill(rnd, 4 * kw);
+                float[] bf = fill(rnd, kw * 5 * S.length());
+                ByteBuffer b = ByteBuffer.allocateDirect(4 * (bf.length + offset) + 64).alignedSlice(64)
+                        .order(ByteOrder.nativeOrder());
+                b.asFloatBuffer().position(offset).put(bf);
+                float[] out = new float[20 * S.length()];
+                int start = 4 * offset;
+                return new Case(product, 2.0 * kw * 20 * S.length()) {
+                    void call() {
+                        fmaLoadBuffer(kw, a, b, start, out);
+                    }
+
+                    float check() {
+                        return out[0];
+                    }
+                };
+            }
             default -> throw new IllegalArgumentException("unknown --product '" + product + "'");
         }
     }
@@ -280,6 +304,34 @@ public final class GemmCeiling {
                 .intoArray(out, 0);
     }
 
+    /** {@link #fmaLoad} with B read from a direct buffer, {@code bStart} bytes in. */
+    static void fmaLoadBuffer(int kw, float[] a, ByteBuffer b, int bStart, float[] out) {
+        int l = S.length();
+        int w = 5 * l * 4;
+        ByteOrder o = ByteOrder.nativeOrder();
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c04 = z, c10 = z, c11 = z, c12 = z, c13 = z, c14 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c24 = z, c30 = z, c31 = z, c32 = z, c33 = z, c34 = z;
+        for (int p = 0, bi = bStart; p < kw; p++, bi += w) {
+            {
+                FloatVector b0 = FloatVector.fromByteBuffer(S, b, bi, o), b1 = FloatVector.fromByteBuffer(S, b, bi + 4 * l, o);
+                FloatVector b2 = FloatVector.fromByteBuffer(S, b, bi + 2 * 4 * l, o), b3 = FloatVector.fromByteBuffer(S, b, bi + 3 * 4 * l, o);
+                FloatVector b4 = FloatVector.fromByteBuffer(S, b, bi + 4 * 4 * l, o);
+                FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03); c04 = a0.fma(b4, c04);
+                FloatVector a1 = FloatVector.broadcast(S, a[p + kw]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13); c14 = a1.fma(b4, c14);
+                FloatVector a2 = FloatVector.broadcast(S, a[p + 2 * kw]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23); c24 = a2.fma(b4, c24);
+                FloatVector a3 = FloatVector.broadcast(S, a[p + 3 * kw]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33); c34 = a3.fma(b4, c34);
+            }
+        }
+        c00.add(c01).add(c02).add(c03).add(c04).add(c10).add(c11).add(c12).add(c13).add(c14)
+                .add(c20).add(c21).add(c22).add(c23).add(c24).add(c30).add(c31).add(c32).add(c33).add(c34)
+                .intoArray(out, 0);
+    }
+
     /** Calls per window and GFLOP/s of each window, after a warm-up of the same length in CPU time. */
     static List<Double> measure(Case c, double warmupSeconds, double windowSeconds, int windows) {
         long warm = (long) (warmupSeconds * 1e9);
@@ -312,8 +364,8 @@ public final class GemmCeiling {
         sorted.sort(null);
         double median = sorted.get(sorted.size() / 2);
         return String.format(Locale.ROOT,
-                "{\"product\": \"%s\", \"cell\": \"%s\", \"kernels\": \"%s\", \"gflops\": %.1f, \"min\": %.1f, "
-                        + "\"max\": %.1f, \"windows\": %d, \"finite\": %s}",
+                "{\"product\": \"%s\", \"cell\": \"%s\", \"kernels\": \"%s\", \"gflops\": %.3f, \"min\": %.3f, "
+                        + "\"max\": %.3f, \"windows\": %d, \"finite\": %s}",
                 c.name, cell, Gemm.implementation(), median, sorted.get(0), sorted.get(sorted.size() - 1),
                 sorted.size(), Float.isFinite(c.check()));
     }
