@@ -196,11 +196,12 @@ final class VectorGemm implements GemmKernels {
             int cols = Math.min(w, n - col0);
             boolean direct = roomy || cols == w;
             // With A read transposed (a weight gradient's hᵀ or Xᵀ: a tile's four elements of each k come from a
-            // new row of A), k runs in blocks whose slice of the panel stays in L1 (see kBlocks). A block after
-            // the first adds to the sums the previous one stored, so every element of C gets the same fused
-            // multiply-adds in the same order as without blocks: the bits do not change. A read along its rows
-            // streams well over the whole k, and blocking it measured no faster (or slower, for tall A).
-            int blocks = m == 1 || as == 1 ? 1 : kBlocks(k, w);
+            // new row of A), or a short A (a step's recurrent products: every row tile re-reads the whole panel),
+            // k runs in blocks whose slice of the panel stays in L1 (see kBlocks). A block after the first adds
+            // to the sums the previous one stored, so every element of C gets the same fused multiply-adds in
+            // the same order as without blocks: the bits do not change. A tall A read along its rows streams
+            // well over the whole k, and blocking it measured no faster (or slower).
+            int blocks = m == 1 || (as == 1 && m > SHORT_M) ? 1 : kBlocks(k, w);
             for (int kb = 0; kb < blocks; kb++) {
                 int k0 = (int) ((long) k * kb / blocks);
                 int kc = (int) ((long) k * (kb + 1) / blocks) - k0;
@@ -259,6 +260,14 @@ final class VectorGemm implements GemmKernels {
      * (the kernels as before, for A/B measurements); N sets the budget in floats.
      */
     static final int K_BLOCK_FLOATS = Integer.getInteger("rnnc.gemm.kblock", 8192);
+
+    /**
+     * Rows of an A read along its rows up to which k is blocked too: a step's recurrent products (a chunk of 32
+     * rows) re-read a panel of k = G rows (400 × 64 floats for the LSTM's dGates·W_hh, 100 KB) once per row
+     * tile, from L2 when unblocked (LSTM dGates·W_hh: 84 → 97 GFLOP/s blocked). {@code -Drnnc.gemm.shortm=0}
+     * turns this off (for A/B runs).
+     */
+    static final int SHORT_M = Integer.getInteger("rnnc.gemm.shortm", 64);
 
     static int kBlocks(int k, int w) {
         if (K_BLOCK_FLOATS <= 0 || (long) k * w <= K_BLOCK_FLOATS) {

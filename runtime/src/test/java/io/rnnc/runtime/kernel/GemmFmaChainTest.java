@@ -118,6 +118,35 @@ class GemmFmaChainTest {
 
     @ParameterizedTest
     @MethodSource("impls")
+    void shortProductsOnALongPackedBAreStillTheFmaChain(GemmKernels impl) {
+        // a step's backward recurrence, dGates·W_hh: a chunk's few rows (tail rows too) against a packed B of k = G
+        // rows, cut into uneven k blocks
+        Random rnd = new Random(107);
+        for (int n : new int[] {100, 400}) {
+            int k = 300 + rnd.nextInt(500);
+            float[] b = GemmTest.random(rnd, k * n);
+            PackedFloatMatrix pb = PackedFloatMatrix.allocate(k, n, impl.packedLayout());
+            pb.pack(false, b, 0, n);
+            for (int m : new int[] {4, 13, 32, 64}) {
+                for (int variant = 0; variant < 4; variant++) {
+                    boolean acc = (variant & 1) != 0;
+                    boolean padded = (variant & 2) != 0;
+                    int lda = k + 5;
+                    int ldc = padded ? Gemm.padded(n) : n;
+                    float[] a = GemmTest.random(rnd, m * lda);
+                    float[] c0 = cWithSentinels(rnd, m, n, 0, ldc);
+                    float[] c = c0.clone();
+                    impl.sgemmPacked(m, a, 0, lda, pb, acc, c, 0, ldc, padded);
+                    String what = impl.name() + " long packed m=" + m + " n=" + n + " k=" + k + " acc=" + acc
+                            + " padded=" + padded;
+                    checkChain(what, false, false, m, n, k, a, lda, b, n, acc, c0, c, 0, ldc, padded);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("impls")
     void aRowAloneGetsTheBitsItGetsInABatch(GemmKernels impl) {
         // batch 1 into a padded row takes the matrix-vector path (one-row kernels), a batch the 4-row ones
         Random rnd = new Random(102);
