@@ -269,6 +269,7 @@ public final class CodeGenerator {
         String prec = num.isFloat() ? "float" : "double";
         field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
         field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
+        List<Buffer> scratch = plan.buffers().stream().filter(this::scratch).toList();
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
                 case INT -> "int";
@@ -280,8 +281,13 @@ public final class CodeGenerator {
                 case DOUBLE -> TypeName.get(double[].class);
                 case ELEMENT -> num.array();
             };
-            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
+            boolean scratchBuffer = scratch.contains(b);
+            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE)
+                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? scratchBuffer ? " (scratch: see scratchBuffers())" : ""
+                            : " (chunk 0 only)");
+            if (!scratchBuffer) {
+                f.addModifiers(Modifier.FINAL);
+            }
             if (b.perChunk()) {
                 // sized for the chunk's rows: the layouts are [.., n, ..] over the rows a step runs, n <= rows
                 k.addStatement("this.$L = new $L[$L]", b.name(), elem, CHUNK_ROWS.matcher(b.size().code().toString()).replaceAll("chunkRows"));
@@ -290,6 +296,7 @@ public final class CodeGenerator {
             }
             type.addField(f.build());
         }
+        scratchMethods(scratch);
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.directions()) {
@@ -362,6 +369,46 @@ public final class CodeGenerator {
     }
 
     /** A hook of {@link ChunkedModel}: {@code @Override protected}. */
+    /**
+     * A chunk's buffer that a step writes before it reads it and that nothing reads after the step: every
+     * per-chunk activation array except the states (their last slot is the final state {@code chunkFinalStates}
+     * reads, and the first the state a step starts from) and the head's logits ({@code chunkLogits}) and their
+     * gradient. On one thread the chunks of a step share chunk 0's (ChunkedModel.useScratchBuffers).
+     */
+    private boolean scratch(Buffer b) {
+        if (!b.perChunk() || b.kind() != Buffer.Kind.ELEMENT || b.name().equals("logits") || b.name().equals("dLogits")) {
+            return false;
+        }
+        for (StackPlan s : plan.stacks()) {
+            for (LayerPlan lp : s.directions()) {
+                for (CellState st : lp.cell().states()) {
+                    if (lp.buf(st.stem()).equals(b.name())) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** scratchBuffers() and useScratchBuffers(): the chunk's scratch arrays, and pointing its fields at another set. */
+    private void scratchMethods(List<Buffer> scratch) {
+        if (scratch.isEmpty()) {
+            return;
+        }
+        type.addMethod(hook("scratchBuffers", Object[].class)
+                .addJavadoc("This chunk's own scratch arrays, in the order useScratchBuffers() takes them.\n")
+                .addStatement("return new Object[] {$L}", scratch.stream().map(Buffer::name).collect(Collectors.joining(", ")))
+                .build());
+        MethodSpec.Builder use = hook("useScratchBuffers", void.class).addParameter(Object[].class, "buffers")
+                .addJavadoc("Runs this chunk's next step on {@code buffers}: its own, or chunk 0's on one thread.\n");
+        String elem = num.t() + "[]";
+        for (int i = 0; i < scratch.size(); i++) {
+            use.addStatement("$L = ($L) buffers[$L]", scratch.get(i).name(), elem, i);
+        }
+        type.addMethod(use.build());
+    }
+
     static MethodSpec.Builder hook(String name, Class<?> returns) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .returns(returns);
