@@ -269,7 +269,7 @@ public final class CodeGenerator {
         String prec = num.isFloat() ? "float" : "double";
         field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
         field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
-        List<Buffer> scratch = plan.buffers().stream().filter(this::scratch).toList();
+        List<Buffer> scratch = plan.buffers().stream().filter(CodeGenerator::scratch).toList();
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
                 case INT -> "int";
@@ -297,6 +297,7 @@ public final class CodeGenerator {
             type.addField(f.build());
         }
         scratchMethods(scratch);
+        finalStateFields();
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.directions()) {
@@ -371,24 +372,32 @@ public final class CodeGenerator {
     /** A hook of {@link ChunkedModel}: {@code @Override protected}. */
     /**
      * A chunk's buffer that a step writes before it reads it and that nothing reads after the step: every
-     * per-chunk activation array except the states (their last slot is the final state {@code chunkFinalStates}
-     * reads, and the first the state a step starts from) and the head's logits ({@code chunkLogits}) and their
-     * gradient. On one thread the chunks of a step share chunk 0's (ChunkedModel.useScratchBuffers).
+     * per-chunk activation array but the head's logits ({@code chunkLogits}) and their gradient. The states count:
+     * a step starts by writing slot 0, and what {@code chunkFinalStates} reads afterwards is a copy of the final
+     * slot ({@link #finalState}). On one thread the chunks of a step share chunk 0's (ChunkedModel.useScratchBuffers).
      */
-    private boolean scratch(Buffer b) {
-        if (!b.perChunk() || b.kind() != Buffer.Kind.ELEMENT || b.name().equals("logits") || b.name().equals("dLogits")) {
-            return false;
-        }
-        for (StackPlan s : plan.stacks()) {
-            for (LayerPlan lp : s.directions()) {
-                for (CellState st : lp.cell().states()) {
-                    if (lp.buf(st.stem()).equals(b.name())) {
-                        return false;
-                    }
-                }
+    private static boolean scratch(Buffer b) {
+        return b.perChunk() && b.kind() == Buffer.Kind.ELEMENT && !b.name().equals("logits") && !b.name().equals("dLogits");
+    }
+
+    /**
+     * The field holding a copy of a state's final slot ({@code [n, H]}, block rows in the chunk's order) for the
+     * top stack's direction {@code lp}: the state buffers are scratch, and chunkFinalStates reads after the step.
+     */
+    static String finalState(LayerPlan lp, CellState st) {
+        String b = lp.buf(st.stem());
+        return "final" + Character.toUpperCase(b.charAt(0)) + b.substring(1);
+    }
+
+    /** The final-state copies' fields (see {@link #finalState}). */
+    private void finalStateFields() {
+        for (LayerPlan lp : plan.stack().directions()) {
+            for (CellState st : lp.cell().states()) {
+                field(num.array(), finalState(lp, st), "[n, " + lp.h() + "] this chunk's final " + lp.buf(st.stem())
+                        + " (its slot " + (lp.reverse() ? "0" : plan.stack().steps()) + "), kept past the step",
+                        "new $L[chunkRows * $L]", num.t(), lp.h());
             }
         }
-        return true;
     }
 
     /** scratchBuffers() and useScratchBuffers(): the chunk's scratch arrays, and pointing its fields at another set. */
@@ -617,6 +626,13 @@ public final class CodeGenerator {
             }
         }
         f.addStatement("headForward(n)");
+        f.addComment("the final states, kept for chunkFinalStates: the state buffers are scratch (shared by the chunks on one thread)");
+        for (LayerPlan lp : plan.stack().directions()) {
+            String slot = lp.reverse() ? "0" : plan.stack().steps() + " * n * " + lp.h();
+            for (CellState st : lp.cell().states()) {
+                f.addStatement("System.arraycopy($L, $L, $L, 0, n * $L)", lp.buf(st.stem()), slot, finalState(lp, st), lp.h());
+            }
+        }
         if (plan.stateApi()) {
             f.beginControlFlow("if (start != null)");
             stateRows(f, false);
