@@ -28,7 +28,9 @@ import java.util.function.IntConsumer;
  * subclass shares (packed weights) and own their activations, gradients and a {@link Batch} for their
  * rows. Chunks run on any thread of a {@link WorkerPool}; each writes only its own buffers, its loss share
  * is added and its gradients are summed into chunk 0's in chunk order, so results are the same bits on any
- * thread count. After warm-up a step allocates nothing.
+ * thread count. On one thread the chunks run one after another on chunk 0's scratch buffers
+ * ({@link #useScratchBuffers}), so a step cycles through one chunk's activations whatever the batch. After
+ * warm-up a step allocates nothing.
  *
  * <p><b>Sharing weights.</b> {@link #sharingWeights()} makes another root of the same class, with its own
  * chunks, activation buffers, step state and thread setting, that reads this model's parameters and packed
