@@ -57,10 +57,9 @@ final class GruCell extends Cell {
         rows(c, s, true);
         c.addStatement("int ra = $L", Step.plus(s.base("rec"), "r * " + s.gs()));
         c.addStatement("$T.gruGates($L, ra, $L, ga, $L)", CELLS, rec, gates, s.h());
-        c.addStatement("$T.gruCandidate($L, ra + 2 * $L, w, $L + 2 * $L, $L, $L, $L, ga, $L)", CELLS, rec, s.h(),
-                s.bHh(), s.h(), s.array("hn"), Step.plus(s.base("hn"), "hr"), gates, s.h());
-        c.addStatement("$T.gruCell($L, ga, $L, $L, $L, $L)", CELLS, gates, s.array("h"), Step.plus(s.base("h"), "hr"),
-                Step.plus(s.nextBase("h"), "hr"), s.h());
+        c.addStatement("$T.gruCandidateCell($L, ra + 2 * $L, w, $L + 2 * $L, $L, $L, $L, ga, $L, $L, $L, $L)", CELLS, rec,
+                s.h(), s.bHh(), s.h(), s.array("hn"), Step.plus(s.base("hn"), "hr"), gates, s.array("h"),
+                Step.plus(s.base("h"), "hr"), Step.plus(s.nextBase("h"), "hr"), s.h());
         c.endControlFlow();
     }
 

@@ -269,6 +269,7 @@ public final class CodeGenerator {
         String prec = num.isFloat() ? "float" : "double";
         field(num.array(), "w", "Parameters, flat, PyTorch layout (shared by the chunks).", prec + "Parameters()");
         field(num.array(), "dw", "This chunk's d loss / d parameters, same layout.", prec + "Gradients()");
+        List<Buffer> scratch = plan.buffers().stream().filter(CodeGenerator::scratch).toList();
         for (Buffer b : plan.buffers()) {
             String elem = switch (b.kind()) {
                 case INT -> "int";
@@ -280,8 +281,13 @@ public final class CodeGenerator {
                 case DOUBLE -> TypeName.get(double[].class);
                 case ELEMENT -> num.array();
             };
-            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE, Modifier.FINAL)
-                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? "" : " (chunk 0 only)");
+            boolean scratchBuffer = scratch.contains(b);
+            FieldSpec.Builder f = FieldSpec.builder(t, b.name(), Modifier.PRIVATE)
+                    .addJavadoc("$L$L\n", b.shape(), b.perChunk() ? scratchBuffer ? " (scratch: see scratchBuffers())" : ""
+                            : " (chunk 0 only)");
+            if (!scratchBuffer) {
+                f.addModifiers(Modifier.FINAL);
+            }
             if (b.perChunk()) {
                 // sized for the chunk's rows: the layouts are [.., n, ..] over the rows a step runs, n <= rows
                 k.addStatement("this.$L = new $L[$L]", b.name(), elem, CHUNK_ROWS.matcher(b.size().code().toString()).replaceAll("chunkRows"));
@@ -290,6 +296,8 @@ public final class CodeGenerator {
             }
             type.addField(f.build());
         }
+        scratchMethods(scratch);
+        finalStateFields();
         if (num.isFloat()) {
             for (StackPlan s : plan.stacks()) {
                 for (LayerPlan lp : s.directions()) {
@@ -362,6 +370,54 @@ public final class CodeGenerator {
     }
 
     /** A hook of {@link ChunkedModel}: {@code @Override protected}. */
+    /**
+     * A chunk's buffer that a step writes before it reads it and that nothing reads after the step: every
+     * per-chunk activation array but the head's logits ({@code chunkLogits}) and their gradient. The states count:
+     * a step starts by writing slot 0, and what {@code chunkFinalStates} reads afterwards is a copy of the final
+     * slot ({@link #finalState}). On one thread the chunks of a step share chunk 0's (ChunkedModel.useScratchBuffers).
+     */
+    private static boolean scratch(Buffer b) {
+        return b.perChunk() && b.kind() == Buffer.Kind.ELEMENT && !b.name().equals("logits") && !b.name().equals("dLogits");
+    }
+
+    /**
+     * The field holding a copy of a state's final slot ({@code [n, H]}, block rows in the chunk's order) for the
+     * top stack's direction {@code lp}: the state buffers are scratch, and chunkFinalStates reads after the step.
+     */
+    static String finalState(LayerPlan lp, CellState st) {
+        String b = lp.buf(st.stem());
+        return "final" + Character.toUpperCase(b.charAt(0)) + b.substring(1);
+    }
+
+    /** The final-state copies' fields (see {@link #finalState}). */
+    private void finalStateFields() {
+        for (LayerPlan lp : plan.stack().directions()) {
+            for (CellState st : lp.cell().states()) {
+                field(num.array(), finalState(lp, st), "[n, " + lp.h() + "] this chunk's final " + lp.buf(st.stem())
+                        + " (its slot " + (lp.reverse() ? "0" : plan.stack().steps()) + "), kept past the step",
+                        "new $L[chunkRows * $L]", num.t(), lp.h());
+            }
+        }
+    }
+
+    /** scratchBuffers() and useScratchBuffers(): the chunk's scratch arrays, and pointing its fields at another set. */
+    private void scratchMethods(List<Buffer> scratch) {
+        if (scratch.isEmpty()) {
+            return;
+        }
+        type.addMethod(hook("scratchBuffers", Object[].class)
+                .addJavadoc("This chunk's own scratch arrays, in the order useScratchBuffers() takes them.\n")
+                .addStatement("return new Object[] {$L}", scratch.stream().map(Buffer::name).collect(Collectors.joining(", ")))
+                .build());
+        MethodSpec.Builder use = hook("useScratchBuffers", void.class).addParameter(Object[].class, "buffers")
+                .addJavadoc("Runs this chunk's next step on {@code buffers}: its own, or chunk 0's on one thread.\n");
+        String elem = num.t() + "[]";
+        for (int i = 0; i < scratch.size(); i++) {
+            use.addStatement("$L = ($L) buffers[$L]", scratch.get(i).name(), elem, i);
+        }
+        type.addMethod(use.build());
+    }
+
     static MethodSpec.Builder hook(String name, Class<?> returns) {
         return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .returns(returns);
@@ -570,6 +626,13 @@ public final class CodeGenerator {
             }
         }
         f.addStatement("headForward(n)");
+        f.addComment("the final states, kept for chunkFinalStates: the state buffers are scratch (shared by the chunks on one thread)");
+        for (LayerPlan lp : plan.stack().directions()) {
+            String slot = lp.reverse() ? "0" : plan.stack().steps() + " * n * " + lp.h();
+            for (CellState st : lp.cell().states()) {
+                f.addStatement("System.arraycopy($L, $L, $L, 0, n * $L)", lp.buf(st.stem()), slot, finalState(lp, st), lp.h());
+            }
+        }
         if (plan.stateApi()) {
             f.beginControlFlow("if (start != null)");
             stateRows(f, false);

@@ -263,13 +263,11 @@ final class HeadEmitter {
         List<LayerPlan> dirs = stack.directions();
         for (LayerPlan lp : dirs) {
             String H = lp.h();
-            // a reverse direction's final state is the one after step 0 (slot 0)
-            String slot = lp.reverse() ? "k" : "$L * n + k".replace("$L", stack.steps());
             s.beginControlFlow("for (int j = 0; j < $L; j++)", H);
-            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("h"), slot, H);
+            s.addStatement("hOut[off + (row0 + b) * $L + j] = $L[k * $L + j]", H, finalName(lp, "h"), H);
             if (lp.has("c")) {
                 s.beginControlFlow("if (cOut != null)");
-                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[($L) * $L + j]", H, lp.buf("c"), slot, H);
+                s.addStatement("cOut[off + (row0 + b) * $L + j] = $L[k * $L + j]", H, finalName(lp, "c"), H);
                 s.endControlFlow();
             }
             s.endControlFlow();
@@ -278,6 +276,12 @@ final class HeadEmitter {
             }
         }
         s.endControlFlow();
+    }
+
+    /** The field of the copy of {@code lp}'s final {@code stem} state (forwardPass keeps it). */
+    private static String finalName(LayerPlan lp, String stem) {
+        return lp.cell().states().stream().filter(st -> st.stem().equals(stem)).findFirst()
+                .map(st -> CodeGenerator.finalState(lp, st)).orElseThrow();
     }
 
     /** Emits {@code double max}: the largest logit of the row at {@code buf[off .. off + O)}, for a stable softmax. */
@@ -349,12 +353,11 @@ final class HeadEmitter {
             s.addStatement("int off = 0");
             List<LayerPlan> dirs = stack.directions();
             for (LayerPlan lp : dirs) {
-                String slot = lp.reverse() ? "0" : stack.steps() + " * n * " + lp.h();
                 s.beginControlFlow("for (int k = 0; k < n * $L; k++)", lp.h());
-                s.addStatement("hOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("h"), slot);
+                s.addStatement("hOut[off + row0 * $L + k] = $L[k]", lp.h(), finalName(lp, "h"));
                 if (lp.has("c")) {
                     s.beginControlFlow("if (cOut != null)");
-                    s.addStatement("cOut[off + row0 * $L + k] = $L[$L + k]", lp.h(), lp.buf("c"), slot);
+                    s.addStatement("cOut[off + row0 * $L + k] = $L[k]", lp.h(), finalName(lp, "c"));
                     s.endControlFlow();
                 }
                 s.endControlFlow();

@@ -74,6 +74,19 @@ class ArrayOps {
         }
     }
 
+    /** GRU r and z: {@code gates[ga..+n) = sigmoid(gates + rec[ra..+n))} in place ({@code n} = 2H). */
+    void gruGates(float[] rec, int ra, float[] gates, int ga, int n) {
+        addTo(rec, ra, gates, ga, n);
+        sigmoid(gates, ga, gates, ga, n);
+    }
+
+    /** {@link #gruCandidate} then {@link #gruCell}, the GRU step after its r and z gates. */
+    void gruCandidateCell(float[] rec, int recOff, float[] b, int bOff, float[] hn, int hnOff, float[] gates, int ga,
+            float[] h, int hPrev, int hNext, int n) {
+        gruCandidate(rec, recOff, b, bOff, hn, hnOff, gates, ga, n);
+        gruCell(gates, ga, h, hPrev, hNext, n);
+    }
+
     void gruCell(float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
         for (int j = 0; j < n; j++) {
             float z = gates[ga + n + j];

@@ -73,6 +73,15 @@ public final class Cells {
     }
 
     /**
+     * {@link #gruCandidate} then {@link #gruCell} (hn stored, the n block activated in place, h_t written), in one
+     * pass on the Vector API: the GRU step after its r and z gates, as generated code calls it.
+     */
+    public static void gruCandidateCell(float[] rec, int recOff, float[] b, int bOff, float[] hn, int hnOff,
+            float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
+        OPS.gruCandidateCell(rec, recOff, b, bOff, hn, hnOff, gates, ga, h, hPrev, hNext, n);
+    }
+
+    /**
      * GRU update: {@code n = tanh(n block)} in place, {@code h[hNext + j] = (1 - z)·n + z·h[hPrev + j]}.
      */
     public static void gruCell(float[] gates, int ga, float[] h, int hPrev, int hNext, int n) {
@@ -134,8 +143,7 @@ public final class Cells {
      * recurrent side (h·W_h[rz]^T + b_h[rz] folded into the input side's bias rows).
      */
     public static void gruGates(float[] rec, int ra, float[] gates, int ga, int n) {
-        OPS.addTo(rec, ra, gates, ga, 2 * n);
-        OPS.sigmoid(gates, ga, gates, ga, 2 * n);
+        OPS.gruGates(rec, ra, gates, ga, 2 * n);
     }
 
     // ---- float64: exact activations (Math.tanh, Math.exp), plain loops
@@ -202,6 +210,13 @@ public final class Cells {
             hn[hnOff + j] = v;
             gates[ga + 2 * n + j] += gates[ga + j] * v;
         }
+    }
+
+    /** See {@link #gruCandidateCell(float[], int, float[], int, float[], int, float[], int, float[], int, int, int)}. */
+    public static void gruCandidateCell(double[] rec, int recOff, double[] b, int bOff, double[] hn, int hnOff,
+            double[] gates, int ga, double[] h, int hPrev, int hNext, int n) {
+        gruCandidate(rec, recOff, b, bOff, hn, hnOff, gates, ga, n);
+        gruCell(gates, ga, h, hPrev, hNext, n);
     }
 
     /** See {@link #gruCell(float[], int, float[], int, int, int)}. */

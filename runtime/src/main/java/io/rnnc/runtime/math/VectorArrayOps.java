@@ -216,6 +216,61 @@ final class VectorArrayOps extends ArrayOps {
     }
 
     /**
+     * The add and the sigmoid of {@link ArrayOps#gruGates} in one pass (the same operations: the same bits).
+     * The gates are read and written (preloaded for the last vector); {@code rec} must not overlap them.
+     */
+    @Override
+    void gruGates(float[] rec, int ra, float[] gates, int ga, int n) {
+        int last = n - S.length();
+        if (last < 0) {
+            super.gruGates(rec, ra, gates, ga, n);
+            return;
+        }
+        FloatVector gl = FloatVector.fromArray(S, gates, ga + last);
+        for (int i = 0;; i = Math.min(i + S.length(), last)) {
+            boolean end = i == last;
+            FloatVector g = end ? gl : FloatVector.fromArray(S, gates, ga + i);
+            FloatVector x = g.add(FloatVector.fromArray(S, rec, ra + i));
+            tanh(x.mul(0.5f)).fma(0.5f, 0.5f).intoArray(gates, ga + i);
+            if (end) {
+                break;
+            }
+        }
+    }
+
+    /**
+     * {@link #gruCandidate} and {@link #gruCell} in one pass, the candidate's pre-activation kept in a register
+     * instead of stored and reloaded (the same operations: the same bits). The n block is read and written and
+     * {@code h[hNext..]} may be {@code h[hPrev..]} (both preloaded for the last vector); {@code hn} must not
+     * overlap {@code rec}, {@code b} or the gates, and {@code h} must not overlap the gates.
+     */
+    @Override
+    void gruCandidateCell(float[] rec, int recOff, float[] b, int bOff, float[] hn, int hnOff, float[] gates, int ga,
+            float[] h, int hPrev, int hNext, int n) {
+        int last = n - S.length();
+        if (last < 0) {
+            super.gruCandidateCell(rec, recOff, b, bOff, hn, hnOff, gates, ga, h, hPrev, hNext, n);
+            return;
+        }
+        FloatVector nl = FloatVector.fromArray(S, gates, ga + 2 * n + last);
+        FloatVector hl = FloatVector.fromArray(S, h, hPrev + last);
+        for (int j = 0;; j = Math.min(j + S.length(), last)) {
+            boolean end = j == last;
+            FloatVector v = FloatVector.fromArray(S, rec, recOff + j).add(FloatVector.fromArray(S, b, bOff + j));
+            v.intoArray(hn, hnOff + j);
+            FloatVector pre = end ? nl : FloatVector.fromArray(S, gates, ga + 2 * n + j);
+            FloatVector nn = tanh(pre.add(FloatVector.fromArray(S, gates, ga + j).mul(v)));
+            nn.intoArray(gates, ga + 2 * n + j);
+            FloatVector z = FloatVector.fromArray(S, gates, ga + n + j);
+            FloatVector hp = end ? hl : FloatVector.fromArray(S, h, hPrev + j);
+            FloatVector.broadcast(S, 1f).sub(z).mul(nn).add(z.mul(hp)).intoArray(h, hNext + j);
+            if (end) {
+                break;
+            }
+        }
+    }
+
+    /**
      * {@code dG[dgOff..]} may be {@code gates[ga..]} (the gradients replace the gates in place, as generated
      * code calls it) and {@code dcNext} is read and written: these are preloaded for the last vector.
      * {@code dh}, {@code dhNext}, {@code tc} and {@code c} must not overlap any output.

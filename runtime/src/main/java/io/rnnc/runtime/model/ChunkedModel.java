@@ -28,7 +28,9 @@ import java.util.function.IntConsumer;
  * subclass shares (packed weights) and own their activations, gradients and a {@link Batch} for their
  * rows. Chunks run on any thread of a {@link WorkerPool}; each writes only its own buffers, its loss share
  * is added and its gradients are summed into chunk 0's in chunk order, so results are the same bits on any
- * thread count. After warm-up a step allocates nothing.
+ * thread count. On one thread the chunks run one after another on chunk 0's scratch buffers
+ * ({@link #useScratchBuffers}), so a step cycles through one chunk's activations whatever the batch. After
+ * warm-up a step allocates nothing.
  *
  * <p><b>Sharing weights.</b> {@link #sharingWeights()} makes another root of the same class, with its own
  * chunks, activation buffers, step state and thread setting, that reads this model's parameters and packed
@@ -140,6 +142,11 @@ public abstract class ChunkedModel implements RnnModel {
     private Batch stepBatch;
     /** FORWARD, EVALUATE or TRAIN (root). */
     private int stepMode;
+    /**
+     * This chunk's own scratch buffers, as {@link #scratchBuffers()} gave them once all chunks existed (null in a
+     * class without scratch buffers); the chunk's fields may point at another chunk's while it runs on one thread.
+     */
+    private Object[] ownScratch;
     /** Threads that run chunks; null until a step needs more than one. */
     private WorkerPool pool;
     private int threads = 1;
@@ -238,6 +245,9 @@ public abstract class ChunkedModel implements RnnModel {
         for (int c = 1; c < usedChunks(); c++) {
             chunks[c] = newChunk();
         }
+        for (int c = 0; c < usedChunks(); c++) {
+            chunks[c].ownScratch = chunks[c].scratchBuffers();
+        }
         if (!readOnly) {
             initialize(settings.seed());
         }
@@ -334,6 +344,25 @@ public abstract class ChunkedModel implements RnnModel {
     protected ChunkedModel newSibling(int rows) {
         throw new UnsupportedOperationException("model " + info.name() + " was generated without the constructor that shares "
                 + "weights: regenerate it with this rnnc");
+    }
+
+    /**
+     * This chunk's scratch buffers: the arrays a step writes before it reads them and nothing reads after the
+     * step (gate blocks, per-step cell buffers, gradients through the recurrence, inputs), as opposed to what
+     * outlives a step (the states, whose last slot {@link #chunkFinalStates} reads, the logits, the gradients).
+     * The default: none (null).
+     */
+    protected Object[] scratchBuffers() {
+        return null;
+    }
+
+    /**
+     * Points this chunk's scratch buffer fields at {@code buffers} ({@link #scratchBuffers()} of this or another
+     * chunk of the same root). On one thread every chunk of a step runs on chunk 0's, so a step cycles through one
+     * chunk's activations rather than one per chunk (a batch of 256 in 32-row chunks would otherwise stream eight
+     * chunks' worth, several times L2, through the caches every step). The default: nothing to do.
+     */
+    protected void useScratchBuffers(Object[] buffers) {
     }
 
     /** Copies (and checks) the inputs of the batch's first n rows into this chunk's input buffers. */
@@ -564,7 +593,8 @@ public abstract class ChunkedModel implements RnnModel {
             }
             if (threads == 1 || k == 1) {
                 for (int c = 0; c < k; c++) {
-                    runChunk(c);
+                    // One after another: all on chunk 0's scratch buffers, which stay in cache from chunk to chunk
+                    runChunk(c, chunks[0].ownScratch);
                 }
             } else {
                 pool.run(k, chunkTask);
@@ -575,8 +605,16 @@ public abstract class ChunkedModel implements RnnModel {
         return k;
     }
 
+    /** Chunk c on a thread of the pool: on its own scratch buffers, as the chunks run at once. */
     private void runChunk(int c) {
+        runChunk(c, chunks[c].ownScratch);
+    }
+
+    private void runChunk(int c, Object[] scratch) {
         int row0 = c * chunkRows;
+        if (scratch != null) {
+            chunks[c].useScratchBuffers(scratch);
+        }
         chunks[c].chunkStep(stepBatch, row0, Math.min(chunkRows, batchRows - row0), batchRows,
                 stepBatch.validPositions(0, batchRows), stepBatch.validTargetPositions(0, batchRows), stepMode);
     }

@@ -370,6 +370,53 @@ class CellsTest {
     }
 
     @Test
+    void gruFusedForwardMatchesItsParts() throws ReflectiveOperationException {
+        // the one-pass forms give the bits of the passes they replace, in each form, with generated code's aliasing
+        for (ArrayOps ops : ActivationsTest.arrayOps()) {
+            for (int n : TAIL_WIDTHS) {
+                Random rnd = new Random(41L * n);
+                float[] gates = random(rnd, OFF + 3 * n + PAD, 3);
+                float[] rec = random(rnd, 1 + 3 * n + PAD, 2);
+                float[] b = random(rnd, 2 + n + PAD, 1);
+                float[] h = random(rnd, OFF + 2 * n + PAD, 1);
+                float[] g1 = gates.clone();
+                float[] h1 = h.clone();
+                float[] hn1 = new float[OFF + n + PAD];
+                ops.addTo(rec, 1, g1, OFF, 2 * n);
+                ops.sigmoid(g1, OFF, g1, OFF, 2 * n);
+                ops.gruCandidate(rec, 1 + 2 * n, b, 2, hn1, OFF, g1, OFF, n);
+                ops.gruCell(g1, OFF, h1, OFF, OFF + n, n);
+                float[] g2 = gates.clone();
+                float[] h2 = h.clone();
+                float[] hn2 = new float[OFF + n + PAD];
+                ops.gruGates(rec, 1, g2, OFF, 2 * n);
+                ops.gruCandidateCell(rec, 1 + 2 * n, b, 2, hn2, OFF, g2, OFF, h2, OFF, OFF + n, n);
+                String at = ops.name() + " n=" + n;
+                assertArrayEquals(g1, g2, 0f, "gates " + at);
+                assertArrayEquals(h1, h2, 0f, "h " + at);
+                assertArrayEquals(hn1, hn2, 0f, "hn " + at);
+                // h_t over h_{t-1} (in place)
+                float[] h3 = h.clone();
+                float[] h4 = h.clone();
+                float[] g3 = gates.clone();
+                float[] g4 = gates.clone();
+                ops.gruCandidate(rec, 1 + 2 * n, b, 2, hn1, OFF, g3, OFF, n);
+                ops.gruCell(g3, OFF, h3, OFF, OFF, n);
+                ops.gruCandidateCell(rec, 1 + 2 * n, b, 2, hn2, OFF, g4, OFF, h4, OFF, OFF, n);
+                assertArrayEquals(h3, h4, 0f, "h in place " + at);
+                assertArrayEquals(g3, g4, 0f, "gates, h in place " + at);
+            }
+        }
+    }
+
+    @Test
+    void gruFusedForwardVectorTailsMatchPlain() throws ReflectiveOperationException {
+        agreesWithPlain("gruGates", new int[] {2, 2}, 1e-6f, (ops, a, n) -> ops.gruGates(a[0], 1, a[1], OFF, 2 * n));
+        agreesWithPlain("gruCandidateCell", new int[] {1, 1, 1, 3, 2}, 1e-6f,
+                (ops, a, n) -> ops.gruCandidateCell(a[0], 1, a[1], 2, a[2], OFF, a[3], OFF, a[4], OFF, OFF + n, n));
+    }
+
+    @Test
     void rnnBackwardVectorTailsMatchPlain() throws ReflectiveOperationException {
         // generated: dG is the step's gate block, its own array; bit for bit (plain mul and sub)
         agreesWithPlain("rnnCellBackward tanh", new int[] {1, 1, 1, 1}, 0f,
