@@ -345,6 +345,28 @@ def summarise(args, results, peak):
     return rows
 
 
+def cliffs(rows, factor=1.25):
+    """Lines naming each shape whose ratio or rnnc GFLOP/s lies beyond both neighbours along H (same cell,
+    steps, batch and task) by more than `factor`: a dip or a spike that the trend does not explain."""
+    found = []
+    series = {}
+    for r in rows:
+        if "skipped" not in r:
+            series.setdefault((r["cell"], r["steps"], r["batch"], r["task"]), []).append(r)
+    for (cell, t, b, task), pts in series.items():
+        pts.sort(key=lambda r: r["hidden"])
+        for prev, r, nxt in zip(pts, pts[1:], pts[2:]):
+            for what, get in (("ratio", lambda x: x.get("ratio")), ("GFLOP/s", lambda x: x["rnnc_gflops"])):
+                v, lo, hi = get(r), get(prev), get(nxt)
+                if v is None or lo is None or hi is None:
+                    continue
+                if v * factor < min(lo, hi) or v > factor * max(lo, hi):
+                    kind = "dip" if v < min(lo, hi) else "spike"
+                    found.append(f"{cell} T={t} B={b} {task} H={r['hidden']}: {what} {kind}, "
+                                 f"{lo:.2f} / {v:.2f} / {hi:.2f} at H={prev['hidden']}/{r['hidden']}/{nxt['hidden']}")
+    return found
+
+
 def fmt_rate(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
 
@@ -623,6 +645,9 @@ def main(argv):
              "generate, javac in memory and load, in a fresh JVM. spread: (slowest − fastest window) / median, "
              "rnnc side, worst round. (cold): the rnnc JVM's calls still allocated > 16 KB each after the longest "
              "warm-up (90 s more), i.e. some Vector API kernels were not yet compiled by C2: do not trust that row.")
+    found = cliffs(rows)
+    notes += ("\n\nOff the trend along H (a ratio or GFLOP/s beyond both neighbours by > 1.25×):\n  "
+              + "\n  ".join(found) if found else "\n\nOff the trend along H: nothing (> 1.25× beyond both neighbours).")
     print(text + "\n\n" + notes + f"\nload (1-min average) during the run: {min(loads):.1f}–{max(loads):.1f}")
     with open(os.path.join(out, "table.txt"), "w") as f:
         f.write(header + "\n" + text + "\n\n" + notes + "\n")
