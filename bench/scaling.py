@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -417,6 +418,7 @@ def plot(args, rows, cell, path, title):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         return "matplotlib is not installed (apt-get install python3-matplotlib): no plot"
     measured = [r for r in rows if "skipped" not in r and r["cell"] == cell]
@@ -453,10 +455,11 @@ def plot(args, rows, cell, path, title):
                                                                  if not args.no_pytorch else ""))
         ax_rate.legend(fontsize=7)
         ax_ratio.set_yscale("log", base=2)
+        ax_ratio.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}×"))
         ax_ratio.set_title(f"{cell} {task}: rnnc / {other}")
         ax_ratio.axhline(1.0, color="black", linewidth=0.8)
         ax_ratio.legend(fontsize=7)
-    fig.suptitle(title, fontsize=8)
+    fig.suptitle(textwrap.fill(title, 170), fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
