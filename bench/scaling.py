@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -74,6 +75,10 @@ def parse_args(argv):
     p.add_argument("--fma-peak", default="auto", help="GFLOP/s of one core's FMAs for the fraction of peak: a "
                    "number, 'auto' (compile and run fma_peak.c once) or 'none'")
     p.add_argument("--out", help="results directory (default bench/results/scaling-<date>)")
+    p.add_argument("--resume", metavar="DIR", help="continue a stopped run in DIR (its shapes.jsonl): shapes "
+                   "already measured there are not measured again; the table covers both")
+    p.add_argument("--merge", metavar="DIR,...", help="measure nothing: one table and plot from the shapes.jsonl "
+                   "of several runs (same layers, tasks, clock and sides), written to --out")
     p.add_argument("--no-plot", action="store_true", help="skip the PNG")
     p.add_argument("--no-build", action="store_true", help="use benchmarks/target/benchmarks.jar as it is")
     p.add_argument("--classpath", default=JAR, help="rnnc's side: where ScalingRun and its dependencies are "
@@ -304,9 +309,12 @@ def summarise(args, results, peak):
                     if key not in results:
                         continue
                     entry = results[key]
-                    if "skipped" in entry:
-                        rows.append({"cell": cell, "hidden": h, "steps": t, "batch": b, "task": "-",
-                                     "skipped": entry["skipped"]})
+                    if not entry["rounds"]:
+                        why = ("skipped: " + entry["skipped"] if "skipped" in entry else
+                               "failed: " + entry["failed"] if "failed" in entry else None)
+                        if why:
+                            rows.append({"cell": cell, "hidden": h, "steps": t, "batch": b, "task": "-",
+                                         "skipped": why})
                         continue
                     flops = forward_flops(cell, h, t, args.layers)
                     for task in args.tasks:
@@ -338,6 +346,28 @@ def summarise(args, results, peak):
     return rows
 
 
+def cliffs(rows, factor=1.25):
+    """Lines naming each shape whose ratio or rnnc GFLOP/s lies beyond both neighbours along H (same cell,
+    steps, batch and task) by more than `factor`: a dip or a spike that the trend does not explain."""
+    found = []
+    series = {}
+    for r in rows:
+        if "skipped" not in r:
+            series.setdefault((r["cell"], r["steps"], r["batch"], r["task"]), []).append(r)
+    for (cell, t, b, task), pts in series.items():
+        pts.sort(key=lambda r: r["hidden"])
+        for prev, r, nxt in zip(pts, pts[1:], pts[2:]):
+            for what, get in (("ratio", lambda x: x.get("ratio")), ("GFLOP/s", lambda x: x["rnnc_gflops"])):
+                v, lo, hi = get(r), get(prev), get(nxt)
+                if v is None or lo is None or hi is None:
+                    continue
+                if v * factor < min(lo, hi) or v > factor * max(lo, hi):
+                    kind = "dip" if v < min(lo, hi) else "spike"
+                    found.append(f"{cell} T={t} B={b} {task} H={r['hidden']}: {what} {kind}, "
+                                 f"{lo:.2f} / {v:.2f} / {hi:.2f} at H={prev['hidden']}/{r['hidden']}/{nxt['hidden']}")
+    return found
+
+
 def fmt_rate(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
 
@@ -354,7 +384,7 @@ def table(args, rows, markdown):
     body = []
     for r in rows:
         if "skipped" in r:
-            body.append([r["cell"], str(r["hidden"]), str(r["steps"]), str(r["batch"]), "skipped: " + r["skipped"]]
+            body.append([r["cell"], str(r["hidden"]), str(r["steps"]), str(r["batch"]), r["skipped"]]
                         + [""] * (len(head) - 5))
             continue
         cells = [r["cell"], str(r["hidden"]), str(r["steps"]), str(r["batch"]), r["task"]]
@@ -373,55 +403,148 @@ def table(args, rows, markdown):
         lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 5 + ["---:"] * (len(head) - 5)) + "|"]
         lines += ["| " + " | ".join(c for c in row if c != "" or True) + " |" for row in body]
     else:
-        widths = [max(len(h), *(len(row[i]) for row in body if not row[4].startswith("skipped"))) if body else len(h)
-                  for i, h in enumerate(head)]
+        measured = [row for row in body if not row[4].startswith(("skipped", "failed"))]
+        widths = [max(len(h), *(len(row[i]) for row in measured)) if measured else len(h) for i, h in enumerate(head)]
         fmt = lambda row: "  ".join(c.ljust(w) if i < 5 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
         lines = [fmt(head)]
-        lines += ["  ".join(row[:5]) if row[4].startswith("skipped") else fmt(row) for row in body]
+        lines += ["  ".join(row[:5]) if row[4].startswith(("skipped", "failed")) else fmt(row) for row in body]
     return "\n".join(lines)
 
 
-def plot(args, rows, path, title):
+def plot(args, rows, cell, path, title):
+    """One PNG per cell: training above, inference below; samples/s on the left (rnnc solid, PyTorch dashed),
+    rnnc's ratio on the right; one colour per (steps, batch)."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         return "matplotlib is not installed (apt-get install python3-matplotlib): no plot"
-    measured = [r for r in rows if "skipped" not in r]
-    fig, axes = plt.subplots(len(args.cells), 2, figsize=(12, 3.6 * len(args.cells)), squeeze=False)
-    for i, cell in enumerate(args.cells):
+    measured = [r for r in rows if "skipped" not in r and r["cell"] == cell]
+    if not measured:
+        return f"{cell}: nothing measured, no plot"
+    other = "PyTorch" if not args.no_pytorch else "second JDK"
+    fig, axes = plt.subplots(len(args.tasks), 2, figsize=(12, 4.2 * len(args.tasks)), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, task in enumerate(args.tasks):
         ax_rate, ax_ratio = axes[i]
-        for task, marker in (("train", "o"), ("infer", "s")):
-            for t in args.steps:
-                for b in args.batch:
-                    pts = sorted((r["hidden"], r) for r in measured if (r["cell"], r["steps"], r["batch"], r["task"])
-                                 == (cell, t, b, task))
-                    if not pts:
-                        continue
-                    hs = [h for h, _ in pts]
-                    label = f"{task} T={t} B={b}"
-                    line, = ax_rate.plot(hs, [r["samples_per_s"]["rnnc0"] for _, r in pts], marker=marker, label=label)
-                    if not args.no_pytorch:
-                        ax_rate.plot(hs, [r["samples_per_s"]["pytorch"] for _, r in pts], marker=marker,
-                                     linestyle="--", color=line.get_color())
-                    if all("ratio" in r for _, r in pts):
-                        ax_ratio.plot(hs, [r["ratio"] for _, r in pts], marker=marker, color=line.get_color(),
-                                      label=label)
+        for n, (t, b) in enumerate((t, b) for t in args.steps for b in args.batch):
+            pts = sorted((r["hidden"], r) for r in measured if (r["steps"], r["batch"], r["task"]) == (t, b, task))
+            if not pts:
+                continue
+            hs = [h for h, _ in pts]
+            colour, marker = colours[n % len(colours)], "o" if t == min(args.steps) else "^"
+            label = f"T={t} B={b}"
+            ax_rate.plot(hs, [r["samples_per_s"]["rnnc0"] for _, r in pts], marker=marker, color=colour, label=label)
+            if not args.no_pytorch:
+                ax_rate.plot(hs, [r["samples_per_s"]["pytorch"] for _, r in pts], marker=marker, linestyle="--",
+                             color=colour)
+            with_ratio = [(h, r) for h, r in pts if "ratio" in r]
+            if with_ratio:
+                ax_ratio.plot([h for h, _ in with_ratio], [r["ratio"] for _, r in with_ratio], marker=marker,
+                              color=colour, label=label)
         for ax in (ax_rate, ax_ratio):
             ax.set_xscale("log", base=2)
+            ax.set_xticks(args.hidden, [str(h) for h in args.hidden])
             ax.set_xlabel("hidden units")
             ax.grid(True, which="both", alpha=0.3)
         ax_rate.set_yscale("log")
-        ax_rate.set_title(f"{cell}: samples/s (rnnc solid, PyTorch dashed)" if not args.no_pytorch
-                          else f"{cell}: samples/s")
-        ax_ratio.set_title(f"{cell}: rnnc / {'PyTorch' if not args.no_pytorch else 'second JDK'}")
+        per = "CPU-second" if args.clock == "cpu" else "second"
+        ax_rate.set_title(f"{cell} {task}: samples per {per}" + (" (rnnc solid, PyTorch dashed)"
+                                                                 if not args.no_pytorch else ""))
+        ax_rate.legend(fontsize=7)
+        ax_ratio.set_yscale("log", base=2)
+        ax_ratio.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax_ratio.set_title(f"{cell} {task}: rnnc / {other}")
         ax_ratio.axhline(1.0, color="black", linewidth=0.8)
         ax_ratio.legend(fontsize=7)
-    fig.suptitle(title, fontsize=9)
+    fig.suptitle(textwrap.fill(title, 170), fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
     return f"plot: {path}"
+
+
+# ---------------------------------------------------------------- a run's record: resume and merge
+
+# What must agree between a run and its resumption, or between merged runs, for one table to hold them.
+SAME_IN_EVERY_RUN = ("layers", "tasks", "threads", "clock", "java", "no_pytorch")
+
+
+def shape_order(args):
+    """Shorter sequences first (all cells, batches and sizes), so a run cut short is still a whole grid."""
+    return [(c, h, t, b) for t in args.steps for c in args.cells for b in args.batch for h in args.hidden]
+
+
+def record(path, doc):
+    """Appends one shape's outcome (a measured round, a skip or a failure) to shapes.jsonl as it happens."""
+    with open(path, "a") as f:
+        f.write(json.dumps(doc) + "\n")
+
+
+def read_run(directory):
+    """(the run's settings, {shape: {"rounds": [...]} or a "skipped"/"failed" reason}) from its record."""
+    with open(os.path.join(directory, "run.json")) as f:
+        settings = json.load(f)
+    results = {}
+    path = os.path.join(directory, "shapes.jsonl")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                doc = json.loads(line)
+                entry = results.setdefault((doc["cell"], doc["hidden"], doc["steps"], doc["batch"]), {"rounds": []})
+                for outcome in ("skipped", "failed"):
+                    if outcome in doc:
+                        entry[outcome] = doc[outcome]
+                if "round" in doc:
+                    entry["rounds"].append(doc["round"])
+    return settings, results
+
+
+def join_results(into, more):
+    """Adds one run's shapes to another's: rounds accumulate; a measured round outranks a skip or a failure."""
+    for key, entry in more.items():
+        target = into.setdefault(key, {"rounds": []})
+        target["rounds"] += entry["rounds"]
+        for outcome in ("skipped", "failed"):
+            if outcome in entry and not target["rounds"]:
+                target[outcome] = entry[outcome]
+        if target["rounds"]:
+            target.pop("skipped", None)
+            target.pop("failed", None)
+    return into
+
+
+def check_same(settings, args, where):
+    differ = [k for k in SAME_IN_EVERY_RUN if settings["args"].get(k) != getattr(args, k)]
+    if differ:
+        raise SystemExit(f"scaling.py: {where} was run with other " + ", ".join(
+            f"--{k.replace('_', '-')} ({settings['args'].get(k)!r}, here {getattr(args, k)!r})" for k in differ))
+
+
+def merge(args):
+    """--merge: the table, notes and plots of several runs' shapes, measuring nothing."""
+    dirs = [d for d in args.merge.split(",") if d]
+    first, results = read_run(dirs[0])
+    for k in SAME_IN_EVERY_RUN:
+        setattr(args, k, first["args"][k])
+    for d in dirs[1:]:
+        settings, more = read_run(d)
+        check_same(settings, args, d)
+        join_results(results, more)
+    # the grid's axes are what the runs hold, in the usual order
+    args.cells = [c for c in GATES if any(k[0] == c for k in results)]
+    args.hidden, args.steps, args.batch = (sorted({k[i] for k in results}) for i in (1, 2, 3))
+    args.rounds = max((len(e["rounds"]) for e in results.values()), default=1)
+    args.quick = first["args"].get("quick", False)
+    peak = float(args.fma_peak) if args.fma_peak not in ("auto", "none") else first.get("fma_peak_gflops")
+    loads = [x for d in dirs for x in read_run(d)[0].get("loads", [])] + [
+        r["load"] for e in results.values() for r in e["rounds"]]
+    header = first["header"] + f"; merged from {len(dirs)} run(s): " + ", ".join(os.path.basename(d) for d in dirs)
+    return first["cpu"], peak, "", header, results, loads
 
 
 # ---------------------------------------------------------------- main
@@ -431,46 +554,92 @@ def main(argv):
     if args.pytorch_worker:
         pytorch_worker(args.pytorch_worker)
         return 0
-    out = args.out or os.path.join(ROOT, "bench", "results", time.strftime("scaling-%Y%m%d-%H%M%S")
-                                   + ("-quick" if args.quick else ""))
+    if args.merge and args.resume:
+        print("scaling.py: --merge or --resume, not both", file=sys.stderr)
+        return 2
+    if args.merge and not args.out:
+        print("scaling.py: --merge needs --out (where the merged table goes)", file=sys.stderr)
+        return 2
+    out = args.resume or args.out or os.path.join(ROOT, "bench", "results", time.strftime("scaling-%Y%m%d-%H%M%S")
+                                                  + ("-quick" if args.quick else ""))
     os.makedirs(out, exist_ok=True)
     log = os.path.join(out, "runs.log")
-    if not args.no_build and args.classpath == JAR:
-        print("building benchmarks/target/benchmarks.jar ...", file=sys.stderr, flush=True)
-        b = subprocess.run(["mvn", "-q", "-B", "-o", "-Dstyle.color=never", "package", "-pl", "benchmarks", "-am",
-                            "-DskipTests"], cwd=ROOT, capture_output=True, text=True)
-        if b.returncode:
-            print(b.stdout + b.stderr, file=sys.stderr)
-            print("scaling.py: the build failed (output above)", file=sys.stderr)
-            return 1
-    cpu = cpu_info()
-    peak, peak_text = fma_peak(args.fma_peak, out)
-    header = (f"CPU: {cpu['model']} ({cpu['vendor_family']}, AVX-512 {'yes' if cpu['avx512'] else 'no'}, "
-              f"L2 {cpu['l2_bytes'] // 1024 if cpu['l2_bytes'] else '?'} KiB); FMA peak one core: "
-              f"{f'{peak:.0f} GFLOP/s' if peak else 'not measured'}; threads {args.threads}; layers {args.layers}; "
-              f"{'QUICK smoke run, not a measurement' if args.quick else 'measurement'}; clock {args.clock}; "
-              f"load before {load():.1f}")
-    print(header, flush=True)
-    results = {}
-    loads = [load()]
-    shapes = [(c, h, t, b) for c in args.cells for t in args.steps for b in args.batch for h in args.hidden]
-    for rnd in range(args.rounds):
-        for (cell, h, t, b) in shapes:
-            entry = results.setdefault((cell, h, t, b), {"rounds": []})
-            reason = skip_reason(args, cell, h, t, b)
-            if reason:
-                entry["skipped"] = reason
-                continue
-            rec = {"rnnc": [run_rnnc(args, j, cell, h, t, b, log) for j in args.java], "load": load()}
-            if not args.no_pytorch:
-                rec["pytorch"] = run_pytorch(args, cell, h, t, b, log)
-            entry["rounds"].append(rec)
-            parts = [f"{x['task']} {fmt_rate(x['samples_per_s'])}" for x in rec["rnnc"][0]["rows"]]
-            if not args.no_pytorch:
-                parts += [f"PyTorch {x['task']} {fmt_rate(x['samples_per_s'])}" for x in rec["pytorch"]["rows"]]
-            print(f"round {rnd + 1}: {cell} H={h} T={t} B={b}: {', '.join(parts)} samples/s; "
-                  f"spec→class {rec['rnnc'][0]['compile']['total_s']:.1f} s; load {rec['load']:.1f}", flush=True)
-            loads.append(rec["load"])
+    shapes_path = os.path.join(out, "shapes.jsonl")
+    if args.merge:
+        cpu, peak, peak_text, header, results, loads = merge(args)
+        print(header, flush=True)
+    else:
+        if not args.no_build and args.classpath == JAR:
+            print("building benchmarks/target/benchmarks.jar ...", file=sys.stderr, flush=True)
+            b = subprocess.run(["mvn", "-q", "-B", "-o", "-Dstyle.color=never", "package", "-pl", "benchmarks", "-am",
+                                "-DskipTests"], cwd=ROOT, capture_output=True, text=True)
+            if b.returncode:
+                print(b.stdout + b.stderr, file=sys.stderr)
+                print("scaling.py: the build failed (output above)", file=sys.stderr)
+                return 1
+        results = {}
+        if args.resume:
+            settings, results = read_run(out)
+            check_same(settings, args, out)
+            cpu, peak, peak_text = settings["cpu"], settings["fma_peak_gflops"], settings["fma_peak_output"]
+            if args.fma_peak not in ("auto", "none"):
+                peak = float(args.fma_peak)
+        else:
+            cpu = cpu_info()
+            peak, peak_text = fma_peak(args.fma_peak, out)
+        header = (f"CPU: {cpu['model']} ({cpu['vendor_family']}, AVX-512 {'yes' if cpu['avx512'] else 'no'}, "
+                  f"L2 {cpu['l2_bytes'] // 1024 if cpu['l2_bytes'] else '?'} KiB); FMA peak one core: "
+                  f"{f'{peak:.0f} GFLOP/s' if peak else 'not measured'}; threads {args.threads}; layers {args.layers}; "
+                  f"{'QUICK smoke run, not a measurement' if args.quick else 'measurement'}; clock {args.clock}; "
+                  f"load before {load():.1f}")
+        print(header + (f"; resuming {out} ({sum(len(e['rounds']) for e in results.values())} rounds there)"
+                        if args.resume else ""), flush=True)
+        loads = [load()]
+        if not args.resume:
+            with open(os.path.join(out, "run.json"), "w") as f:
+                json.dump({"args": {k: v for k, v in vars(args).items() if k != "pytorch_worker"}, "cpu": cpu,
+                           "fma_peak_gflops": peak, "fma_peak_output": peak_text, "header": header,
+                           "loads": loads}, f, indent=1)
+        for rnd in range(args.rounds):
+            for (cell, h, t, b) in shape_order(args):
+                key = {"cell": cell, "hidden": h, "steps": t, "batch": b}
+                entry = results.setdefault((cell, h, t, b), {"rounds": []})
+                if len(entry["rounds"]) > rnd:
+                    continue   # measured before this run was resumed
+                reason = skip_reason(args, cell, h, t, b)
+                if reason:
+                    if entry.get("skipped") != reason:
+                        entry["skipped"] = reason
+                        record(shapes_path, {**key, "skipped": reason})
+                    continue
+                entry.pop("skipped", None)
+                started = time.time()
+                try:
+                    rec = {"rnnc": [run_rnnc(args, j, cell, h, t, b, log) for j in args.java], "load": load()}
+                    if not args.no_pytorch:
+                        rec["pytorch"] = run_pytorch(args, cell, h, t, b, log)
+                except RuntimeError as e:
+                    # one shape that does not run (out of memory, a crash) does not lose the rest of the grid
+                    entry["failed"] = str(e)
+                    record(shapes_path, {**key, "failed": str(e)})
+                    print(f"round {rnd + 1}: {cell} H={h} T={t} B={b}: FAILED: {e}", flush=True)
+                    continue
+                rec["wall_s"] = time.time() - started
+                entry.pop("failed", None)
+                entry["rounds"].append(rec)
+                record(shapes_path, {**key, "round": rec})
+                parts = [f"{x['task']} {fmt_rate(x['samples_per_s'])}" for x in rec["rnnc"][0]["rows"]]
+                if not args.no_pytorch:
+                    parts += [f"PyTorch {x['task']} {fmt_rate(x['samples_per_s'])}" for x in rec["pytorch"]["rows"]]
+                print(f"round {rnd + 1}: {cell} H={h} T={t} B={b}: {', '.join(parts)} samples/s; "
+                      f"spec→class {rec['rnnc'][0]['compile']['total_s']:.1f} s; load {rec['load']:.1f}; "
+                      f"{rec['wall_s']:.0f} s", flush=True)
+                loads.append(rec["load"])
+        if args.resume:
+            # the table covers the shapes measured before the stop too, whatever this invocation's subset
+            args.cells = [c for c in GATES if any(k[0] == c for k in results)]
+            args.hidden, args.steps, args.batch = (sorted({k[i] for k in results}) for i in (1, 2, 3))
+            loads += [r["load"] for e in results.values() for r in e["rounds"]]
     rows = summarise(args, results, peak)
     text = table(args, rows, False)
     notes = (f"samples/s: medians of the timed windows (and over {args.rounds} round(s)); the ratio is the median "
@@ -479,6 +648,9 @@ def main(argv):
              "generate, javac in memory and load, in a fresh JVM. spread: (slowest − fastest window) / median, "
              "rnnc side, worst round. (cold): the rnnc JVM's calls still allocated > 16 KB each after the longest "
              "warm-up (90 s more), i.e. some Vector API kernels were not yet compiled by C2: do not trust that row.")
+    found = cliffs(rows)
+    notes += ("\n\nOff the trend along H (a ratio or GFLOP/s beyond both neighbours by > 1.25×):\n  "
+              + "\n  ".join(found) if found else "\n\nOff the trend along H: nothing (> 1.25× beyond both neighbours).")
     print(text + "\n\n" + notes + f"\nload (1-min average) during the run: {min(loads):.1f}–{max(loads):.1f}")
     with open(os.path.join(out, "table.txt"), "w") as f:
         f.write(header + "\n" + text + "\n\n" + notes + "\n")
@@ -490,7 +662,8 @@ def main(argv):
             "shapes": [{"cell": k[0], "hidden": k[1], "steps": k[2], "batch": k[3], **v} for k, v in results.items()],
             "rows": rows}, f, indent=1)
     if not args.no_plot:
-        print(plot(args, rows, os.path.join(out, "scaling.png"), header))
+        for cell in args.cells:
+            print(plot(args, rows, cell, os.path.join(out, f"scaling-{cell}.png"), header))
     print(f"results: {out}")
     return 0
 

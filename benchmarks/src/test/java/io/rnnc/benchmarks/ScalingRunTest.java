@@ -106,6 +106,25 @@ class ScalingRunTest {
         if (torch) {
             assertTrue(table.contains("rnnc / PyTorch") && results.contains("\"ratio\""), table);
         }
+
+        // resuming the finished run measures nothing again, and its table still holds the shape
+        Path shapes = out.resolve("shapes.jsonl");
+        List<String> recorded = Files.readAllLines(shapes);
+        assertEquals(1, recorded.size(), String.join("\n", recorded));
+        List<String> resume = new ArrayList<>(cmd);
+        int outAt = resume.indexOf("--out");
+        resume.set(outAt, "--resume");
+        assertEquals(0, exitCode(resume, out.resolve("resume.log")), Files.readString(out.resolve("resume.log")));
+        assertEquals(recorded, Files.readAllLines(shapes));
+        assertTrue(Files.readString(out.resolve("table.txt")).contains("lstm  16"));
+
+        // merging runs (here the one run) writes the table elsewhere, measuring nothing
+        Path merged = out.resolve("merged");
+        int rcMerge = exitCode(List.of(python.toString(), ROOT.resolve("bench/scaling.py").toString(), "--merge",
+                out.toString(), "--out", merged.toString(), "--no-plot"), out.resolve("merge.log"));
+        assertEquals(0, rcMerge, Files.readString(out.resolve("merge.log")));
+        assertEquals(table.substring(table.indexOf('\n')), Files.readString(merged.resolve("table.txt"))
+                .substring(Files.readString(merged.resolve("table.txt")).indexOf('\n')));
     }
 
     private static int exitCode(List<String> cmd, Path log) throws IOException, InterruptedException {
