@@ -1,5 +1,6 @@
 package io.rnnc.runtime.cpu;
 
+import io.rnnc.runtime.kernel.FloatSpecies;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -7,8 +8,11 @@ import jdk.incubator.vector.VectorSpecies;
 /** {@link FmaPeak}'s chains on the CPU's preferred vectors; loaded only when the Vector API module is present. */
 final class VectorFmaChains {
 
-    /** A constant species, so that C2 compiles the chains to vector registers (a variable one runs boxed). */
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The hardware's species (not the one the kernels may be forced to), a constant so that C2 compiles the
+     * chains to vector registers (a variable one runs boxed).
+     */
+    private static final VectorSpecies<Float> S = FloatSpecies.HARDWARE;
 
     private VectorFmaChains() {
     }

@@ -16,6 +16,12 @@ public final class FloatSpecies {
     /** The species the vector kernels run on in this JVM. */
     public static final VectorSpecies<Float> CHOSEN = of(Vectorization.vectorBits());
 
+    /**
+     * The CPU's preferred species whatever size the kernels were forced to: for measuring the machine
+     * ({@code io.rnnc.runtime.cpu.FmaPeak}: a fraction of peak is of the hardware's peak), never for a kernel.
+     */
+    public static final VectorSpecies<Float> HARDWARE = FloatVector.SPECIES_PREFERRED;
+
     private FloatSpecies() {
     }
 

@@ -97,17 +97,27 @@ class ArrayOps {
     }
 
     /**
-     * 0 for a subnormal float (magnitude under {@link Float#MIN_NORMAL}, 1.2e-38), else x: what a CPU's
+     * Gradients smaller than this (2^-100, about 7.9e-31) are stored as 0 by the float backward passes: see
+     * {@link #flush}. Float's subnormal range begins at 2^-126; the 26 binary orders between keep the products
+     * that read a stored gradient (times weights, derivatives and sums of them) normal as well.
+     */
+    static final float FLUSH_BELOW = 0x1p-100f;
+
+    /**
+     * 0 for a vanishing gradient (magnitude under {@link #FLUSH_BELOW}), else x: a wider form of what a CPU's
      * flush-to-zero mode does, which Java cannot switch on. The float backward passes compute their gradients
      * as before and store them through it (the vector forms in a pass of their own, with the same result).
-     * Once a network fits its data, the gradients that vanish back through the steps reach the subnormal range
-     * (a fifth of one layer's dGates in the batch-1 benchmark, docs/performance.md), and every multiply-add
-     * that reads or makes a subnormal takes a microcode assist: the products ran 50-100x slower (45 -> 0.8
-     * GFLOP/s). A gradient under 1.2e-38 changes no update: Adam's second moment of it underflows to zero in
-     * float, and an SGD step of it is far below the weights' rounding.
+     * Once a network fits its data, or over long sequences (T = 256), the gradients that vanish back through the
+     * steps reach the subnormal range (under 2^-126, 1.2e-38), and every multiply-add that reads or makes a
+     * subnormal takes a microcode assist: the products ran 50-100x slower (45 -> 0.8 GFLOP/s). Flushing only
+     * subnormals was not enough: gradients just above 2^-126 became subnormal in the next product (one backward
+     * product at T = 256 held 14,508), and T = 256 training ran at a third of its speed (docs/performance.md,
+     * "The whole scaling grid", finding 3). A gradient under 2^-100 changes no update: Adam's step for it is at
+     * most lr * g / eps (eps = 1e-8) = lr * 8e-23, SGD's lr * g, both far below the rounding of any weight
+     * larger than 1e-14; its second moment underflows to zero in float.
      */
     static float flush(float x) {
-        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
+        return Math.abs(x) < FLUSH_BELOW ? 0f : x;
     }
 
     void lstmCellBackward(float[] dh, int dhOff, float[] dhNext, int dhNextOff, float[] gates, int ga, float[] tc,

@@ -390,7 +390,7 @@ final class VectorArrayOps extends ArrayOps {
      */
     private static void flushSubnormals(float[] a, int off, int n) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector min = FloatVector.broadcast(S, Float.MIN_NORMAL);
+        FloatVector min = FloatVector.broadcast(S, FLUSH_BELOW);
         int last = n - S.length();
         int j = 0;
         for (; j < last; j += S.length()) {

@@ -219,16 +219,17 @@ class CellsTest {
     }
 
     @Test
-    void backwardPassesFlushSubnormalGradientsToZero() throws ReflectiveOperationException {
-        // incoming gradients of 1e-36 times gate derivatives under 1 land in the subnormal range (< 1.2e-38) in
-        // some elements and stay normal in others: the subnormal ones must come out as exactly 0, the others
-        // as computed; a subnormal operand would make every later multiply-add take a microcode assist
+    void backwardPassesFlushVanishingGradientsToZero() throws ReflectiveOperationException {
+        // incoming gradients of up to 4 x 2^-100 times gate derivatives under 1 land below the flush threshold
+        // (2^-100) in some elements and stay above it in others: those below must come out as exactly 0, the
+        // others as computed; a subnormal operand (or one a product makes subnormal) would make every later
+        // multiply-add take a microcode assist
         for (ArrayOps ops : ActivationsTest.arrayOps()) {
             for (int n : WIDTHS) {
                 Random rnd = new Random(50 + n);
                 float[] dh = random(rnd, OFF + n, 1);
                 for (int j = 0; j < dh.length; j++) {
-                    dh[j] *= 1e-36f;
+                    dh[j] *= 4 * ArrayOps.FLUSH_BELOW;
                 }
                 float[] dhNext = new float[2 + n];
                 float[] h = random(rnd, OFF + 1 + n, 1);
@@ -247,8 +248,8 @@ class CellsTest {
                 int flushed = 0;
                 for (float[] out : new float[][] {dTanh, dG, dc, gG, gR}) {
                     for (float x : out) {
-                        if (x != 0f && Math.abs(x) < Float.MIN_NORMAL) {
-                            throw new AssertionError(ops.name() + " n=" + n + ": subnormal gradient " + x + " stored");
+                        if (x != 0f && Math.abs(x) < ArrayOps.FLUSH_BELOW) {
+                            throw new AssertionError(ops.name() + " n=" + n + ": vanishing gradient " + x + " stored");
                         }
                     }
                 }
@@ -256,16 +257,16 @@ class CellsTest {
                     double d = dh[OFF + j];
                     double y = h[OFF + 1 + j];
                     double exact = d * (1 - y * y);
-                    if (Math.abs(exact) < Float.MIN_NORMAL * 0.99) {
+                    if (Math.abs(exact) < ArrayOps.FLUSH_BELOW * 0.99) {
                         flushed++;
                         org.junit.jupiter.api.Assertions.assertEquals(0f, dTanh[OFF + j], ops.name() + " n=" + n + " j=" + j);
-                    } else if (Math.abs(exact) > Float.MIN_NORMAL * 1.01) {
+                    } else if (Math.abs(exact) > ArrayOps.FLUSH_BELOW * 1.01) {
                         org.junit.jupiter.api.Assertions.assertEquals(exact, dTanh[OFF + j], Math.abs(exact) * 1e-5,
                                 ops.name() + " n=" + n + " j=" + j);
                     }
                 }
                 if (n >= 16 && flushed == 0) {
-                    throw new AssertionError("n=" + n + ": the test made no subnormal gradient");
+                    throw new AssertionError("n=" + n + ": the test made no gradient below the threshold");
                 }
             }
         }
