@@ -72,6 +72,9 @@ def parse_args(argv):
     p.add_argument("--jvm-arg", action="append", default=[], help="extra JVM option (repeatable), "
                    "e.g. -XX:+PrintCompilation; the JVM's stderr goes to the results directory")
     p.add_argument("--no-pytorch", action="store_true", help="rnnc only")
+    p.add_argument("--pytorch-flush-denormal", action="store_true",
+                   help="PyTorch runs with torch.set_flush_denormal(True), as rnnc's backward flushes vanishing "
+                        "gradients: like for like where long sequences drive gradients subnormal (T = 256)")
     p.add_argument("--fma-peak", default="auto", help="GFLOP/s of one core's FMAs for the fraction of peak: a "
                    "number, 'auto' (compile and run fma_peak.c once) or 'none'")
     p.add_argument("--out", help="results directory (default bench/results/scaling-<date>)")
@@ -223,7 +226,8 @@ def pytorch_env(threads):
 def run_pytorch(args, cell, h, t, b, log):
     spec = json.dumps({"cell": cell, "hidden": h, "steps": t, "batch": b, "layers": args.layers,
                        "threads": args.threads, "tasks": args.tasks, "warmup": args.warmup_seconds,
-                       "window": args.window_seconds, "windows": args.windows, "clock": args.clock})
+                       "window": args.window_seconds, "windows": args.windows, "clock": args.clock,
+                       "flush_denormal": args.pytorch_flush_denormal})
     cmd = ["/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable, os.path.abspath(__file__),
            "--pytorch-worker", spec]
     r = subprocess.run(cmd, capture_output=True, text=True, env=pytorch_env(args.threads), cwd=ROOT)
@@ -258,6 +262,8 @@ def pytorch_worker(spec):
     import torch
     import rnnc_models
     torch.set_num_threads(s["threads"])
+    if s.get("flush_denormal") and not torch.set_flush_denormal(True):
+        raise SystemExit("this CPU has no flush-to-zero mode for PyTorch (torch.set_flush_denormal returned False)")
     torch.manual_seed(0)
     model = rnnc_models.SeqClassifier(s["cell"], INPUTS, s["hidden"], s["layers"], CLASSES)
     loss_fn = torch.nn.CrossEntropyLoss()
@@ -292,7 +298,7 @@ def pytorch_worker(spec):
                      "spread_pct": 100 * (max(per_call) - min(per_call)) / median, "calls_per_window": n,
                      "windows": len(per_call)})
     print(json.dumps({"tool": "pytorch", "torch": torch.__version__, "threads_used": torch.get_num_threads(),
-                      "rows": rows, **{k: s[k] for k in ("cell", "hidden", "steps", "batch", "layers", "threads")}}))
+                      "flush_denormal": bool(s.get("flush_denormal")), "rows": rows, **{k: s[k] for k in ("cell", "hidden", "steps", "batch", "layers", "threads")}}))
 
 
 # ---------------------------------------------------------------- table and plot
@@ -591,7 +597,8 @@ def main(argv):
                   f"L2 {cpu['l2_bytes'] // 1024 if cpu['l2_bytes'] else '?'} KiB); FMA peak one core: "
                   f"{f'{peak:.0f} GFLOP/s' if peak else 'not measured'}; threads {args.threads}; layers {args.layers}; "
                   f"{'QUICK smoke run, not a measurement' if args.quick else 'measurement'}; clock {args.clock}; "
-                  f"load before {load():.1f}")
+                  f"load before {load():.1f}"
+                  f"{'; PyTorch with flush-to-zero (torch.set_flush_denormal)' if args.pytorch_flush_denormal else ''}")
         print(header + (f"; resuming {out} ({sum(len(e['rounds']) for e in results.values())} rounds there)"
                         if args.resume else ""), flush=True)
         loads = [load()]
