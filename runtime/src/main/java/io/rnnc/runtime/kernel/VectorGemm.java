@@ -222,6 +222,11 @@ final class VectorGemm implements GemmKernels {
                     bbs = w;
                 }
                 int i = 0;
+                if (direct && ROWS8) {
+                    for (; i + 8 <= full; i += 8) {
+                        tile8(nv, kc, ap, a0 + i * ar, as, ar, bb, b0, bbs, c, cOff + i * ldc + col0, ldc, add);
+                    }
+                }
                 for (; i < full; i += 4) {
                     int ci = cOff + i * ldc + col0;
                     if (direct) {
@@ -268,6 +273,13 @@ final class VectorGemm implements GemmKernels {
      * turns this off (for A/B runs).
      */
     static final int SHORT_M = Integer.getInteger("rnnc.gemm.shortm", 64);
+
+    /**
+     * Whether whole eight-row tiles use the 8-row kernels ({@link #tile8}): with 512-bit vectors (32 registers hold
+     * an 8 × 3 tile, its B vectors and a broadcast; AVX2's 16 do not). {@code -Drnnc.gemm.rows8=false} keeps every
+     * row on the four-row kernels (for A/B runs).
+     */
+    static final boolean ROWS8 = L >= 16 && !"false".equals(System.getProperty("rnnc.gemm.rows8"));
 
     static int kBlocks(int k, int w) {
         if (K_BLOCK_FLOATS <= 0 || (long) k * w <= K_BLOCK_FLOATS) {
@@ -329,6 +341,40 @@ final class VectorGemm implements GemmKernels {
                 case 3 -> k4x3(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
                 case 2 -> k4x2(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
                 default -> k4x1(k, ap, ai, as, ar, bp, bi, w, c, ci, ldc);
+            }
+        }
+    }
+
+    /**
+     * Eight rows of a panel as column strips of three and two vectors (5 = 3 + 2, 4 = 2 + 2): per k a strip loads
+     * its vectors of B once for eight rows, half as often per fused multiply-add as the four-row kernels (a
+     * {@code float[]}'s 512-bit loads split cache lines; broadcasts of A never do). A one-vector panel runs as two
+     * four-row tiles. Every element of C gets the same fused multiply-adds in the same k order as in tile4.
+     */
+    private static void tile8(int nv, int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+                              float[] c, int ci, int ldc, boolean acc) {
+        int v = 0;
+        while (v < nv) {
+            int left = nv - v;
+            int o = v * L;
+            if (left == 1) {
+                tile4(1, k, ap, ai, as, ar, bp, bi + o, w, c, ci + o, ldc, acc);
+                tile4(1, k, ap, ai + 4 * ar, as, ar, bp, bi + o, w, c, ci + 4 * ldc + o, ldc, acc);
+                v += 1;
+            } else if (left == 3 || left == 5) {
+                if (acc) {
+                    k8x3Acc(k, ap, ai, as, ar, bp, bi + o, w, c, ci + o, ldc);
+                } else {
+                    k8x3(k, ap, ai, as, ar, bp, bi + o, w, c, ci + o, ldc);
+                }
+                v += 3;
+            } else {
+                if (acc) {
+                    k8x2Acc(k, ap, ai, as, ar, bp, bi + o, w, c, ci + o, ldc);
+                } else {
+                    k8x2(k, ap, ai, as, ar, bp, bi + o, w, c, ci + o, ldc);
+                }
+                v += 2;
             }
         }
     }
@@ -839,6 +885,295 @@ final class VectorGemm implements GemmKernels {
         c20.intoArray(c, ci + 2 * ldc);
         c30.intoArray(c, ci + 3 * ldc);
     }
+
+    /** 8 rows × 3 vectors stored over C: 24 sums from zero; 3 loads of B and 8 broadcasts of A per k. */
+    private static void k8x3(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z;
+        FloatVector c10 = z, c11 = z, c12 = z;
+        FloatVector c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c40 = z, c41 = z, c42 = z;
+        FloatVector c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z;
+        FloatVector c70 = z, c71 = z, c72 = z;
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * ar]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * ar]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6 * ar]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7 * ar]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c42.intoArray(c, ci + 4 * ldc + 2 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
+        c52.intoArray(c, ci + 5 * ldc + 2 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + L);
+        c62.intoArray(c, ci + 6 * ldc + 2 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + L);
+        c72.intoArray(c, ci + 7 * ldc + 2 * L);
+    }
+
+    /** 8 rows × 3 vectors added to C: 24 sums that start from C; 3 loads of B and 8 broadcasts of A per k. */
+    private static void k8x3Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        FloatVector c40 = FloatVector.fromArray(S, c, ci + 4 * ldc);
+        FloatVector c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+        FloatVector c42 = FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L);
+        FloatVector c50 = FloatVector.fromArray(S, c, ci + 5 * ldc);
+        FloatVector c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+        FloatVector c52 = FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L);
+        FloatVector c60 = FloatVector.fromArray(S, c, ci + 6 * ldc);
+        FloatVector c61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+        FloatVector c62 = FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L);
+        FloatVector c70 = FloatVector.fromArray(S, c, ci + 7 * ldc);
+        FloatVector c71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
+        FloatVector c72 = FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * ar]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * ar]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6 * ar]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7 * ar]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c42.intoArray(c, ci + 4 * ldc + 2 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
+        c52.intoArray(c, ci + 5 * ldc + 2 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + L);
+        c62.intoArray(c, ci + 6 * ldc + 2 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + L);
+        c72.intoArray(c, ci + 7 * ldc + 2 * L);
+    }
+
+    /** 8 rows × 2 vectors stored over C: 16 sums from zero; 2 loads of B and 8 broadcasts of A per k. */
+    private static void k8x2(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * ar]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * ar]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6 * ar]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7 * ar]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + L);
+    }
+
+    /** 8 rows × 2 vectors added to C: 16 sums that start from C; 2 loads of B and 8 broadcasts of A per k. */
+    private static void k8x2Acc(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
+            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, ci + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, ci + 4 * ldc);
+        FloatVector c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, ci + 5 * ldc);
+        FloatVector c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, ci + 6 * ldc);
+        FloatVector c61 = FloatVector.fromArray(S, c, ci + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, ci + 7 * ldc);
+        FloatVector c71 = FloatVector.fromArray(S, c, ci + 7 * ldc + L);
+        for (int p = 0; p < k; p++, ai += as, bi += w) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + ar]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2 * ar]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3 * ar]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4 * ar]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5 * ar]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6 * ar]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7 * ar]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + L);
+    }
+
 
     /** One row × 5 vectors (single-row products: batch 1). A is read with stride as. */
     private static void k1x5(int k, float[] ap, int ai, int as, int ar, float[] bp, int bi, int w,
