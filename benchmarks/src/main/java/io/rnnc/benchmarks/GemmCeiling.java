@@ -31,6 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@code fma}: 20 independent FMA chains on registers, no loads (the FMA ceiling C2 reaches)</li>
  *   <li>{@code fmabcast}: the 4×5 kernel's k step with 4 broadcasts of A from an array and B in registers</li>
  *   <li>{@code fmaload}: the 4×5 kernel's k step with B loaded from an L1-resident array and A broadcast</li>
+ *   <li>{@code fmaload8}: an 8×3 tile's k step (3 loads of B, 8 broadcasts of A, 24 FMAs per k)</li>
  *   <li>{@code fmaloadbuf}: the same with B in a direct buffer whose start is 64-byte aligned, plus {@code --offset}
  *   floats: 0 puts every vector of B on a cache line of its own, 4 splits each across two (a float[]'s data
  *   starts wherever the heap put the array, 16 bytes past an 8-byte boundary)</li>
@@ -204,6 +205,22 @@ public final class GemmCeiling {
                     }
                 };
             }
+            case "fmaload8" -> {
+                // an 8×3 tile's k step: B is 96 × 48 floats, A 8 rows of 96
+                int kw = 96;
+                float[] a = fill(rnd, 8 * kw);
+                float[] b = fill(rnd, offset + kw * 3 * S.length());
+                float[] out = new float[24 * S.length()];
+                return new Case(product, 2.0 * kw * 24 * S.length()) {
+                    void call() {
+                        fmaLoad8x3(kw, a, b, offset, out);
+                    }
+
+                    float check() {
+                        return out[0];
+                    }
+                };
+            }
             case "fmaloadbuf" -> {
                 int kw = 96;
                 float[] a = fill(rnd, 4 * kw);
@@ -301,6 +318,45 @@ public final class GemmCeiling {
         }
         c00.add(c01).add(c02).add(c03).add(c04).add(c10).add(c11).add(c12).add(c13).add(c14)
                 .add(c20).add(c21).add(c22).add(c23).add(c24).add(c30).add(c31).add(c32).add(c33).add(c34)
+                .intoArray(out, 0);
+    }
+
+    /** An 8×3 tile's k step: 3 loads of B, 8 broadcasts of A, 24 FMAs per k (see docs/performance.md). */
+    static void fmaLoad8x3(int kw, float[] a, float[] b, int bStart, float[] out) {
+        int l = S.length();
+        int w = 3 * l;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z;
+        FloatVector c10 = z, c11 = z, c12 = z;
+        FloatVector c20 = z, c21 = z, c22 = z;
+        FloatVector c30 = z, c31 = z, c32 = z;
+        FloatVector c40 = z, c41 = z, c42 = z;
+        FloatVector c50 = z, c51 = z, c52 = z;
+        FloatVector c60 = z, c61 = z, c62 = z;
+        FloatVector c70 = z, c71 = z, c72 = z;
+        for (int p = 0, bi = bStart; p < kw; p++, bi += w) {
+            {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + l);
+                FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * l);
+                FloatVector a0 = FloatVector.broadcast(S, a[p]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02);
+                FloatVector a1 = FloatVector.broadcast(S, a[p + 1 * kw]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12);
+                FloatVector a2 = FloatVector.broadcast(S, a[p + 2 * kw]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22);
+                FloatVector a3 = FloatVector.broadcast(S, a[p + 3 * kw]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32);
+                FloatVector a4 = FloatVector.broadcast(S, a[p + 4 * kw]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42);
+                FloatVector a5 = FloatVector.broadcast(S, a[p + 5 * kw]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52);
+                FloatVector a6 = FloatVector.broadcast(S, a[p + 6 * kw]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61); c62 = a6.fma(b2, c62);
+                FloatVector a7 = FloatVector.broadcast(S, a[p + 7 * kw]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71); c72 = a7.fma(b2, c72);
+            }
+        }
+        c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).add(c30).add(c31).add(c32).add(c40).add(c41).add(c42).add(c50).add(c51).add(c52).add(c60).add(c61).add(c62).add(c70).add(c71).add(c72)
                 .intoArray(out, 0);
     }
 
