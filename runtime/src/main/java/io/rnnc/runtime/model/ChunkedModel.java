@@ -15,7 +15,6 @@ import io.rnnc.runtime.parallel.WorkerPool;
 import io.rnnc.runtime.state.RnnState;
 
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * The model-independent half of a generated model: chunks, threads, slicing, the gradient sum, the
@@ -28,8 +27,8 @@ import java.util.function.IntConsumer;
  * subclass shares (packed weights) and own their activations, gradients and a {@link Batch} for their
  * rows. Chunks run on any thread of a {@link WorkerPool}; each writes only its own buffers, its loss share
  * is added and its gradients are summed into chunk 0's in chunk order, so results are the same bits on any
- * thread count. On one thread the chunks run one after another on chunk 0's scratch buffers
- * ({@link #useScratchBuffers}), so a step cycles through one chunk's activations whatever the batch. After
+ * thread count. Chunks run on the scratch buffers of the thread that runs them ({@link #useScratchBuffers}:
+ * thread i uses chunk i's), so a step cycles through one chunk's activations per thread whatever the batch. After
  * warm-up a step allocates nothing.
  *
  * <p><b>Sharing weights.</b> {@link #sharingWeights()} makes another root of the same class, with its own
@@ -116,7 +115,7 @@ public abstract class ChunkedModel implements RnnModel {
     /** Chunk c runs rows c·chunkRows ..; chunks[0] is this model (root only; filled by completeConstruction). */
     private final ChunkedModel[] chunks;
     /** Runs one chunk of the current step (root only), made once so that a step captures nothing. */
-    private final IntConsumer chunkTask;
+    private final WorkerPool.Task chunkTask;
     /** The root model: this, or the model whose chunk this is. */
     private final ChunkedModel root;
     /**
@@ -594,7 +593,7 @@ public abstract class ChunkedModel implements RnnModel {
             if (threads == 1 || k == 1) {
                 for (int c = 0; c < k; c++) {
                     // One after another: all on chunk 0's scratch buffers, which stay in cache from chunk to chunk
-                    runChunk(c, chunks[0].ownScratch);
+                    runChunk(c, 0);
                 }
             } else {
                 pool.run(k, chunkTask);
@@ -605,12 +604,13 @@ public abstract class ChunkedModel implements RnnModel {
         return k;
     }
 
-    /** Chunk c on a thread of the pool: on its own scratch buffers, as the chunks run at once. */
-    private void runChunk(int c) {
-        runChunk(c, chunks[c].ownScratch);
-    }
-
-    private void runChunk(int c, Object[] scratch) {
+    /**
+     * Chunk c on the pool's thread {@code thread}, on that thread's scratch buffers (chunk {@code thread}'s own):
+     * the chunks one thread runs follow one another on one set, which stays in its core's caches. There is a
+     * chunk for every thread ({@link #setThreads} uses no more threads than chunks).
+     */
+    private void runChunk(int c, int thread) {
+        Object[] scratch = chunks[thread].ownScratch;
         int row0 = c * chunkRows;
         if (scratch != null) {
             chunks[c].useScratchBuffers(scratch);

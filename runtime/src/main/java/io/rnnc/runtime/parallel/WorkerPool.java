@@ -10,8 +10,9 @@ import java.util.function.IntConsumer;
  * {@code 0 .. tasks-1} of one {@link #run} call and return when all are done. Made for the chunks of
  * a training step: started once per model, then {@code run} allocates nothing (tasks are handed
  * out through an atomic counter; threads sleep with {@link LockSupport#park} between calls). Which
- * thread runs which task is not fixed, so tasks must not depend on it; a model gets results
- * independent of the thread count by giving every task its own output.
+ * thread runs which task is not fixed, so results must not depend on it; a model gets results
+ * independent of the thread count by giving every task its own output. A {@link Task} is told which of the
+ * pool's threads runs it (0 = the caller), so it can use that thread's scratch memory.
  *
  * <p>A pool made for an owner ({@link #WorkerPool(int, Object)}) closes itself once the owner is no longer
  * reachable: a model dropped without {@code setThreads(1)} does not leave parked threads behind. The pool
@@ -31,10 +32,17 @@ public final class WorkerPool implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile int generation;
     private volatile boolean closed;
-    private volatile IntConsumer task;
+    private volatile Task task;
     private volatile int taskCount;
     private volatile Thread caller;
     private volatile Throwable failure;
+
+    /** A numbered task that is told which thread of the pool runs it. */
+    @FunctionalInterface
+    public interface Task {
+        /** Runs task {@code index} on the pool's thread {@code thread} (0 = the caller, 1 .. threads-1 the others). */
+        void run(int index, int thread);
+    }
 
     /** A pool of {@code threads} in all: the caller plus {@code threads - 1} started daemon threads. */
     public WorkerPool(int threads) {
@@ -44,7 +52,8 @@ public final class WorkerPool implements AutoCloseable {
         workers = new Thread[threads - 1];
         int id = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::work, "rnnc-worker-" + id + "-" + (i + 1));
+            int thread = i + 1;
+            Thread t = new Thread(() -> work(thread), "rnnc-worker-" + id + "-" + thread);
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -69,12 +78,20 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Runs {@code task.accept(i)} for every i in {@code 0 .. tasks-1} and waits for all of them. */
     public void run(int tasks, IntConsumer task) {
+        run(tasks, (i, thread) -> task.accept(i));
+    }
+
+    /**
+     * Runs {@code task.run(i, thread)} for every i in {@code 0 .. tasks-1} and waits for all of them; tasks that
+     * run on the same thread run one after another.
+     */
+    public void run(int tasks, Task task) {
         if (closed) {
             throw new IllegalStateException("worker pool is closed");
         }
         if (workers.length == 0 || tasks <= 1) {
             for (int i = 0; i < tasks; i++) {
-                task.accept(i);
+                task.run(i, 0);
             }
             return;
         }
@@ -88,7 +105,7 @@ public final class WorkerPool implements AutoCloseable {
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        drain(task, tasks);
+        drain(task, tasks, 0);
         for (int spins = 0; pending.get() != 0; spins++) {
             if (spins < 2000) {
                 Thread.onSpinWait();
@@ -110,10 +127,10 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void drain(IntConsumer t, int count) {
+    private void drain(Task t, int count, int thread) {
         for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
             try {
-                t.accept(i);
+                t.run(i, thread);
             } catch (Throwable e) {
                 if (failure == null) {
                     failure = e;
@@ -122,7 +139,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void work() {
+    private void work(int thread) {
         int seen = 0;
         while (true) {
             int g;
@@ -137,9 +154,9 @@ public final class WorkerPool implements AutoCloseable {
                 }
             }
             seen = g;
-            IntConsumer t = task;
+            Task t = task;
             if (t != null) {
-                drain(t, taskCount);
+                drain(t, taskCount, thread);
             }
             if (pending.decrementAndGet() == 0) {
                 LockSupport.unpark(caller);

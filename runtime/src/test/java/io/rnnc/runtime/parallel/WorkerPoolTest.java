@@ -27,6 +27,40 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aTaskIsToldWhichThreadRunsIt() {
+        // a thread index stands for one thread (0 = the caller), so tasks may use per-thread scratch memory
+        try (WorkerPool pool = new WorkerPool(3)) {
+            Thread[] byIndex = new Thread[3];
+            java.util.concurrent.ConcurrentHashMap<Integer, Thread> seen = new java.util.concurrent.ConcurrentHashMap<>();
+            AtomicInteger running = new AtomicInteger();
+            int[] busy = new int[3];
+            for (int round = 0; round < 300; round++) {
+                pool.run(9, (i, thread) -> {
+                    Thread before = seen.putIfAbsent(thread, Thread.currentThread());
+                    if (before != null && before != Thread.currentThread()) {
+                        throw new AssertionError("thread index " + thread + " given to two threads");
+                    }
+                    synchronized (busy) {
+                        if (busy[thread]++ != 0) {
+                            throw new AssertionError("two tasks at once on thread index " + thread);
+                        }
+                    }
+                    running.incrementAndGet();
+                    synchronized (busy) {
+                        busy[thread]--;
+                    }
+                });
+            }
+            assertEquals(300 * 9, running.get());
+            assertEquals(Thread.currentThread(), seen.get(0), "index 0 is the caller");
+            for (int t : seen.keySet()) {
+                assertTrue(t >= 0 && t < 3, "index " + t);
+                byIndex[t] = seen.get(t);
+            }
+        }
+    }
+
+    @Test
     void tasksRunOnSeveralThreads() {
         try (WorkerPool pool = new WorkerPool(2)) {
             java.util.Set<Thread> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
