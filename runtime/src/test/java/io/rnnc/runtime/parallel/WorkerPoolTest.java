@@ -30,7 +30,6 @@ class WorkerPoolTest {
     void aTaskIsToldWhichThreadRunsIt() {
         // a thread index stands for one thread (0 = the caller), so tasks may use per-thread scratch memory
         try (WorkerPool pool = new WorkerPool(3)) {
-            Thread[] byIndex = new Thread[3];
             java.util.concurrent.ConcurrentHashMap<Integer, Thread> seen = new java.util.concurrent.ConcurrentHashMap<>();
             AtomicInteger running = new AtomicInteger();
             int[] busy = new int[3];
@@ -52,10 +51,11 @@ class WorkerPoolTest {
                 });
             }
             assertEquals(300 * 9, running.get());
-            assertEquals(Thread.currentThread(), seen.get(0), "index 0 is the caller");
+            // the caller drains tasks too (it almost always runs some); whenever it does, it is index 0
+            Thread zero = seen.get(0);
+            assertTrue(zero == null || zero == Thread.currentThread(), "index 0 is the caller");
             for (int t : seen.keySet()) {
                 assertTrue(t >= 0 && t < 3, "index " + t);
-                byIndex[t] = seen.get(t);
             }
         }
     }
