@@ -257,7 +257,10 @@ class PredictorTest {
         long req = Long.MAX_VALUE;
         long own = Long.MAX_VALUE;
         int warm = 0;
-        for (; warm < 100 && (req > 0 || own > 0); warm++) {
+        // Until C2 has compiled the Vector API kernels both paths box vectors; on a busy machine that can take far
+        // more than 100 rounds (a CI run once measured both still allocating after them), so warm up for up to 30 s
+        long giveUp = System.nanoTime() + 30_000_000_000L;
+        for (; (warm < 100 || System.nanoTime() < giveUp) && (req > 0 || own > 0); warm++) {
             req = round(request);
             own = round(bare);
         }
@@ -265,6 +268,10 @@ class PredictorTest {
             req = Math.min(req, round(request));
             own = Math.min(own, round(bare));
         }
+        // The generated class's own forward still allocating means its kernels are not compiled yet: the difference
+        // would measure boxing in the runtime's kernels, not the serving layer
+        assumeTrue(own == 0, what + ": the generated class's forward alone still allocates " + own
+                + " bytes per 200 after the warm-up (kernels not compiled by C2 yet)");
         System.out.println("ALLOCATION " + what + ": " + req + " bytes in 200 requests, the generated class's forward alone "
                 + own + ", after " + warm + " warm-up rounds of 200");
         long perRequest = Math.max(0, req - own) / 200;
